@@ -1,0 +1,160 @@
+import { plainToInstance, Transform, Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+  type ValidationError,
+} from 'class-validator';
+
+import { readEnvironment } from './env';
+
+export const NODE_ENVS = ['development', 'test', 'production'] as const;
+export type NodeEnv = (typeof NODE_ENVS)[number];
+
+const PG_URL = /^postgres(ql)?:\/\/.+/;
+const REDIS_URL = /^rediss?:\/\/.+/;
+const toBool = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) : value;
+
+/**
+ * Every environment variable the api and worker read, validated at boot. `.env.example`
+ * documents each of them; defaults here are what a local development machine needs.
+ */
+export class AppConfig {
+  @IsIn(NODE_ENVS)
+  NODE_ENV: NodeEnv = 'development';
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  /** Public URL the api is reached at (behind proxies); used in printed links and signatures. */
+  @IsUrl({ require_tld: false, require_protocol: true })
+  PUBLIC_BASE_URL = 'http://localhost:3000';
+
+  @Matches(PG_URL, { message: 'DATABASE_URL must be a postgres:// URL (the app role)' })
+  DATABASE_URL = 'postgres://butler_app:butler_app@localhost:5432/butler';
+
+  @IsOptional() @Matches(PG_URL, { message: 'DATABASE_OWNER_URL must be a postgres:// URL (the owner role)' })
+  DATABASE_OWNER_URL = 'postgres://butler_owner:butler_owner@localhost:5432/butler';
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  DATABASE_POOL_SIZE = 10;
+
+  @Type(() => Number) @IsInt() @Min(100) @Max(600000)
+  DATABASE_STATEMENT_TIMEOUT_MS = 15000;
+
+  @Matches(REDIS_URL, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL = 'redis://localhost:6379';
+
+  /** Prefix for every BullMQ and rate-limit key, so deployments can share one Redis. */
+  @Matches(/^[a-zA-Z0-9:_-]{1,64}$/)
+  REDIS_PREFIX = 'butler';
+
+  @IsString() @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET = '';
+
+  @IsString() @MinLength(1)
+  JWT_ISSUER = 'butler-platform';
+
+  @IsString() @MinLength(1)
+  JWT_AUDIENCE = 'butler-api';
+
+  @Type(() => Number) @IsInt() @Min(60) @Max(3600)
+  JWT_ACCESS_TTL_SECONDS = 900;
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(365)
+  REFRESH_TOKEN_TTL_DAYS = 30;
+
+  @Type(() => Number) @IsInt() @Min(1024) @Max(50 * 1024 * 1024)
+  BODY_LIMIT_BYTES = 1024 * 1024;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(10000)
+  LOGIN_RATE_LIMIT_PER_IP = 30;
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  LOGIN_RATE_LIMIT_PER_EMAIL = 10;
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(86400)
+  LOGIN_RATE_LIMIT_WINDOW_SECONDS = 900;
+
+  /** Trust X-Forwarded-For from the proxy in front of the api (for per-IP limits and audit). */
+  @Transform(toBool) @IsBoolean()
+  TRUST_PROXY = false;
+
+  @Type(() => Number) @IsInt() @Min(0) @Max(120000)
+  SHUTDOWN_GRACE_MS = 10000;
+
+  @Type(() => Number) @IsInt() @Min(50) @Max(600000)
+  OUTBOX_SWEEP_INTERVAL_MS = 15000;
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(64)
+  WORKER_CONCURRENCY = 4;
+
+  get isProduction(): boolean {
+    return this.NODE_ENV === 'production';
+  }
+}
+
+/** Secrets that ship in examples and must never sign tokens outside development and tests. */
+const KNOWN_WEAK_SECRETS = [
+  'change-me',
+  'changeme',
+  'secret',
+  'development-only-secret-change-me-please-0000',
+  'test-only-secret-not-for-production-use-000000',
+];
+
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+function flatten(errors: ValidationError[]): string[] {
+  return errors.flatMap((e) =>
+    Object.values(e.constraints ?? {}).map((msg) => `${e.property}: ${msg} (got ${describe(e.value)})`),
+  );
+}
+
+function describe(value: unknown): string {
+  if (value === undefined || value === '') return 'nothing';
+  return /SECRET|PASSWORD|KEY/i.test(String(value)) ? 'a value' : JSON.stringify(value);
+}
+
+function weakSecret(secret: string): boolean {
+  const lower = secret.toLowerCase();
+  return KNOWN_WEAK_SECRETS.includes(lower) || new Set(secret).size < 10 || /change.?me|example/.test(lower);
+}
+
+/** Validates the environment; throws ConfigValidationError listing every problem at once. */
+export function loadConfig(env: Record<string, string | undefined> = readEnvironment()): AppConfig {
+  const given = Object.fromEntries(
+    Object.entries(env).filter(([k, v]) => v !== undefined && v !== '' && k in new AppConfig()),
+  );
+  const config = plainToInstance(AppConfig, given, { exposeDefaultValues: true });
+  const problems = flatten(validateSync(config, { skipMissingProperties: false }));
+  if (
+    !problems.some((p) => p.startsWith('JWT_SECRET')) &&
+    config.NODE_ENV !== 'development' &&
+    weakSecret(config.JWT_SECRET)
+  ) {
+    problems.push('JWT_SECRET: a default, example or low-entropy secret is refused outside development');
+  }
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+  return config;
+}

@@ -1,0 +1,14 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+/**
+ * The only place that touches process.env. Loads `.env` from the working directory when present
+ * (existing variables win), then hands back a plain snapshot.
+ */
+export function readEnvironment(): Record<string, string | undefined> {
+  const file = resolve(process.cwd(), '.env');
+  if (existsSync(file) && process.env.BUTLER_SKIP_DOTENV !== 'true') {
+    process.loadEnvFile(file);
+  }
+  return { ...process.env };
+}

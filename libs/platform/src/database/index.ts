@@ -1,0 +1,5 @@
+export * from './database.module';
+export * from './database-health';
+export * from './platform-db.service';
+export * from './tenant-db.service';
+export * from './uuid';

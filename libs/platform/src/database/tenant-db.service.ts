@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { ClsService } from 'nestjs-cls';
+import { DataSource, type EntityManager } from 'typeorm';
+
+import { TenantContextMissingError } from '../errors/app-exception';
+import { type ButlerClsStore } from '../tenancy/tenant-context';
+import { assertUuid } from './uuid';
+
+export interface TenantScope {
+  propertyId: string;
+  userId?: string | null;
+}
+
+/**
+ * Runs tenant work in one transaction whose first statement sets the transaction-local
+ * `app.property_id` (and `app.user_id`) with a parameterized set_config. Row-level security reads
+ * that setting, so a query outside `run` sees no tenant rows at all. Repositories take their
+ * EntityManager from `manager`, never from an injected repository.
+ */
+@Injectable()
+export class TenantDb {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly cls: ClsService<ButlerClsStore>,
+  ) {}
+
+  async run<T>(scope: TenantScope, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    assertUuid(scope.propertyId, 'propertyId');
+    if (scope.userId) assertUuid(scope.userId, 'userId');
+    const current = this.cls.isActive() ? this.cls.get('tenantTx') : undefined;
+    if (current) {
+      if (current.propertyId !== scope.propertyId) {
+        throw new TenantContextMissingError('A property transaction cannot nest another property');
+      }
+      return work(current.manager);
+    }
+    return this.cls.run({ ifNested: 'inherit' }, () =>
+      this.dataSource.transaction(async (manager) => {
+        await manager.query(
+          `select set_config('app.property_id', $1, true), set_config('app.user_id', $2, true)`,
+          [scope.propertyId, scope.userId ?? ''],
+        );
+        this.cls.set('tenantTx', { propertyId: scope.propertyId, userId: scope.userId ?? null, manager });
+        try {
+          return await work(manager);
+        } finally {
+          this.cls.set('tenantTx', undefined);
+        }
+      }),
+    );
+  }
+
+  /** The EntityManager of the surrounding property transaction; throws outside one. */
+  get manager(): EntityManager {
+    return this.current().manager;
+  }
+
+  get propertyId(): string {
+    return this.current().propertyId;
+  }
+
+  private current() {
+    const tx = this.cls.isActive() ? this.cls.get('tenantTx') : undefined;
+    if (!tx) throw new TenantContextMissingError();
+    return tx;
+  }
+}

@@ -1,0 +1,4 @@
+export * from './domain-events';
+export * from './outbox.service';
+export * from './outbox-prune.jobs';
+export * from './outbox-relay.service';

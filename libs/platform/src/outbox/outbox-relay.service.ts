@@ -1,0 +1,149 @@
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Client } from 'pg';
+
+import { AppConfig } from '../config/app-config';
+import { PlatformDb } from '../database/platform-db.service';
+import { TenantDb } from '../database/tenant-db.service';
+import { QueueProducer } from '../queue/queue-producer.service';
+import { type JobName } from '../queue/queue-names';
+
+interface PendingRow {
+  id: string;
+  job_name: string;
+  payload: Record<string, unknown>;
+}
+
+const BATCH = 200;
+
+/**
+ * Publishes pending outbox rows to BullMQ with jobId = outbox id, then marks them published in the
+ * same transaction. If Redis is down the transaction rolls back and the rows stay pending; if the
+ * relay dies after publishing but before commit, the retry re-adds the same jobId, which BullMQ
+ * ignores. Wakes on NOTIFY from the insert trigger, and sweeps every property periodically.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private listener?: Client;
+  private sweepTimer?: NodeJS.Timeout;
+  private readonly running = new Map<string, Promise<number>>();
+  private readonly again = new Set<string>();
+  private stopped = false;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly platformDb: PlatformDb,
+    private readonly tenantDb: TenantDb,
+    private readonly producer: QueueProducer,
+  ) {}
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    await this.listen();
+    this.scheduleSweep(0);
+  }
+
+  /** Publishes one property's pending rows; returns how many were published. */
+  async relayProperty(propertyId: string): Promise<number> {
+    const inFlight = this.running.get(propertyId);
+    if (inFlight) {
+      this.again.add(propertyId);
+      return inFlight;
+    }
+    const run = this.drain(propertyId).finally(() => {
+      this.running.delete(propertyId);
+      if (this.again.delete(propertyId) && !this.stopped) void this.relayProperty(propertyId);
+    });
+    this.running.set(propertyId, run);
+    return run;
+  }
+
+  /** Relays every property once; returns the number of rows published. */
+  async sweep(): Promise<number> {
+    const properties = await this.platformDb.query<{ id: string }>('select id from platform.properties order by id');
+    let total = 0;
+    for (const { id } of properties) {
+      if (this.stopped) break;
+      total += await this.relayProperty(id).catch((err: Error) => {
+        this.logger.warn(`outbox relay for property ${id} failed: ${err.message}`);
+        return 0;
+      });
+    }
+    return total;
+  }
+
+  private async drain(propertyId: string): Promise<number> {
+    let published = 0;
+    for (;;) {
+      const count = await this.tenantDb.run({ propertyId }, async (em) => {
+        const rows: PendingRow[] = await em.query(
+          `select id, job_name, payload from platform.outbox
+            where property_id = $1 and status = 'pending'
+            order by id limit $2 for update skip locked`,
+          [propertyId, BATCH],
+        );
+        for (const row of rows) {
+          await this.producer.add(row.job_name as JobName, row.payload, row.id);
+        }
+        if (rows.length > 0) {
+          await em.query(
+            `update platform.outbox set status = 'published', published_at = now(),
+                    publish_attempts = publish_attempts + 1
+              where property_id = $1 and id = any($2::uuid[])`,
+            [propertyId, rows.map((r) => r.id)],
+          );
+        }
+        return rows.length;
+      });
+      published += count;
+      if (count < BATCH) return published;
+    }
+  }
+
+  private async listen(): Promise<void> {
+    const client = new Client({ connectionString: this.config.DATABASE_URL, application_name: 'butler-outbox' });
+    client.on('error', (err) => {
+      this.logger.warn(`outbox listener lost: ${err.message}`);
+      this.listener = undefined;
+      if (!this.stopped) setTimeout(() => void this.listen().catch(() => undefined), 2000);
+    });
+    client.on('notification', (msg) => {
+      if (msg.payload && !this.stopped) {
+        this.relayProperty(msg.payload).catch((err: Error) =>
+          this.logger.warn(`outbox relay for property ${msg.payload} failed: ${err.message}`),
+        );
+      }
+    });
+    try {
+      await client.connect();
+      await client.query('listen butler_outbox');
+      this.listener = client;
+    } catch (err) {
+      this.logger.warn(`outbox listener could not connect: ${(err as Error).message}; sweeping only`);
+      await client.end().catch(() => undefined);
+      if (!this.stopped) setTimeout(() => void this.listen().catch(() => undefined), 5000);
+    }
+  }
+
+  private scheduleSweep(delay: number): void {
+    if (this.stopped) return;
+    this.sweepTimer = setTimeout(() => {
+      this.sweep()
+        .catch((err: Error) => this.logger.warn(`outbox sweep failed: ${err.message}`))
+        .finally(() => this.scheduleSweep(this.config.OUTBOX_SWEEP_INTERVAL_MS));
+    }, delay);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.sweepTimer);
+    this.sweepTimer = undefined;
+    await Promise.allSettled(this.running.values());
+    await this.listener?.end().catch(() => undefined);
+    this.listener = undefined;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+}

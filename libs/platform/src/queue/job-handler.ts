@@ -1,0 +1,29 @@
+import { SetMetadata } from '@nestjs/common';
+import { type Job } from 'bullmq';
+
+import { type JobName } from './queue-names';
+
+export const JOB_HANDLER = Symbol('butler:job-handler');
+
+/**
+ * `property` handlers run inside TenantDb.run keyed by the payload's propertyId (payloads without
+ * one are rejected); `platform` handlers do cross-property work and fan out per property.
+ */
+export type JobScope = 'property' | 'platform';
+
+export interface JobHandlerMeta {
+  name: JobName;
+  scope: JobScope;
+}
+
+export interface PropertyJobPayload {
+  propertyId: string;
+}
+
+export interface JobHandler<P = unknown> {
+  handle(payload: P, job: Job<P>): Promise<unknown>;
+}
+
+/** Marks a provider as the one handler of a job. */
+export const HandlesJob = (name: JobName, scope: JobScope = 'property') =>
+  SetMetadata(JOB_HANDLER, { name, scope } satisfies JobHandlerMeta);

@@ -1,0 +1,27 @@
+/** Every BullMQ queue. Each has its own defaults in QUEUE_DEFAULTS. */
+export enum QueueName {
+  InboundProcessing = 'inbound-processing',
+  OutboundMessages = 'outbound-messages',
+  Embeddings = 'embeddings',
+  Automations = 'automations',
+  Maintenance = 'maintenance',
+}
+
+/** Every job. Each must have exactly one @JobHandler (checked when the worker boots). */
+export enum JobName {
+  /** A domain event from the outbox, fanned out to in-process subscribers. */
+  DomainEvent = 'domain-event',
+  /** Daily: create the coming months' audit-log partitions (platform-wide). */
+  AuditLogPartitions = 'audit-log.ensure-partitions',
+  /** Daily: enqueue one outbox prune per property (platform-wide fan-out). */
+  OutboxPruneAll = 'outbox.prune-all',
+  /** Delete one property's published outbox rows past retention. */
+  OutboxPrune = 'outbox.prune',
+}
+
+export const JOB_QUEUE: Record<JobName, QueueName> = {
+  [JobName.DomainEvent]: QueueName.Automations,
+  [JobName.AuditLogPartitions]: QueueName.Maintenance,
+  [JobName.OutboxPruneAll]: QueueName.Maintenance,
+  [JobName.OutboxPrune]: QueueName.Maintenance,
+};

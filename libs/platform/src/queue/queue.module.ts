@@ -1,0 +1,29 @@
+import { Global, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+
+import { DomainEventBus, DomainEventJob } from '../outbox/domain-events';
+import { OutboxService } from '../outbox/outbox.service';
+import { OutboxPruneAllJob, OutboxPruneJob } from '../outbox/outbox-prune.jobs';
+import { OutboxRelay } from '../outbox/outbox-relay.service';
+import { JobRegistry } from './job-registry';
+import { QueueProducer } from './queue-producer.service';
+import { WorkerHost } from './worker-host.service';
+
+/** Producers, the outbox and the event bus (api and worker); consumers start only in the worker. */
+@Global()
+@Module({
+  imports: [DiscoveryModule],
+  providers: [
+    QueueProducer,
+    OutboxService,
+    OutboxRelay,
+    DomainEventBus,
+    JobRegistry,
+    WorkerHost,
+    DomainEventJob,
+    OutboxPruneAllJob,
+    OutboxPruneJob,
+  ],
+  exports: [QueueProducer, OutboxService, OutboxRelay, DomainEventBus, JobRegistry, WorkerHost],
+})
+export class QueueModule {}

@@ -1,0 +1,54 @@
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import Redis, { type RedisOptions } from 'ioredis';
+
+import { AppConfig } from '../config/app-config';
+
+/**
+ * Redis connections. `client` fails fast while Redis is down (no offline queue), which is what
+ * request-path callers (rate limits, producers) want: an error now rather than a hung request.
+ */
+@Injectable()
+export class RedisService implements OnApplicationShutdown {
+  private readonly logger = new Logger(RedisService.name);
+  readonly client: Redis;
+  private readonly extra: Redis[] = [];
+
+  constructor(private readonly config: AppConfig) {
+    this.client = this.create('butler-client', { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  }
+
+  /** A new connection; BullMQ workers need `maxRetriesPerRequest: null` and their own socket. */
+  create(name: string, options: RedisOptions = {}): Redis {
+    const redis = new Redis(this.config.REDIS_URL, {
+      connectionName: name,
+      lazyConnect: false,
+      retryStrategy: (times) => Math.min(200 * times, 2000),
+      ...options,
+    });
+    redis.on('error', (err: Error) => this.logger.warn(`redis ${name}: ${err.message}`));
+    if (this.client) this.extra.push(redis);
+    return redis;
+  }
+
+  key(...parts: string[]): string {
+    return [this.config.REDIS_PREFIX, ...parts].join(':');
+  }
+
+  async ping(timeoutMs = 1000): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('redis ping timed out')), timeoutMs);
+      });
+      return (await Promise.race([this.client.ping(), timeout])) === 'PONG';
+    } catch {
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled([this.client, ...this.extra].map((r) => r.quit()));
+  }
+}

@@ -1,0 +1,41 @@
+import { type ClsStore } from 'nestjs-cls';
+import { type EntityManager } from 'typeorm';
+
+export const ORGANIZATION_ROLES = ['owner', 'admin'] as const;
+export const PROPERTY_ROLES = ['manager', 'front_desk', 'concierge', 'housekeeping', 'maintenance'] as const;
+export type OrganizationRole = (typeof ORGANIZATION_ROLES)[number];
+export type PropertyRole = (typeof PROPERTY_ROLES)[number];
+export type Role = OrganizationRole | PropertyRole;
+
+/** The authenticated caller, from a verified access token. */
+export interface Principal {
+  userId: string;
+  sessionId: string;
+}
+
+/** The caller's standing in the property of the current request (set by PropertyAccessGuard). */
+export interface PropertyAccess {
+  userId: string;
+  propertyId: string;
+  organizationId: string;
+  roles: Role[];
+  department: string | null;
+}
+
+export interface TenantTransaction {
+  propertyId: string;
+  userId: string | null;
+  manager: EntityManager;
+}
+
+export interface RequestInfo {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export interface ButlerClsStore extends ClsStore {
+  principal?: Principal;
+  access?: PropertyAccess;
+  tenantTx?: TenantTransaction;
+  request?: RequestInfo;
+}
