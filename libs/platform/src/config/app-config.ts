@@ -95,8 +95,13 @@ export class AppConfig {
   @Transform(toBool) @IsBoolean()
   TRUST_PROXY = false;
 
+  /** On SIGTERM, how long readiness answers 503 before the server stops accepting requests. */
   @Type(() => Number) @IsInt() @Min(0) @Max(120000)
-  SHUTDOWN_GRACE_MS = 10000;
+  SHUTDOWN_DRAIN_MS = 0;
+
+  /** After draining, how long in-flight requests and jobs may take before the process exits anyway. */
+  @Type(() => Number) @IsInt() @Min(0) @Max(600000)
+  SHUTDOWN_GRACE_MS = 25000;
 
   @Type(() => Number) @IsInt() @Min(50) @Max(600000)
   OUTBOX_SWEEP_INTERVAL_MS = 15000;

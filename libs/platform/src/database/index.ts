@@ -3,3 +3,4 @@ export * from './database-health';
 export * from './platform-db.service';
 export * from './tenant-db.service';
 export * from './uuid';
+export * from './sql-runner';

@@ -1,20 +1,40 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { ClsService } from 'nestjs-cls';
 import { DataSource, type EntityManager } from 'typeorm';
+
+import { type TenantTransaction } from '../tenancy/tenant-context';
+import { affectedOf, rowsOf, type SqlRunner } from './sql-runner';
 
 /**
  * Access to the platform directory (organizations, properties, users, memberships, sessions):
- * tables that are read before any property context exists. Tenant tables are invisible here.
+ * tables read before any property context exists. Inside a property transaction it joins that
+ * transaction, so a directory write and its audit row commit together.
  */
 @Injectable()
 export class PlatformDb {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly cls: ClsService,
+  ) {}
 
+  /** Rows of a SELECT or `… RETURNING` statement. */
   query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
-    return this.dataSource.query(sql, params);
+    return rowsOf<T>(this.runner().query(sql, params));
+  }
+
+  /** Affected-row count of an UPDATE or DELETE. */
+  execute(sql: string, params: unknown[] = []): Promise<number> {
+    return affectedOf(this.runner().query(sql, params));
   }
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
+    const tx = this.cls.isActive() ? this.cls.get<TenantTransaction | undefined>('tenantTx') : undefined;
+    return tx ? work(tx.manager) : this.dataSource.transaction(work);
+  }
+
+  private runner(): SqlRunner {
+    const tx = this.cls.isActive() ? this.cls.get<TenantTransaction | undefined>('tenantTx') : undefined;
+    return tx?.manager ?? this.dataSource;
   }
 }

@@ -4,7 +4,7 @@ import { ClsService } from 'nestjs-cls';
 import { DataSource, type EntityManager } from 'typeorm';
 
 import { TenantContextMissingError } from '../errors/app-exception';
-import { type ButlerClsStore } from '../tenancy/tenant-context';
+import { type TenantTransaction } from '../tenancy/tenant-context';
 import { assertUuid } from './uuid';
 
 export interface TenantScope {
@@ -22,33 +22,40 @@ export interface TenantScope {
 export class TenantDb {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly cls: ClsService<ButlerClsStore>,
+    private readonly cls: ClsService,
   ) {}
 
   async run<T>(scope: TenantScope, work: (manager: EntityManager) => Promise<T>): Promise<T> {
     assertUuid(scope.propertyId, 'propertyId');
     if (scope.userId) assertUuid(scope.userId, 'userId');
-    const current = this.cls.isActive() ? this.cls.get('tenantTx') : undefined;
+    const current = this.cls.isActive() ? this.cls.get<TenantTransaction | undefined>('tenantTx') : undefined;
     if (current) {
       if (current.propertyId !== scope.propertyId) {
         throw new TenantContextMissingError('A property transaction cannot nest another property');
       }
       return work(current.manager);
     }
-    return this.cls.run({ ifNested: 'inherit' }, () =>
-      this.dataSource.transaction(async (manager) => {
-        await manager.query(
-          `select set_config('app.property_id', $1, true), set_config('app.user_id', $2, true)`,
-          [scope.propertyId, scope.userId ?? ''],
-        );
-        this.cls.set('tenantTx', { propertyId: scope.propertyId, userId: scope.userId ?? null, manager });
-        try {
-          return await work(manager);
-        } finally {
-          this.cls.set('tenantTx', undefined);
-        }
-      }),
-    );
+    return this.dataSource.transaction((manager) => this.within(manager, scope, work));
+  }
+
+  /**
+   * Scopes an already-open transaction to a property (e.g. signup, which creates the property
+   * and its first tenant rows in one transaction).
+   */
+  async within<T>(manager: EntityManager, scope: TenantScope, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    assertUuid(scope.propertyId, 'propertyId');
+    await manager.query(`select set_config('app.property_id', $1, true), set_config('app.user_id', $2, true)`, [
+      scope.propertyId,
+      scope.userId ?? '',
+    ]);
+    return this.cls.run({ ifNested: 'inherit' }, async () => {
+      this.cls.set('tenantTx', { propertyId: scope.propertyId, userId: scope.userId ?? null, manager });
+      try {
+        return await work(manager);
+      } finally {
+        this.cls.set('tenantTx', undefined);
+      }
+    });
   }
 
   /** The EntityManager of the surrounding property transaction; throws outside one. */
@@ -61,7 +68,7 @@ export class TenantDb {
   }
 
   private current() {
-    const tx = this.cls.isActive() ? this.cls.get('tenantTx') : undefined;
+    const tx = this.cls.isActive() ? this.cls.get<TenantTransaction | undefined>('tenantTx') : undefined;
     if (!tx) throw new TenantContextMissingError();
     return tx;
   }

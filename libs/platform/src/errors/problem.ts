@@ -76,9 +76,12 @@ export function toProblem(error: unknown, correlationId?: string, instance?: str
     const status = error.getStatus();
     const [code, title] = HTTP_CODES[status] ?? [PlatformErrorCode.Internal, 'Error'];
     const response = error.getResponse();
+    const message = typeof response === 'object' && response !== null ? (response as { message?: unknown }).message : response;
     const detail =
-      status === 404 ? 'No route matches this method and path.' : typeof response === 'string' ? response : error.message;
-    return { body: build(status, code, title, detail, ctx), headers: {}, logAsError: status >= 500 };
+      status === 404 ? 'No route matches this method and path.' : Array.isArray(message) ? message.join('; ') : String(message ?? error.message);
+    // Validation has its own exception; a bare 400 here comes from body parsing.
+    const finalCode = status === 400 ? PlatformErrorCode.MalformedBody : code;
+    return { body: build(status, finalCode, title, detail, ctx), headers: {}, logAsError: status >= 500 };
   }
   const fastifyStatus = errField(error, 'statusCode');
   const fastifyCode = errField(error, 'code');

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import { PlatformDb } from '../database/platform-db.service';
+import { affectedOf } from '../database/sql-runner';
 import { TenantDb } from '../database/tenant-db.service';
 import { HandlesJob, type JobHandler, type PropertyJobPayload } from '../queue/job-handler';
 import { QueueProducer } from '../queue/queue-producer.service';
@@ -33,12 +34,11 @@ export class OutboxPruneJob implements JobHandler<PropertyJobPayload> {
   constructor(private readonly db: TenantDb) {}
 
   async handle({ propertyId }: PropertyJobPayload): Promise<number> {
-    const result: [unknown[], number] = await this.db.manager.query(
+    return affectedOf(this.db.manager.query(
       `delete from platform.outbox
         where property_id = $1 and status = 'published'
           and published_at < now() - make_interval(days => $2)`,
       [propertyId, RETENTION_DAYS],
-    );
-    return result[1];
+    ));
   }
 }

@@ -31,6 +31,7 @@ export interface TenantTransaction {
 export interface RequestInfo {
   ip: string | null;
   userAgent: string | null;
+  correlationId: string | null;
 }
 
 export interface ButlerClsStore extends ClsStore {

@@ -1,0 +1,38 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { ComplianceModule } from '@app/compliance';
+import { ConversationModule } from '@app/conversation';
+import { GuestModule } from '@app/guest';
+import { KnowledgeModule } from '@app/knowledge';
+import { OperationsModule } from '@app/operations';
+import { IdentityModule, PlatformCoreModule, ProblemDetailsFilter, validationExceptionFactory } from '@app/platform';
+import { ReservationModule } from '@app/reservation';
+import { ValidationPipe } from '@nestjs/common';
+
+@Module({
+  imports: [
+    PlatformCoreModule,
+    ComplianceModule,
+    IdentityModule,
+    GuestModule,
+    ReservationModule,
+    ConversationModule,
+    OperationsModule,
+    KnowledgeModule,
+  ],
+  providers: [
+    { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+    {
+      provide: APP_PIPE,
+      useFactory: () =>
+        new ValidationPipe({
+          whitelist: true,
+          forbidNonWhitelisted: true,
+          transform: true,
+          forbidUnknownValues: true,
+          exceptionFactory: validationExceptionFactory,
+        }),
+    },
+  ],
+})
+export class ApiModule {}

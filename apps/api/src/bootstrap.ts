@@ -1,0 +1,82 @@
+import { Logger as NestLogger, RequestMethod, VersioningType } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppConfig, correlationIdFor, loadConfig, Readiness, sendProblem } from '@app/platform';
+import { Logger } from 'nestjs-pino';
+
+import { ApiModule } from './api.module';
+
+/** Builds the api application (used by main.ts and by the e2e tests). */
+export async function createApiApp(): Promise<NestFastifyApplication> {
+  const config = loadConfig(); // fail fast, with every problem listed, before anything connects
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    genReqId: correlationIdFor,
+    trustProxy: config.TRUST_PROXY,
+    return503OnClosing: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule, adapter, { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.setGlobalPrefix('api', {
+    exclude: [
+      { path: 'health/live', method: RequestMethod.GET },
+      { path: 'health/ready', method: RequestMethod.GET },
+    ],
+  });
+  app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
+
+  const fastify = app.getHttpAdapter().getInstance();
+  const logger = new NestLogger('HTTP');
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    done();
+  });
+  // Errors raised by Fastify itself (body too large, unparsable JSON, bad content type) never
+  // reach Nest's filters: answer them as problem+json too.
+  fastify.setErrorHandler((error, request, reply) => sendProblem(error, request, reply, logger));
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Butler platform API')
+      .setDescription(
+        'Multi-tenant AI concierge for hotels. Property-scoped routes live under ' +
+          '/api/v1/properties/{propertyId}/…; errors are application/problem+json with a `code`.',
+      )
+      .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
+  app.get(AppConfig);
+  return app;
+}
+
+/** Drain (readiness 503), then close: in-flight requests finish; a hard deadline backs it up. */
+export function installShutdown(app: NestFastifyApplication, config: AppConfig): void {
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    const log = new NestLogger('Shutdown');
+    log.log(`${signal}: draining for ${config.SHUTDOWN_DRAIN_MS} ms`);
+    app.get(Readiness).startDraining();
+    const deadline = setTimeout(() => {
+      log.error('graceful shutdown timed out; exiting');
+      process.exit(1);
+    }, config.SHUTDOWN_DRAIN_MS + config.SHUTDOWN_GRACE_MS);
+    deadline.unref();
+    setTimeout(() => {
+      app
+        .close()
+        .then(() => process.exit(0))
+        .catch((err: Error) => {
+          log.error(`shutdown failed: ${err.message}`);
+          process.exit(1);
+        });
+    }, config.SHUTDOWN_DRAIN_MS);
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}

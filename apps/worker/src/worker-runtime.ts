@@ -1,0 +1,34 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { JobName, OutboxRelay, QueueName, QueueProducer, WorkerHost } from '@app/platform';
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** Starts consumers, the outbox relay and the daily maintenance schedules; stops them in order. */
+@Injectable()
+export class WorkerRuntime {
+  private readonly logger = new Logger(WorkerRuntime.name);
+
+  constructor(
+    private readonly host: WorkerHost,
+    private readonly relay: OutboxRelay,
+    private readonly producer: QueueProducer,
+  ) {}
+
+  async start(): Promise<void> {
+    const maintenance = this.producer.queue(QueueName.Maintenance);
+    await maintenance.upsertJobScheduler('audit-log-partitions', { every: DAY_MS, immediately: true }, {
+      name: JobName.AuditLogPartitions,
+      data: {},
+    });
+    await maintenance.upsertJobScheduler('outbox-prune', { every: DAY_MS }, { name: JobName.OutboxPruneAll, data: {} });
+    this.host.start();
+    await this.relay.start();
+    this.logger.log(`worker consuming ${Object.values(QueueName).join(', ')}`);
+  }
+
+  /** Stop taking new work first (relay, consumers), letting in-flight jobs finish. */
+  async stop(): Promise<void> {
+    await this.relay.stop();
+    await this.host.close();
+  }
+}

@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { ComplianceModule } from '@app/compliance';
+import { ConversationModule } from '@app/conversation';
+import { GuestModule } from '@app/guest';
+import { KnowledgeModule } from '@app/knowledge';
+import { OperationsModule } from '@app/operations';
+import { PlatformCoreModule } from '@app/platform';
+import { ReservationModule } from '@app/reservation';
+
+import { WorkerRuntime } from './worker-runtime';
+
+@Module({
+  imports: [
+    PlatformCoreModule,
+    ComplianceModule,
+    GuestModule,
+    ReservationModule,
+    ConversationModule,
+    OperationsModule,
+    KnowledgeModule,
+  ],
+  providers: [WorkerRuntime],
+})
+export class WorkerModule {}

@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import { type PropertyAccess, ValidationFailedException } from '@app/platform';
+
+import { type AuditLogPageDto, type AuditLogQueryDto } from '../dtos/audit-log.dto';
+import { AuditLogRepository } from '../repositories/audit-log.repository';
+
+@Injectable()
+export class AuditLogService {
+  constructor(private readonly repository: AuditLogRepository) {}
+
+  async list(access: PropertyAccess, query: AuditLogQueryDto): Promise<AuditLogPageDto> {
+    const limit = query.limit ?? 50;
+    const rows = await this.repository.list(access.propertyId, {
+      actorType: query.actorType,
+      actorId: query.actorId,
+      action: query.action,
+      resourceType: query.resourceType,
+      resourceId: query.resourceId,
+      from: query.from ? new Date(query.from) : undefined,
+      to: query.to ? new Date(query.to) : undefined,
+      before: query.cursor ? decodeCursor(query.cursor) : undefined,
+      limit: limit + 1,
+    });
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map((r) => ({
+        id: r.id,
+        actorType: r.actor_type,
+        actorId: r.actor_id,
+        action: r.action,
+        resourceType: r.resource_type,
+        resourceId: r.resource_id,
+        details: r.details,
+        ipAddress: r.ip_address,
+        userAgent: r.user_agent,
+        correlationId: r.correlation_id,
+        createdAt: new Date(r.created_at).toISOString(),
+      })),
+      nextCursor: rows.length > limit && last ? encodeCursor(new Date(last.created_at), last.id) : null,
+    };
+  }
+}
+
+function encodeCursor(createdAt: Date, id: string): string {
+  return Buffer.from(JSON.stringify([createdAt.toISOString(), id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    const createdAt = new Date(at);
+    if (Number.isNaN(createdAt.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) throw new Error('bad cursor');
+    return { createdAt, id };
+  } catch {
+    throw new ValidationFailedException([{ field: 'cursor', code: 'invalid', message: 'cursor is not valid' }]);
+  }
+}

@@ -1,0 +1,33 @@
+import { type Role } from '../tenancy/tenant-context';
+
+/** What a route may require. Roles grant permissions through ROLE_PERMISSIONS only. */
+export enum Permission {
+  PropertyRead = 'property:read',
+  PropertyUpdate = 'property:update',
+  PropertySettingsUpdate = 'property:settings:update',
+  StaffRead = 'staff:read',
+  StaffWrite = 'staff:write',
+  AuditRead = 'audit:read',
+}
+
+const ALL = Object.values(Permission);
+
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  owner: ALL,
+  admin: ALL,
+  manager: [
+    Permission.PropertyRead,
+    Permission.PropertySettingsUpdate,
+    Permission.StaffRead,
+    Permission.StaffWrite,
+    Permission.AuditRead,
+  ],
+  front_desk: [Permission.PropertyRead],
+  concierge: [Permission.PropertyRead],
+  housekeeping: [Permission.PropertyRead],
+  maintenance: [Permission.PropertyRead],
+};
+
+export function hasPermission(roles: readonly Role[], permission: Permission): boolean {
+  return roles.some((role) => ROLE_PERMISSIONS[role].includes(permission));
+}

@@ -1,0 +1,73 @@
+import { Injectable } from '@nestjs/common';
+import { PlatformDb } from '../../database/platform-db.service';
+import { affectedOf, rowsOf, type SqlRunner } from '../../database/sql-runner';
+
+export interface RefreshTokenRow {
+  id: string;
+  family_id: string;
+  user_id: string;
+  token_hash: Buffer;
+  expires_at: Date;
+  rotated_at: Date | null;
+  revoked_at: Date | null;
+}
+
+/** Refresh-token families: one family per login, one live token per family. */
+@Injectable()
+export class SessionsRepository {
+  constructor(private readonly db: PlatformDb) {}
+
+  async insert(
+    tx: SqlRunner,
+    token: { id: string; familyId: string; userId: string; hash: Buffer; ttlDays: number; ip: string | null; userAgent: string | null },
+  ): Promise<void> {
+    await tx.query(
+      `insert into platform.refresh_tokens (id, family_id, user_id, token_hash, expires_at, created_ip, user_agent)
+       values ($1, $2, $3, $4, now() + make_interval(days => $5), $6::inet, $7)`,
+      [token.id, token.familyId, token.userId, token.hash, token.ttlDays, token.ip, token.userAgent],
+    );
+  }
+
+  /** Locks the token row for the rotation transaction. */
+  async lock(tx: SqlRunner, id: string): Promise<RefreshTokenRow | undefined> {
+    const rows = await rowsOf<RefreshTokenRow>(tx.query('select * from platform.refresh_tokens where id = $1 for update', [id]));
+    return rows[0];
+  }
+
+  async markRotated(tx: SqlRunner, id: string): Promise<void> {
+    await tx.query('update platform.refresh_tokens set rotated_at = now() where id = $1', [id]);
+  }
+
+  async revokeFamily(familyId: string, reason: string, tx?: SqlRunner): Promise<number> {
+    return affectedOf(
+      (tx ?? this.db).query(
+        `update platform.refresh_tokens set revoked_at = now(), revoked_reason = $2
+          where family_id = $1 and revoked_at is null`,
+        [familyId, reason],
+      ),
+    );
+  }
+
+  async revokeAllForUser(userId: string, reason: string, tx?: SqlRunner): Promise<number> {
+    return affectedOf(
+      (tx ?? this.db).query(
+        `update platform.refresh_tokens set revoked_at = now(), revoked_reason = $2
+          where user_id = $1 and revoked_at is null`,
+        [userId, reason],
+      ),
+    );
+  }
+
+  /** An access token is honoured while its user is active and its family has a live token. */
+  async isSessionLive(userId: string, familyId: string): Promise<boolean> {
+    const rows = await this.db.query<{ live: boolean }>(
+      `select exists (
+         select 1 from platform.refresh_tokens t join platform.users u on u.id = t.user_id
+          where t.family_id = $2 and t.user_id = $1 and u.is_active
+            and t.revoked_at is null and t.rotated_at is null and t.expires_at > now()
+       ) as live`,
+      [userId, familyId],
+    );
+    return rows[0]?.live === true;
+  }
+}

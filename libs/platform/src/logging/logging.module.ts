@@ -1,0 +1,34 @@
+import { type IncomingMessage } from 'node:http';
+
+import { Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+
+import { AppConfig } from '../config/app-config';
+import { REQUEST_ID_HEADER } from './correlation';
+
+/** JSON logs via pino; each HTTP log line carries the request's correlation id as `reqId`. */
+@Module({
+  imports: [
+    LoggerModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        pinoHttp: {
+          level: config.LOG_LEVEL,
+          genReqId: (req: IncomingMessage) => String(req.headers[REQUEST_ID_HEADER] ?? ''),
+          redact: {
+            paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-twilio-signature"]', '*.password'],
+            censor: '[redacted]',
+          },
+          autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health') },
+          serializers: {
+            req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+            res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+          },
+          customSuccessMessage: (req: IncomingMessage, res: { statusCode: number }) =>
+            `${req.method} ${req.url} ${res.statusCode}`,
+        },
+      }),
+    }),
+  ],
+})
+export class LoggingModule {}

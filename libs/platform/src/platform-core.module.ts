@@ -1,0 +1,33 @@
+import { type IncomingMessage } from 'node:http';
+
+import { Module } from '@nestjs/common';
+import { ClsModule } from 'nestjs-cls';
+
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { REQUEST_ID_HEADER } from './logging/correlation';
+import { LoggingModule } from './logging/logging.module';
+import { QueueModule } from './queue/queue.module';
+import { RedisModule } from './redis/redis.module';
+
+/** Infrastructure shared by the api and the worker. */
+@Module({
+  imports: [
+    ConfigModule,
+    ClsModule.forRoot({
+      global: true,
+      middleware: {
+        mount: true,
+        generateId: true,
+        idGenerator: (req: IncomingMessage) => String(req.headers[REQUEST_ID_HEADER] ?? ''),
+      },
+    }),
+    LoggingModule,
+    DatabaseModule,
+    RedisModule,
+    QueueModule,
+    HealthModule,
+  ],
+})
+export class PlatformCoreModule {}

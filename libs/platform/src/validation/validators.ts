@@ -1,0 +1,25 @@
+import { Transform } from 'class-transformer';
+import { IANAZone } from 'luxon';
+import { registerDecorator, type ValidationOptions } from 'class-validator';
+
+/** A real IANA time zone name such as `Europe/Lisbon` (or `UTC`). */
+export function IsIanaTimezone(options?: ValidationOptions) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isIanaTimezone',
+      target: target.constructor,
+      propertyName,
+      options: { message: `${propertyName} must be an IANA time zone such as Europe/Lisbon`, ...options },
+      validator: { validate: (value: unknown) => typeof value === 'string' && IANAZone.isValidZone(value) },
+    });
+}
+
+/** Trims and lower-cases an email before validation. */
+export const NormalizeEmail = () =>
+  Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value));
+
+export const Trim = () => Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
+
+export const PROPERTY_CODE = /^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$/;
+export const PASSWORD_MIN = 12;
+export const PASSWORD_MAX = 128;
