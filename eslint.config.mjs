@@ -17,7 +17,10 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
-      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false },
+      ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-extraneous-class': 'off',
       eqeqeq: ['error', 'always'],
@@ -28,8 +31,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/libs/*', '../../libs/*', '../../../libs/*'], message: 'Import other libs through their @app/<lib> alias.' },
-            { group: ['@app/*/src/**', '@app/*/*/**'], message: "Import a context only through its public index.ts." },
+            {
+              group: ['../../../*', '**/libs/*/src/**', '**/apps/*/src/**'],
+              message: 'Import other libs and apps through their @app/… alias.',
+            },
+            {
+              group: ['@app/{guest,reservation,conversation,operations,knowledge,compliance}/**'],
+              message: 'Import a context only through its public index.ts.',
+            },
           ],
         },
       ],
@@ -41,7 +50,14 @@ export default tseslint.config(
     rules: { '@typescript-eslint/consistent-type-imports': 'off' },
   },
   {
-    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'libs/testing/**/*.ts', 'bench/**/*.ts', 'db/scripts/**/*.ts'],
+    files: [
+      '**/*.spec.ts',
+      '**/*.int-spec.ts',
+      '**/*.e2e-spec.ts',
+      'libs/testing/**/*.ts',
+      'bench/**/*.ts',
+      'db/scripts/**/*.ts',
+    ],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/unbound-method': 'off',

@@ -29,8 +29,14 @@ export async function migrateDown(url: string, steps = 1): Promise<number> {
   const ds = await ownerDataSource(url).initialize();
   let reverted = 0;
   try {
-    while (reverted < steps && (await ds.query(`select to_regclass('public.schema_migrations') as t`))[0].t) {
-      const [{ count }] = await ds.query('select count(*)::int as count from public.schema_migrations');
+    while (reverted < steps) {
+      const [table] = await ds.query<{ t: string | null }[]>(
+        `select to_regclass('public.schema_migrations') as t`,
+      );
+      if (!table.t) break;
+      const [{ count }] = await ds.query<{ count: number }[]>(
+        'select count(*)::int as count from public.schema_migrations',
+      );
       if (count === 0) break;
       await ds.undoLastMigration({ transaction: 'each' });
       reverted += 1;

@@ -54,14 +54,20 @@ async function vectorAvailable(admin: Client): Promise<boolean> {
 }
 
 /** pgvector must be installable; when it is not, build it from Debian's source package. */
-export async function ensurePgvector(adminUrl: string, log: (m: string) => void = console.log): Promise<void> {
+export async function ensurePgvector(
+  adminUrl: string,
+  log: (m: string) => void = console.log,
+): Promise<void> {
   await withClient(adminUrl, async (admin) => {
     if (await vectorAvailable(admin)) return;
     const { rows } = await admin.query<{ v: string }>(`select current_setting('server_version_num') as v`);
     const major = String(Math.floor(Number(rows[0].v) / 10000));
     log(`pgvector is not installed for PostgreSQL ${major}: building it from source`);
     const script = join(__dirname, 'build-pgvector.sh');
-    const result = spawnSync('bash', [script], { stdio: 'inherit', env: { ...process.env, PG_MAJOR: major } });
+    const result = spawnSync('bash', [script], {
+      stdio: 'inherit',
+      env: { ...process.env, PG_MAJOR: major },
+    });
     if (result.status !== 0 || !(await vectorAvailable(admin))) {
       throw new Error('pgvector is unavailable and could not be built; see the output above');
     }
@@ -72,7 +78,8 @@ export async function ensurePgvector(adminUrl: string, log: (m: string) => void 
 export async function ensureRoles(urls: DbUrls): Promise<void> {
   const owner = parseUrl(urls.owner);
   const app = parseUrl(urls.app);
-  if (owner.user === app.user) throw new Error('DATABASE_URL and DATABASE_OWNER_URL must use different roles');
+  if (owner.user === app.user)
+    throw new Error('DATABASE_URL and DATABASE_OWNER_URL must use different roles');
   await withClient(urls.admin, async (admin) => {
     const upsert = async (name: string, attrs: string, password?: string) => {
       const pw = password ? ` password ${literal(password)}` : '';
@@ -81,15 +88,27 @@ export async function ensureRoles(urls: DbUrls): Promise<void> {
       await admin.query(`${verb} role ${ident(name)} ${attrs}${pw}`);
     };
     await upsert(RUNTIME_ROLE, 'nologin nosuperuser nobypassrls nocreatedb nocreaterole');
-    await upsert(owner.user, 'login nosuperuser nobypassrls nocreatedb nocreaterole', owner.password || undefined);
-    await upsert(app.user, 'login inherit nosuperuser nobypassrls nocreatedb nocreaterole', app.password || undefined);
+    await upsert(
+      owner.user,
+      'login nosuperuser nobypassrls nocreatedb nocreaterole',
+      owner.password || undefined,
+    );
+    await upsert(
+      app.user,
+      'login inherit nosuperuser nobypassrls nocreatedb nocreaterole',
+      app.password || undefined,
+    );
     // Privileges are granted to the runtime role; the app role holds them through membership.
     await admin.query(`grant ${ident(RUNTIME_ROLE)} to ${ident(app.user)}`);
   });
 }
 
 /** Creates the database (owned by the owner role) if missing, with vector and pgcrypto. */
-export async function ensureDatabase(urls: DbUrls, database = parseUrl(urls.owner).database, template?: string): Promise<void> {
+export async function ensureDatabase(
+  urls: DbUrls,
+  database = parseUrl(urls.owner).database,
+  template?: string,
+): Promise<void> {
   const owner = parseUrl(urls.owner);
   const app = parseUrl(urls.app);
   await withClient(urls.admin, async (admin) => {
@@ -110,12 +129,16 @@ export async function ensureDatabase(urls: DbUrls, database = parseUrl(urls.owne
 }
 
 export async function dropDatabase(adminUrl: string, database: string): Promise<void> {
-  await withClient(adminUrl, (admin) => admin.query(`drop database if exists ${ident(database)} with (force)`));
+  await withClient(adminUrl, (admin) =>
+    admin.query(`drop database if exists ${ident(database)} with (force)`),
+  );
 }
 
 export async function provision(urls: DbUrls, log: (m: string) => void = console.log): Promise<void> {
   await ensurePgvector(urls.admin, log);
   await ensureRoles(urls);
   await ensureDatabase(urls);
-  log(`database ${parseUrl(urls.owner).database} ready (owner ${parseUrl(urls.owner).user}, app ${parseUrl(urls.app).user})`);
+  log(
+    `database ${parseUrl(urls.owner).database} ready (owner ${parseUrl(urls.owner).user}, app ${parseUrl(urls.app).user})`,
+  );
 }

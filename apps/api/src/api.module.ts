@@ -1,13 +1,18 @@
-import { Module } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ComplianceModule } from '@app/compliance';
 import { ConversationModule } from '@app/conversation';
 import { GuestModule } from '@app/guest';
 import { KnowledgeModule } from '@app/knowledge';
 import { OperationsModule } from '@app/operations';
-import { IdentityModule, PlatformCoreModule, ProblemDetailsFilter, validationExceptionFactory } from '@app/platform';
+import {
+  IdentityModule,
+  PlatformCoreModule,
+  ProblemDetailsFilter,
+  validationExceptionFactory,
+} from '@app/platform';
 import { ReservationModule } from '@app/reservation';
+import { Module } from '@nestjs/common';
 import { ValidationPipe } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 
 @Module({
   imports: [

@@ -1,8 +1,8 @@
+import { AppConfig, correlationIdFor, loadConfig, Readiness } from '@app/platform';
 import { Logger as NestLogger, RequestMethod, VersioningType } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { AppConfig, correlationIdFor, loadConfig, Readiness, sendProblem } from '@app/platform';
 import { Logger } from 'nestjs-pino';
 
 import { ApiModule } from './api.module';
@@ -27,14 +27,12 @@ export async function createApiApp(): Promise<NestFastifyApplication> {
   app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
 
   const fastify = app.getHttpAdapter().getInstance();
-  const logger = new NestLogger('HTTP');
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     done();
   });
-  // Errors raised by Fastify itself (body too large, unparsable JSON, bad content type) never
-  // reach Nest's filters: answer them as problem+json too.
-  fastify.setErrorHandler((error, request, reply) => sendProblem(error, request, reply, logger));
+  // Fastify's own errors (body too large, unparsable JSON, bad content type) reach the global
+  // ProblemDetailsFilter through Nest's router exception handler, as HttpExceptions.
 
   const document = SwaggerModule.createDocument(
     app,
@@ -49,7 +47,6 @@ export async function createApiApp(): Promise<NestFastifyApplication> {
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
-  app.get(AppConfig);
   return app;
 }
 

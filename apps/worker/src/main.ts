@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 
-import { NestFactory } from '@nestjs/core';
 import { AppConfig, ConfigValidationError, loadConfig } from '@app/platform';
+import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 
 import { WorkerModule } from './worker.module';
@@ -33,6 +33,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof ConfigValidationError ? err.message : String((err as Error)?.stack ?? err)}\n`);
+  process.stderr.write(
+    `${err instanceof ConfigValidationError ? err.message : String((err as Error)?.stack ?? err)}\n`,
+  );
   process.exit(1);
 });

@@ -1,5 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
 import { JobName, OutboxRelay, QueueName, QueueProducer, WorkerHost } from '@app/platform';
+import { Injectable, Logger } from '@nestjs/common';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -16,11 +16,19 @@ export class WorkerRuntime {
 
   async start(): Promise<void> {
     const maintenance = this.producer.queue(QueueName.Maintenance);
-    await maintenance.upsertJobScheduler('audit-log-partitions', { every: DAY_MS, immediately: true }, {
-      name: JobName.AuditLogPartitions,
-      data: {},
-    });
-    await maintenance.upsertJobScheduler('outbox-prune', { every: DAY_MS }, { name: JobName.OutboxPruneAll, data: {} });
+    await maintenance.upsertJobScheduler(
+      'audit-log-partitions',
+      { every: DAY_MS, immediately: true },
+      {
+        name: JobName.AuditLogPartitions,
+        data: {},
+      },
+    );
+    await maintenance.upsertJobScheduler(
+      'outbox-prune',
+      { every: DAY_MS },
+      { name: JobName.OutboxPruneAll, data: {} },
+    );
     this.host.start();
     await this.relay.start();
     this.logger.log(`worker consuming ${Object.values(QueueName).join(', ')}`);

@@ -1,4 +1,3 @@
-import { Module } from '@nestjs/common';
 import { ComplianceModule } from '@app/compliance';
 import { ConversationModule } from '@app/conversation';
 import { GuestModule } from '@app/guest';
@@ -6,6 +5,7 @@ import { KnowledgeModule } from '@app/knowledge';
 import { OperationsModule } from '@app/operations';
 import { PlatformCoreModule } from '@app/platform';
 import { ReservationModule } from '@app/reservation';
+import { Module } from '@nestjs/common';
 
 import { WorkerRuntime } from './worker-runtime';
 

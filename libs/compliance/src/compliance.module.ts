@@ -1,11 +1,11 @@
-import { Global, Module } from '@nestjs/common';
 import { AuditRecorder } from '@app/platform';
+import { Global, Module } from '@nestjs/common';
 
 import { AuditLogController } from './controllers/audit-log.controller';
 import { AuditLogPartitionsJob } from './jobs/audit-log-partitions.job';
 import { AuditLogRepository } from './repositories/audit-log.repository';
-import { AuditLogRecorder } from './services/audit-log-recorder';
 import { AuditLogService } from './services/audit-log.service';
+import { AuditLogRecorder } from './services/audit-log-recorder';
 
 /** The `compliance` schema: the audit log (and, later, retention and data-subject requests). */
 @Global()

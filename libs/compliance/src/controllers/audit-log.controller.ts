@@ -1,6 +1,6 @@
+import { CurrentAccess, Permission, type PropertyAccess, RequirePermissions, UuidParam } from '@app/platform';
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentAccess, Permission, type PropertyAccess, RequirePermissions, UuidParam } from '@app/platform';
 
 import { AuditLogPageDto, AuditLogQueryDto } from '../dtos/audit-log.dto';
 import { AuditLogService } from '../services/audit-log.service';

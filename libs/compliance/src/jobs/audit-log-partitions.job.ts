@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
 import { HandlesJob, type JobHandler, JobName, PlatformDb } from '@app/platform';
+import { Injectable } from '@nestjs/common';
 
 /** Creates the audit log's partitions for this and the next three months (idempotent). */
 @Injectable()
@@ -8,7 +8,9 @@ export class AuditLogPartitionsJob implements JobHandler {
   constructor(private readonly db: PlatformDb) {}
 
   async handle(): Promise<number> {
-    const rows = await this.db.query<{ created: number }>('select compliance.ensure_audit_log_partitions(3) as created');
+    const rows = await this.db.query<{ created: number }>(
+      'select compliance.ensure_audit_log_partitions(3) as created',
+    );
     return rows[0].created;
   }
 }

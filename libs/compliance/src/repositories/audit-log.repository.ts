@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
 import { type AuditEntry, TenantDb } from '@app/platform';
+import { Injectable } from '@nestjs/common';
 import { type EntityManager } from 'typeorm';
 
 export interface AuditLogRow {

@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
 import { type AuditEntry, AuditRecorder, TenantDb } from '@app/platform';
+import { Injectable } from '@nestjs/common';
 import { type EntityManager } from 'typeorm';
 
 import { AuditLogRepository } from '../repositories/audit-log.repository';

@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
 import { type PropertyAccess, ValidationFailedException } from '@app/platform';
+import { Injectable } from '@nestjs/common';
 
 import { type AuditLogPageDto, type AuditLogQueryDto } from '../dtos/audit-log.dto';
 import { AuditLogRepository } from '../repositories/audit-log.repository';
@@ -53,6 +53,8 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
     if (Number.isNaN(createdAt.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) throw new Error('bad cursor');
     return { createdAt, id };
   } catch {
-    throw new ValidationFailedException([{ field: 'cursor', code: 'invalid', message: 'cursor is not valid' }]);
+    throw new ValidationFailedException([
+      { field: 'cursor', code: 'invalid', message: 'cursor is not valid' },
+    ]);
   }
 }

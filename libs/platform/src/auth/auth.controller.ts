@@ -56,7 +56,7 @@ export class AuthController {
   @Post('logout')
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiBearerAuth()
-  @ApiOperation({ summary: "End this session: revokes its refresh tokens; its access tokens stop working" })
+  @ApiOperation({ summary: 'End this session: revokes its refresh tokens; its access tokens stop working' })
   @ApiNoContentResponse()
   async logout(@CurrentPrincipal() principal: Principal, @ReqInfo() req: RequestInfo): Promise<void> {
     await this.auth.logout(principal.userId, principal.sessionId, req);

@@ -54,18 +54,35 @@ export class AuthService {
           timezone: dto.property.timezone,
           settings: defaultPropertySettings(dto.property.name),
         });
-        const user = await this.users.insert(tx, { email: dto.owner.email, name: dto.owner.name, passwordHash });
-        await this.memberships.insert(tx, { userId: user.id, organizationId: organization.id, propertyId: null, role: 'owner' });
+        const user = await this.users.insert(tx, {
+          email: dto.owner.email,
+          name: dto.owner.name,
+          passwordHash,
+        });
+        await this.memberships.insert(tx, {
+          userId: user.id,
+          organizationId: organization.id,
+          propertyId: null,
+          role: 'owner',
+        });
         const tokens = await this.startSession(tx, user.id, req);
         await this.tenantDb.within(tx, { propertyId: property.id, userId: user.id }, async (em) => {
-          await this.audit.record(this.entry('auth.signup', user.id, req, 'organization', organization.id), em);
-          await this.outbox.publishEvent('property.created', { propertyId: property.id, organizationId: organization.id });
+          await this.audit.record(
+            this.entry('auth.signup', user.id, req, 'organization', organization.id),
+            em,
+          );
+          await this.outbox.publishEvent('property.created', {
+            propertyId: property.id,
+            organizationId: organization.id,
+          });
         });
         return { organization, property, user, tokens };
       })
       .catch((err: unknown) => {
-        if (uniqueViolation(err, 'users_email_key')) throw new ConflictException('email_taken', 'That email already has an account.');
-        if (uniqueViolation(err, 'properties_code_key')) throw new ConflictException('property_code_taken', 'That property code is taken.');
+        if (uniqueViolation(err, 'users_email_key'))
+          throw new ConflictException('email_taken', 'That email already has an account.');
+        if (uniqueViolation(err, 'properties_code_key'))
+          throw new ConflictException('property_code_taken', 'That property code is taken.');
         throw err;
       });
     const { organization, property, user, tokens } = created;
@@ -86,10 +103,15 @@ export class AuthService {
   async login(dto: LoginDto, req: RequestInfo): Promise<TokenPairDto> {
     await this.limiter.beforeAttempt(req.ip ?? 'unknown', dto.email);
     const user = await this.users.findByEmail(dto.email);
-    const ok = user ? await this.passwords.verify(user.password_hash, dto.password) : await this.passwords.verifyAgainstDummy(dto.password);
+    const ok = user
+      ? await this.passwords.verify(user.password_hash, dto.password)
+      : await this.passwords.verifyAgainstDummy(dto.password);
     if (!user || !ok || !user.is_active) {
       await this.limiter.recordFailure(dto.email);
-      if (user) await this.auditForUser(user, 'auth.login_failed', req, { reason: user.is_active ? 'bad_password' : 'inactive' });
+      if (user)
+        await this.auditForUser(user, 'auth.login_failed', req, {
+          reason: user.is_active ? 'bad_password' : 'inactive',
+        });
       else this.logger.warn({ ip: req.ip }, 'login failed for an unknown email');
       throw new UnauthorizedException(BAD_CREDENTIALS, 'invalid_credentials');
     }
@@ -105,7 +127,8 @@ export class AuthService {
     if (!parsed) throw new UnauthorizedException('The refresh token is not valid.', 'refresh_token_invalid');
     const outcome = await this.platformDb.transaction(async (tx) => {
       const row = await this.sessions.lock(tx, parsed.id);
-      if (!row || !this.tokens.sameHash(row.token_hash, parsed.secretHash)) return { kind: 'invalid' as const };
+      if (!row || !this.tokens.sameHash(row.token_hash, parsed.secretHash))
+        return { kind: 'invalid' as const };
       if (row.revoked_at) return { kind: 'invalid' as const };
       if (row.rotated_at) {
         await this.sessions.revokeFamily(row.family_id, 'reuse_detected', tx);
@@ -121,7 +144,10 @@ export class AuthService {
     if (outcome.kind === 'reused') {
       const user = await this.users.findById(outcome.userId);
       if (user) await this.auditForUser(user, 'auth.refresh_reuse', req, { familyId: outcome.familyId });
-      throw new UnauthorizedException('This refresh token was already used; the session was revoked.', 'refresh_token_reused');
+      throw new UnauthorizedException(
+        'This refresh token was already used; the session was revoked.',
+        'refresh_token_reused',
+      );
     }
     throw new UnauthorizedException('The refresh token is not valid.', 'refresh_token_invalid');
   }
@@ -132,7 +158,12 @@ export class AuthService {
     if (user) await this.auditForUser(user, 'auth.logout', req);
   }
 
-  private async startSession(tx: EntityManager, userId: string, req: RequestInfo, familyId: string = randomUUID()): Promise<TokenPairDto> {
+  private async startSession(
+    tx: EntityManager,
+    userId: string,
+    req: RequestInfo,
+    familyId: string = randomUUID(),
+  ): Promise<TokenPairDto> {
     const refresh = this.tokens.newRefreshToken(randomUUID());
     await this.sessions.insert(tx, {
       id: refresh.id,
@@ -152,7 +183,12 @@ export class AuthService {
   }
 
   /** Auth events belong to every property the user works in. */
-  private async auditForUser(user: UserRow, action: string, req: RequestInfo, details?: Record<string, unknown>) {
+  private async auditForUser(
+    user: UserRow,
+    action: string,
+    req: RequestInfo,
+    details?: Record<string, unknown>,
+  ) {
     const properties = await this.properties.listAccessible(user.id);
     await this.audit.recordInProperties(
       properties.map((p) => p.id),
@@ -160,7 +196,24 @@ export class AuthService {
     );
   }
 
-  private entry(action: string, actorId: string, req: RequestInfo, resourceType: string, resourceId: string, details?: Record<string, unknown>) {
-    return { actorType: 'staff' as const, actorId, action, resourceType, resourceId, details, ip: req.ip, userAgent: req.userAgent, correlationId: req.correlationId };
+  private entry(
+    action: string,
+    actorId: string,
+    req: RequestInfo,
+    resourceType: string,
+    resourceId: string,
+    details?: Record<string, unknown>,
+  ) {
+    return {
+      actorType: 'staff' as const,
+      actorId,
+      action,
+      resourceType,
+      resourceId,
+      details,
+      ip: req.ip,
+      userAgent: req.userAgent,
+      correlationId: req.correlationId,
+    };
   }
 }

@@ -11,7 +11,8 @@ export const REQUIRED_PERMISSIONS = 'butler:permissions';
 export const Public = () => SetMetadata(IS_PUBLIC, true);
 
 /** The caller needs every listed permission in the route's property. */
-export const RequirePermissions = (...permissions: Permission[]) => SetMetadata(REQUIRED_PERMISSIONS, permissions);
+export const RequirePermissions = (...permissions: Permission[]) =>
+  SetMetadata(REQUIRED_PERMISSIONS, permissions);
 
 /** The verified caller (set by the JWT guard). */
 export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {

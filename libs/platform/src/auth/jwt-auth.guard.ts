@@ -18,14 +18,18 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   }
 
   override canActivate(context: ExecutionContext) {
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
+    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (isPublic) return true;
     return super.canActivate(context);
   }
 
   override handleRequest<T = Principal>(err: unknown, user: T | false, info: unknown): T {
     if (err instanceof AppException) throw err;
-    if (err) throw err; // infrastructure failure (database down): surfaces as 503, not 401
+    // An infrastructure failure (database down) surfaces as 503, not as a misleading 401.
+    if (err) throw err instanceof Error ? err : new Error('authentication failed');
     if (!user) {
       const expired = info instanceof Error && info.name === 'TokenExpiredError';
       throw new UnauthorizedException(
@@ -33,7 +37,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
         expired ? 'token_expired' : 'token_invalid',
       );
     }
-    if (this.cls.isActive()) this.cls.set('principal', user as unknown as Principal);
+    if (this.cls.isActive()) this.cls.set('principal', user);
     return user;
   }
 }

@@ -40,7 +40,13 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
 
   async validate(claims: VerifiedClaims): Promise<Principal> {
     const { sub, sid, typ, iat, exp } = claims;
-    if (typ !== 'access' || !isUuid(sub) || !isUuid(sid) || typeof exp !== 'number' || typeof iat !== 'number') {
+    if (
+      typ !== 'access' ||
+      !isUuid(sub) ||
+      !isUuid(sid) ||
+      typeof exp !== 'number' ||
+      typeof iat !== 'number'
+    ) {
       throw new UnauthorizedException('The access token is not valid.', 'token_invalid');
     }
     if (!(await this.sessions.isSessionLive(sub, sid))) {

@@ -3,7 +3,11 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 
 import { AppConfig } from '../config/app-config';
-import { DependencyUnavailableException, PlatformErrorCode, RateLimitedException } from '../errors/app-exception';
+import {
+  DependencyUnavailableException,
+  PlatformErrorCode,
+  RateLimitedException,
+} from '../errors/app-exception';
 import { RedisService } from '../redis/redis.service';
 
 // INCR with the window set on first hit; returns [count, ttl ms]. Atomic, so replicas share limits.
@@ -53,7 +57,12 @@ export class LoginRateLimiter {
 
   private emailKey(email: string): string {
     // Hashed: Redis keys are visible to operators, emails are personal data.
-    return this.redis.key('rl', 'login', 'email', createHash('sha256').update(email).digest('hex').slice(0, 32));
+    return this.redis.key(
+      'rl',
+      'login',
+      'email',
+      createHash('sha256').update(email).digest('hex').slice(0, 32),
+    );
   }
 
   private async guard<T>(fn: () => Promise<T>): Promise<T> {

@@ -32,7 +32,10 @@ export class AppConfig {
   @IsIn(NODE_ENVS)
   NODE_ENV: NodeEnv = 'development';
 
-  @Type(() => Number) @IsInt() @Min(1) @Max(65535)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   PORT = 3000;
 
   @IsString()
@@ -45,13 +48,20 @@ export class AppConfig {
   @Matches(PG_URL, { message: 'DATABASE_URL must be a postgres:// URL (the app role)' })
   DATABASE_URL = 'postgres://butler_app:butler_app@localhost:5432/butler';
 
-  @IsOptional() @Matches(PG_URL, { message: 'DATABASE_OWNER_URL must be a postgres:// URL (the owner role)' })
+  @IsOptional()
+  @Matches(PG_URL, { message: 'DATABASE_OWNER_URL must be a postgres:// URL (the owner role)' })
   DATABASE_OWNER_URL = 'postgres://butler_owner:butler_owner@localhost:5432/butler';
 
-  @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
   DATABASE_POOL_SIZE = 10;
 
-  @Type(() => Number) @IsInt() @Min(100) @Max(600000)
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(600000)
   DATABASE_STATEMENT_TIMEOUT_MS = 15000;
 
   @Matches(REDIS_URL, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
@@ -61,52 +71,86 @@ export class AppConfig {
   @Matches(/^[a-zA-Z0-9:_-]{1,64}$/)
   REDIS_PREFIX = 'butler';
 
-  @IsString() @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
   JWT_SECRET = '';
 
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   JWT_ISSUER = 'butler-platform';
 
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   JWT_AUDIENCE = 'butler-api';
 
-  @Type(() => Number) @IsInt() @Min(60) @Max(3600)
+  @Type(() => Number)
+  @IsInt()
+  @Min(60)
+  @Max(3600)
   JWT_ACCESS_TTL_SECONDS = 900;
 
-  @Type(() => Number) @IsInt() @Min(1) @Max(365)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(365)
   REFRESH_TOKEN_TTL_DAYS = 30;
 
-  @Type(() => Number) @IsInt() @Min(1024) @Max(50 * 1024 * 1024)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  @Max(50 * 1024 * 1024)
   BODY_LIMIT_BYTES = 1024 * 1024;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
-  @Type(() => Number) @IsInt() @Min(1) @Max(10000)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10000)
   LOGIN_RATE_LIMIT_PER_IP = 30;
 
-  @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   LOGIN_RATE_LIMIT_PER_EMAIL = 10;
 
-  @Type(() => Number) @IsInt() @Min(1) @Max(86400)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(86400)
   LOGIN_RATE_LIMIT_WINDOW_SECONDS = 900;
 
   /** Trust X-Forwarded-For from the proxy in front of the api (for per-IP limits and audit). */
-  @Transform(toBool) @IsBoolean()
+  @Transform(toBool)
+  @IsBoolean()
   TRUST_PROXY = false;
 
   /** On SIGTERM, how long readiness answers 503 before the server stops accepting requests. */
-  @Type(() => Number) @IsInt() @Min(0) @Max(120000)
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(120000)
   SHUTDOWN_DRAIN_MS = 0;
 
   /** After draining, how long in-flight requests and jobs may take before the process exits anyway. */
-  @Type(() => Number) @IsInt() @Min(0) @Max(600000)
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(600000)
   SHUTDOWN_GRACE_MS = 25000;
 
-  @Type(() => Number) @IsInt() @Min(50) @Max(600000)
+  @Type(() => Number)
+  @IsInt()
+  @Min(50)
+  @Max(600000)
   OUTBOX_SWEEP_INTERVAL_MS = 15000;
 
-  @Type(() => Number) @IsInt() @Min(1) @Max(64)
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(64)
   WORKER_CONCURRENCY = 4;
 
   get isProduction(): boolean {
@@ -132,13 +176,18 @@ export class ConfigValidationError extends Error {
 
 function flatten(errors: ValidationError[]): string[] {
   return errors.flatMap((e) =>
-    Object.values(e.constraints ?? {}).map((msg) => `${e.property}: ${msg} (got ${describe(e.value)})`),
+    Object.values(e.constraints ?? {}).map(
+      (msg) => `${e.property}: ${msg} (got ${describe(e.property, e.value)})`,
+    ),
   );
 }
 
-function describe(value: unknown): string {
+/** Never echoes secrets or URLs (which may carry passwords) into logs. */
+function describe(key: string, value: unknown): string {
   if (value === undefined || value === '') return 'nothing';
-  return /SECRET|PASSWORD|KEY/i.test(String(value)) ? 'a value' : JSON.stringify(value);
+  if (/SECRET|PASSWORD|KEY|TOKEN|URL/i.test(key))
+    return typeof value === 'string' ? `a value of ${value.length} characters` : 'a non-text value';
+  return JSON.stringify(value);
 }
 
 function weakSecret(secret: string): boolean {

@@ -1,6 +1,6 @@
 export * from './database.module';
 export * from './database-health';
 export * from './platform-db.service';
+export * from './sql-runner';
 export * from './tenant-db.service';
 export * from './uuid';
-export * from './sql-runner';

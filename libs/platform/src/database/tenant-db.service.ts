@@ -42,12 +42,16 @@ export class TenantDb {
    * Scopes an already-open transaction to a property (e.g. signup, which creates the property
    * and its first tenant rows in one transaction).
    */
-  async within<T>(manager: EntityManager, scope: TenantScope, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  async within<T>(
+    manager: EntityManager,
+    scope: TenantScope,
+    work: (manager: EntityManager) => Promise<T>,
+  ): Promise<T> {
     assertUuid(scope.propertyId, 'propertyId');
-    await manager.query(`select set_config('app.property_id', $1, true), set_config('app.user_id', $2, true)`, [
-      scope.propertyId,
-      scope.userId ?? '',
-    ]);
+    await manager.query(
+      `select set_config('app.property_id', $1, true), set_config('app.user_id', $2, true)`,
+      [scope.propertyId, scope.userId ?? ''],
+    );
     return this.cls.run({ ifNested: 'inherit' }, async () => {
       this.cls.set('tenantTx', { propertyId: scope.propertyId, userId: scope.userId ?? null, manager });
       try {

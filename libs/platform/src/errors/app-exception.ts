@@ -75,9 +75,16 @@ export class ConflictException extends AppException {
 
 export class RateLimitedException extends AppException {
   constructor(retryAfterSeconds: number) {
-    super(PlatformErrorCode.RateLimited, 429, 'Too many requests', 'Too many attempts; try again later.', undefined, {
-      'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))),
-    });
+    super(
+      PlatformErrorCode.RateLimited,
+      429,
+      'Too many requests',
+      'Too many attempts; try again later.',
+      undefined,
+      {
+        'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))),
+      },
+    );
   }
 }
 

@@ -42,8 +42,18 @@ const HTTP_CODES: Record<number, [string, string]> = {
 const DB_UNAVAILABLE_STATES = /^(08|53|57P0[1-3])/;
 const NET_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
 
-function build(status: number, code: string, title: string, detail: string, extra: Partial<ProblemBody> = {}) {
+function build(
+  status: number,
+  code: string,
+  title: string,
+  detail: string,
+  extra: Partial<ProblemBody> = {},
+) {
   return { type: `${TYPE_BASE}${code}`, title, status, detail, code, ...extra };
+}
+
+function textOf(value: unknown): string {
+  return typeof value === 'string' ? value : '';
 }
 
 function errField(error: unknown, key: string): unknown {
@@ -52,7 +62,7 @@ function errField(error: unknown, key: string): unknown {
 
 export function isDatabaseUnavailable(error: unknown): boolean {
   const code = errField(error, 'code') ?? errField(errField(error, 'driverError'), 'code');
-  const message = String(errField(error, 'message') ?? '');
+  const message = textOf(errField(error, 'message'));
   if (typeof code === 'string' && (DB_UNAVAILABLE_STATES.test(code) || NET_ERRORS.has(code))) return true;
   return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
     message,
@@ -76,9 +86,16 @@ export function toProblem(error: unknown, correlationId?: string, instance?: str
     const status = error.getStatus();
     const [code, title] = HTTP_CODES[status] ?? [PlatformErrorCode.Internal, 'Error'];
     const response = error.getResponse();
-    const message = typeof response === 'object' && response !== null ? (response as { message?: unknown }).message : response;
+    const message =
+      typeof response === 'object' && response !== null
+        ? (response as { message?: unknown }).message
+        : response;
     const detail =
-      status === 404 ? 'No route matches this method and path.' : Array.isArray(message) ? message.join('; ') : String(message ?? error.message);
+      status === 404
+        ? 'No route matches this method and path.'
+        : Array.isArray(message)
+          ? message.map(textOf).join('; ')
+          : textOf(message) || error.message;
     // Validation has its own exception; a bare 400 here comes from body parsing.
     const finalCode = status === 400 ? PlatformErrorCode.MalformedBody : code;
     return { body: build(status, finalCode, title, detail, ctx), headers: {}, logAsError: status >= 500 };
@@ -92,12 +109,18 @@ export function toProblem(error: unknown, correlationId?: string, instance?: str
         ? 'The request body exceeds the size limit.'
         : fastifyStatus === 400
           ? 'The request body could not be parsed.'
-          : String(errField(error, 'message') ?? title);
+          : textOf(errField(error, 'message')) || title;
     return { body: build(fastifyStatus, code, title, detail, ctx), headers: {}, logAsError: false };
   }
   if (isDatabaseUnavailable(error)) {
     return {
-      body: build(503, PlatformErrorCode.DatabaseUnavailable, 'Service unavailable', 'The database is unavailable; nothing was saved. Retry later.', ctx),
+      body: build(
+        503,
+        PlatformErrorCode.DatabaseUnavailable,
+        'Service unavailable',
+        'The database is unavailable; nothing was saved. Retry later.',
+        ctx,
+      ),
       headers: { 'Retry-After': '5' },
       logAsError: true,
     };
@@ -105,7 +128,13 @@ export function toProblem(error: unknown, correlationId?: string, instance?: str
   const sqlState = errField(error, 'code') ?? errField(errField(error, 'driverError'), 'code');
   if (sqlState === '42501') {
     return {
-      body: build(403, PlatformErrorCode.Forbidden, 'Forbidden', 'This row belongs to another property.', ctx),
+      body: build(
+        403,
+        PlatformErrorCode.Forbidden,
+        'Forbidden',
+        'This row belongs to another property.',
+        ctx,
+      ),
       headers: {},
       logAsError: true,
     };

@@ -5,8 +5,8 @@ import { PassportModule } from '@nestjs/passport';
 
 import { AuthController, MeController } from '../auth/auth.controller';
 import { AuthService } from '../auth/auth.service';
-import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { JwtStrategy } from '../auth/jwt.strategy';
+import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { LoginRateLimiter } from '../auth/login-rate-limiter';
 import { MeService } from '../auth/me.service';
 import { PasswordService } from '../auth/password.service';

@@ -40,5 +40,8 @@ export function mergeSettings(current: Json, patch: Json): Json {
 
 /** Stored settings over the defaults, so readers always see every key. */
 export function withDefaults(name: string, stored: Json): PropertySettings {
-  return mergeSettings(defaultPropertySettings(name) as unknown as Json, stored) as unknown as PropertySettings;
+  return mergeSettings(
+    defaultPropertySettings(name) as unknown as Json,
+    stored,
+  ) as unknown as PropertySettings;
 }

@@ -16,12 +16,21 @@ import { REQUEST_ID_HEADER } from './correlation';
           level: config.LOG_LEVEL,
           genReqId: (req: IncomingMessage) => String(req.headers[REQUEST_ID_HEADER] ?? ''),
           redact: {
-            paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-twilio-signature"]', '*.password'],
+            paths: [
+              'req.headers.authorization',
+              'req.headers.cookie',
+              'req.headers["x-twilio-signature"]',
+              '*.password',
+            ],
             censor: '[redacted]',
           },
           autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health') },
           serializers: {
-            req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+            req: (req: { id: string; method: string; url: string }) => ({
+              id: req.id,
+              method: req.method,
+              url: req.url,
+            }),
             res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
           },
           customSuccessMessage: (req: IncomingMessage, res: { statusCode: number }) =>

@@ -17,7 +17,11 @@ export class DomainEventBus {
 
   subscribe(type: string, subscriber: DomainEventSubscriber): () => void {
     this.subscribers.set(type, [...(this.subscribers.get(type) ?? []), subscriber]);
-    return () => this.subscribers.set(type, (this.subscribers.get(type) ?? []).filter((s) => s !== subscriber));
+    return () =>
+      this.subscribers.set(
+        type,
+        (this.subscribers.get(type) ?? []).filter((s) => s !== subscriber),
+      );
   }
 
   async dispatch(event: DomainEventPayload): Promise<number> {

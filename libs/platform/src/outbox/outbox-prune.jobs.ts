@@ -4,8 +4,8 @@ import { PlatformDb } from '../database/platform-db.service';
 import { affectedOf } from '../database/sql-runner';
 import { TenantDb } from '../database/tenant-db.service';
 import { HandlesJob, type JobHandler, type PropertyJobPayload } from '../queue/job-handler';
-import { QueueProducer } from '../queue/queue-producer.service';
 import { JobName } from '../queue/queue-names';
+import { QueueProducer } from '../queue/queue-producer.service';
 
 const RETENTION_DAYS = 7;
 
@@ -34,11 +34,13 @@ export class OutboxPruneJob implements JobHandler<PropertyJobPayload> {
   constructor(private readonly db: TenantDb) {}
 
   async handle({ propertyId }: PropertyJobPayload): Promise<number> {
-    return affectedOf(this.db.manager.query(
-      `delete from platform.outbox
+    return affectedOf(
+      this.db.manager.query(
+        `delete from platform.outbox
         where property_id = $1 and status = 'published'
           and published_at < now() - make_interval(days => $2)`,
-      [propertyId, RETENTION_DAYS],
-    ));
+        [propertyId, RETENTION_DAYS],
+      ),
+    );
   }
 }

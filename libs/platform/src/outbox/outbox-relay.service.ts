@@ -4,8 +4,8 @@ import { Client } from 'pg';
 import { AppConfig } from '../config/app-config';
 import { PlatformDb } from '../database/platform-db.service';
 import { TenantDb } from '../database/tenant-db.service';
-import { QueueProducer } from '../queue/queue-producer.service';
 import { type JobName } from '../queue/queue-names';
+import { QueueProducer } from '../queue/queue-producer.service';
 
 interface PendingRow {
   id: string;
@@ -60,7 +60,9 @@ export class OutboxRelay implements OnApplicationShutdown {
 
   /** Relays every property once; returns the number of rows published. */
   async sweep(): Promise<number> {
-    const properties = await this.platformDb.query<{ id: string }>('select id from platform.properties order by id');
+    const properties = await this.platformDb.query<{ id: string }>(
+      'select id from platform.properties order by id',
+    );
     let total = 0;
     for (const { id } of properties) {
       if (this.stopped) break;
@@ -101,7 +103,10 @@ export class OutboxRelay implements OnApplicationShutdown {
   }
 
   private async listen(): Promise<void> {
-    const client = new Client({ connectionString: this.config.DATABASE_URL, application_name: 'butler-outbox' });
+    const client = new Client({
+      connectionString: this.config.DATABASE_URL,
+      application_name: 'butler-outbox',
+    });
     client.on('error', (err) => {
       this.logger.warn(`outbox listener lost: ${err.message}`);
       this.listener = undefined;

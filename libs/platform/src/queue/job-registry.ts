@@ -24,7 +24,8 @@ export class JobRegistry implements OnApplicationBootstrap {
   onApplicationBootstrap(): void {
     const found = new Map<JobName, RegisteredHandler[]>();
     for (const wrapper of this.discovery.getProviders()) {
-      const { instance, metatype } = wrapper;
+      const instance: unknown = wrapper.instance;
+      const metatype = wrapper.metatype;
       if (!instance || !metatype) continue;
       const meta = this.reflector.get<JobHandlerMeta | undefined>(JOB_HANDLER, metatype);
       if (!meta) continue;

@@ -34,7 +34,9 @@ export class WorkerHost implements OnApplicationShutdown {
         autorun: true,
       });
       worker.on('failed', (job, err) =>
-        this.logger.warn(`${name}/${job?.name} ${job?.id} failed (attempt ${job?.attemptsMade}): ${err.message}`),
+        this.logger.warn(
+          `${name}/${job?.name} ${job?.id} failed (attempt ${job?.attemptsMade}): ${err.message}`,
+        ),
       );
       worker.on('error', (err) => this.logger.warn(`${name} worker: ${err.message}`));
       this.workers.push(worker);

@@ -37,7 +37,10 @@ export class PropertyAccessGuard implements CanActivate {
     assertUuid(propertyId, 'propertyId');
     const rows = await this.memberships.accessFor(request.user.userId, propertyId);
     if (rows.length === 0) {
-      throw new ForbiddenException('You have no access to this property.', PlatformErrorCode.PropertyForbidden);
+      throw new ForbiddenException(
+        'You have no access to this property.',
+        PlatformErrorCode.PropertyForbidden,
+      );
     }
     const roles = [...new Set(rows.map((r) => r.role))] as Role[];
     const missing = required.filter((p) => !hasPermission(roles, p));

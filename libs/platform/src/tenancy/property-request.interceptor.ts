@@ -4,8 +4,8 @@ import { type FastifyRequest } from 'fastify';
 import { ClsService } from 'nestjs-cls';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 
-import { AUDITED, type AuditedMeta } from '../audit/audited.decorator';
 import { AuditRecorder } from '../audit/audit-recorder';
+import { AUDITED, type AuditedMeta } from '../audit/audited.decorator';
 import { TenantDb } from '../database/tenant-db.service';
 import { isUuid } from '../database/uuid';
 import { type PropertyAccess } from './tenant-context';

@@ -13,6 +13,6 @@ export function requestInfoOf(request: FastifyRequest): RequestInfo {
 }
 
 /** Caller IP (proxy-aware when TRUST_PROXY is set), user agent and correlation id. */
-export const ReqInfo = createParamDecorator(
-  (_: unknown, ctx: ExecutionContext): RequestInfo => requestInfoOf(ctx.switchToHttp().getRequest<FastifyRequest>()),
+export const ReqInfo = createParamDecorator((_: unknown, ctx: ExecutionContext): RequestInfo =>
+  requestInfoOf(ctx.switchToHttp().getRequest<FastifyRequest>()),
 );

@@ -1,2 +1,2 @@
-export * from './validators';
 export * from './uuid-param.pipe';
+export * from './validators';

@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
-import { IANAZone } from 'luxon';
 import { registerDecorator, type ValidationOptions } from 'class-validator';
+import { IANAZone } from 'luxon';
 
 /** A real IANA time zone name such as `Europe/Lisbon` (or `UTC`). */
 export function IsIanaTimezone(options?: ValidationOptions) {
@@ -16,9 +16,12 @@ export function IsIanaTimezone(options?: ValidationOptions) {
 
 /** Trims and lower-cases an email before validation. */
 export const NormalizeEmail = () =>
-  Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value));
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.trim().toLowerCase() : value,
+  );
 
-export const Trim = () => Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
+export const Trim = () =>
+  Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
 
 export const PROPERTY_CODE = /^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$/;
 export const PASSWORD_MIN = 12;

@@ -9,13 +9,13 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 
-import { UuidParam } from '../../validation/uuid-param.pipe';
 import { Audited } from '../../audit/audited.decorator';
 import { CurrentPrincipal, RequirePermissions } from '../../auth/decorators';
 import { Permission } from '../../auth/permissions';
 import { CurrentAccess } from '../../tenancy/current-access.decorator';
 import { ReqInfo } from '../../tenancy/request-info.decorator';
 import { type Principal, type PropertyAccess, type RequestInfo } from '../../tenancy/tenant-context';
+import { UuidParam } from '../../validation/uuid-param.pipe';
 import { CreatePropertyDto, PropertyDto, UpdatePropertyDto } from '../dtos/property.dto';
 import { PropertiesService } from '../services/properties.service';
 
@@ -37,7 +37,11 @@ export class PropertiesController {
   @ApiCreatedResponse({ type: PropertyDto })
   @ApiConflictResponse({ description: 'property_code_taken' })
   @ApiForbiddenResponse({ description: 'not an organization owner or admin' })
-  create(@CurrentPrincipal() principal: Principal, @Body() dto: CreatePropertyDto, @ReqInfo() req: RequestInfo): Promise<PropertyDto> {
+  create(
+    @CurrentPrincipal() principal: Principal,
+    @Body() dto: CreatePropertyDto,
+    @ReqInfo() req: RequestInfo,
+  ): Promise<PropertyDto> {
     return this.properties.create(principal.userId, dto, req);
   }
 
@@ -46,7 +50,10 @@ export class PropertiesController {
   @ApiOperation({ summary: 'One property with its effective settings' })
   @ApiOkResponse({ type: PropertyDto })
   @ApiForbiddenResponse({ description: 'property_forbidden' })
-  get(@Param('propertyId', UuidParam) _propertyId: string, @CurrentAccess() access: PropertyAccess): Promise<PropertyDto> {
+  get(
+    @Param('propertyId', UuidParam) _propertyId: string,
+    @CurrentAccess() access: PropertyAccess,
+  ): Promise<PropertyDto> {
     return this.properties.get(access);
   }
 

@@ -9,12 +9,12 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 
-import { UuidParam } from '../../validation/uuid-param.pipe';
 import { Audited } from '../../audit/audited.decorator';
 import { RequirePermissions } from '../../auth/decorators';
 import { Permission } from '../../auth/permissions';
 import { CurrentAccess } from '../../tenancy/current-access.decorator';
 import { type PropertyAccess } from '../../tenancy/tenant-context';
+import { UuidParam } from '../../validation/uuid-param.pipe';
 import { InviteStaffDto, StaffMemberDto, UpdateStaffDto } from '../dtos/staff.dto';
 import { StaffService } from '../services/staff.service';
 
@@ -28,7 +28,10 @@ export class StaffController {
   @RequirePermissions(Permission.StaffRead)
   @ApiOperation({ summary: 'Everyone with access to the property (org-wide roles included)' })
   @ApiOkResponse({ type: [StaffMemberDto] })
-  list(@Param('propertyId', UuidParam) _p: string, @CurrentAccess() access: PropertyAccess): Promise<StaffMemberDto[]> {
+  list(
+    @Param('propertyId', UuidParam) _p: string,
+    @CurrentAccess() access: PropertyAccess,
+  ): Promise<StaffMemberDto[]> {
     return this.staff.list(access);
   }
 

@@ -35,8 +35,16 @@ export class FeatureSettingsDto {
 }
 
 export class EscalationSettingsDto {
-  @ApiPropertyOptional({ minimum: 0, maximum: 1, example: 0.7, description: 'AI confidence below which staff take over.' })
-  @IsOptional() @IsNumber() @Min(0) @Max(1)
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 1,
+    example: 0.7,
+    description: 'AI confidence below which staff take over.',
+  })
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(1)
   threshold?: number;
 }
 
@@ -44,51 +52,75 @@ export class BrandingSettingsDto {
   @ApiPropertyOptional() @IsOptional() @Trim() @IsString() @Length(1, 200) name?: string;
   @ApiPropertyOptional({ example: '#1f4e79' }) @IsOptional() @IsHexColor() primaryColor?: string;
   @ApiPropertyOptional({ nullable: true, type: String })
-  @IsOptional() @IsUrl({ protocols: ['https'], require_protocol: true })
+  @IsOptional()
+  @IsUrl({ protocols: ['https'], require_protocol: true })
   logoUrl?: string | null;
 }
 
 export class PropertySettingsDto {
   @ApiPropertyOptional({ type: ChannelSettingsDto })
-  @IsOptional() @ValidateNested() @Type(() => ChannelSettingsDto)
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ChannelSettingsDto)
   channels?: ChannelSettingsDto;
 
   @ApiPropertyOptional({ type: FeatureSettingsDto })
-  @IsOptional() @ValidateNested() @Type(() => FeatureSettingsDto)
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => FeatureSettingsDto)
   features?: FeatureSettingsDto;
 
   @ApiPropertyOptional({ type: EscalationSettingsDto })
-  @IsOptional() @ValidateNested() @Type(() => EscalationSettingsDto)
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => EscalationSettingsDto)
   escalation?: EscalationSettingsDto;
 
   @ApiPropertyOptional({ type: BrandingSettingsDto })
-  @IsOptional() @ValidateNested() @Type(() => BrandingSettingsDto)
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => BrandingSettingsDto)
   branding?: BrandingSettingsDto;
 
   @ApiPropertyOptional({ example: 'en' })
-  @IsOptional() @Matches(LANGUAGE, { message: 'defaultLanguage must be a language code such as en or pt-BR' })
+  @IsOptional()
+  @Matches(LANGUAGE, { message: 'defaultLanguage must be a language code such as en or pt-BR' })
   defaultLanguage?: string;
 
   @ApiPropertyOptional({ example: ['en', 'pt'], type: [String] })
-  @IsOptional() @IsArray() @ArrayMaxSize(30) @Matches(LANGUAGE, { each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(30)
+  @Matches(LANGUAGE, { each: true })
   supportedLanguages?: string[];
 
-  @ApiPropertyOptional({ example: 'PT', description: 'ISO 3166-1 alpha-2; default region for phone numbers.' })
-  @IsOptional() @Matches(/^[A-Z]{2}$/)
+  @ApiPropertyOptional({
+    example: 'PT',
+    description: 'ISO 3166-1 alpha-2; default region for phone numbers.',
+  })
+  @IsOptional()
+  @Matches(/^[A-Z]{2}$/)
   country?: string;
 }
 
 export class CreatePropertyDto {
-  @ApiPropertyOptional({ format: 'uuid', description: 'Needed only when you administer several organizations.' })
-  @IsOptional() @IsUUID()
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Needed only when you administer several organizations.',
+  })
+  @IsOptional()
+  @IsUUID()
   organizationId?: string;
 
   @ApiProperty({ example: 'Hotel Miramar Porto' })
-  @Trim() @IsString() @Length(1, 200)
+  @Trim()
+  @IsString()
+  @Length(1, 200)
   name: string;
 
   @ApiProperty({ example: 'miramar-porto' })
-  @IsString() @Matches(PROPERTY_CODE, { message: 'code must be 1-50 lower-case letters, digits or inner dashes' })
+  @IsString()
+  @Matches(PROPERTY_CODE, { message: 'code must be 1-50 lower-case letters, digits or inner dashes' })
   code: string;
 
   @ApiProperty({ example: 'Europe/Lisbon' })
@@ -96,21 +128,29 @@ export class CreatePropertyDto {
   timezone: string;
 
   @ApiPropertyOptional({ type: PropertySettingsDto })
-  @IsOptional() @ValidateNested() @Type(() => PropertySettingsDto)
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => PropertySettingsDto)
   settings?: PropertySettingsDto;
 }
 
 export class UpdatePropertyDto {
   @ApiPropertyOptional({ description: 'Owners and admins only.' })
-  @IsOptional() @Trim() @IsString() @Length(1, 200)
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @Length(1, 200)
   name?: string;
 
   @ApiPropertyOptional({ description: 'Owners and admins only.' })
-  @IsOptional() @IsIanaTimezone()
+  @IsOptional()
+  @IsIanaTimezone()
   timezone?: string;
 
   @ApiPropertyOptional({ type: PropertySettingsDto, description: 'Merged into the current settings.' })
-  @IsOptional() @ValidateNested() @Type(() => PropertySettingsDto)
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => PropertySettingsDto)
   settings?: PropertySettingsDto;
 }
 

@@ -6,11 +6,15 @@ import { NormalizeEmail, PASSWORD_MAX, PASSWORD_MIN, Trim } from '../../validati
 
 export class InviteStaffDto {
   @ApiProperty({ example: 'joao@miramar.example' })
-  @NormalizeEmail() @IsEmail() @MaxLength(254)
+  @NormalizeEmail()
+  @IsEmail()
+  @MaxLength(254)
   email: string;
 
   @ApiProperty({ example: 'João Reis' })
-  @Trim() @IsString() @Length(1, 200)
+  @Trim()
+  @IsString()
+  @Length(1, 200)
   name: string;
 
   @ApiProperty({ enum: PROPERTY_ROLES })
@@ -18,28 +22,38 @@ export class InviteStaffDto {
   role: PropertyRole;
 
   @ApiPropertyOptional({ example: 'housekeeping', nullable: true, type: String })
-  @IsOptional() @Trim() @IsString() @Length(1, 50)
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @Length(1, 50)
   department?: string;
 
   @ApiPropertyOptional({
     format: 'password',
     description: 'Initial password; required when the email has no account yet, refused otherwise.',
   })
-  @IsOptional() @IsString() @Length(PASSWORD_MIN, PASSWORD_MAX)
+  @IsOptional()
+  @IsString()
+  @Length(PASSWORD_MIN, PASSWORD_MAX)
   password?: string;
 }
 
 export class UpdateStaffDto {
   @ApiPropertyOptional({ enum: PROPERTY_ROLES })
-  @IsOptional() @IsIn(PROPERTY_ROLES)
+  @IsOptional()
+  @IsIn(PROPERTY_ROLES)
   role?: PropertyRole;
 
   @ApiPropertyOptional({ nullable: true, type: String })
-  @IsOptional() @Trim() @IsString() @Length(1, 50)
+  @IsOptional()
+  @Trim()
+  @IsString()
+  @Length(1, 50)
   department?: string;
 
-  @ApiPropertyOptional({ description: 'false ends the membership and revokes the user\'s refresh tokens.' })
-  @IsOptional() @IsBoolean()
+  @ApiPropertyOptional({ description: "false ends the membership and revokes the user's refresh tokens." })
+  @IsOptional()
+  @IsBoolean()
   active?: boolean;
 }
 

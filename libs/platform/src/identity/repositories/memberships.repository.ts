@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
+
 import { PlatformDb } from '../../database/platform-db.service';
-import { affectedOf, rowsOf, type SqlRunner } from '../../database/sql-runner';
+import { rowsOf, type SqlRunner } from '../../database/sql-runner';
 import { type Role } from '../../tenancy/tenant-context';
 
 export interface MembershipRow {
@@ -36,13 +37,21 @@ export class MembershipsRepository {
 
   async insert(
     tx: SqlRunner,
-    m: { userId: string; organizationId: string; propertyId: string | null; role: Role; department?: string | null },
+    m: {
+      userId: string;
+      organizationId: string;
+      propertyId: string | null;
+      role: Role;
+      department?: string | null;
+    },
   ): Promise<MembershipRow> {
-    const rows = await rowsOf<MembershipRow>(tx.query(
-      `insert into platform.memberships (user_id, organization_id, property_id, role, department)
+    const rows = await rowsOf<MembershipRow>(
+      tx.query(
+        `insert into platform.memberships (user_id, organization_id, property_id, role, department)
        values ($1, $2, $3, $4, $5) returning *`,
-      [m.userId, m.organizationId, m.propertyId, m.role, m.department ?? null],
-    ));
+        [m.userId, m.organizationId, m.propertyId, m.role, m.department ?? null],
+      ),
+    );
     return rows[0];
   }
 
@@ -88,11 +97,17 @@ export class MembershipsRepository {
     );
   }
 
-  async findPropertyMembership(propertyId: string, userId: string, tx?: SqlRunner): Promise<MembershipRow | undefined> {
-    const rows = await rowsOf<MembershipRow>((tx ?? this.db).query(
-      `select * from platform.memberships where property_id = $1 and user_id = $2 for update`,
-      [propertyId, userId],
-    ));
+  async findPropertyMembership(
+    propertyId: string,
+    userId: string,
+    tx?: SqlRunner,
+  ): Promise<MembershipRow | undefined> {
+    const rows = await rowsOf<MembershipRow>(
+      (tx ?? this.db).query(
+        `select * from platform.memberships where property_id = $1 and user_id = $2 for update`,
+        [propertyId, userId],
+      ),
+    );
     return rows[0];
   }
 
@@ -101,14 +116,22 @@ export class MembershipsRepository {
     id: string,
     patch: { role?: Role; department?: string | null; isActive?: boolean },
   ): Promise<MembershipRow> {
-    const rows = await rowsOf<MembershipRow>(tx.query(
-      `update platform.memberships
+    const rows = await rowsOf<MembershipRow>(
+      tx.query(
+        `update platform.memberships
           set role = coalesce($2, role),
               department = case when $3::boolean then $4 else department end,
               is_active = coalesce($5, is_active)
         where id = $1 returning *`,
-      [id, patch.role ?? null, patch.department !== undefined, patch.department ?? null, patch.isActive ?? null],
-    ));
+        [
+          id,
+          patch.role ?? null,
+          patch.department !== undefined,
+          patch.department ?? null,
+          patch.isActive ?? null,
+        ],
+      ),
+    );
     return rows[0];
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
+
 import { PlatformDb } from '../../database/platform-db.service';
-import { affectedOf, rowsOf, type SqlRunner } from '../../database/sql-runner';
+import { rowsOf, type SqlRunner } from '../../database/sql-runner';
 
 export interface PropertyRow {
   id: string;
@@ -24,15 +25,19 @@ export class PropertiesRepository {
   constructor(private readonly db: PlatformDb) {}
 
   async insertOrganization(tx: SqlRunner, name: string): Promise<OrganizationRow> {
-    const rows = await rowsOf<OrganizationRow>(tx.query(
-      'insert into platform.organizations (name) values ($1) returning id, name, created_at',
-      [name],
-    ));
+    const rows = await rowsOf<OrganizationRow>(
+      tx.query('insert into platform.organizations (name) values ($1) returning id, name, created_at', [
+        name,
+      ]),
+    );
     return rows[0];
   }
 
   async findOrganization(id: string): Promise<OrganizationRow | undefined> {
-    const rows = await this.db.query<OrganizationRow>('select id, name, created_at from platform.organizations where id = $1', [id]);
+    const rows = await this.db.query<OrganizationRow>(
+      'select id, name, created_at from platform.organizations where id = $1',
+      [id],
+    );
     return rows[0];
   }
 
@@ -40,11 +45,13 @@ export class PropertiesRepository {
     tx: SqlRunner,
     p: { organizationId: string; name: string; code: string; timezone: string; settings: object },
   ): Promise<PropertyRow> {
-    const rows = await rowsOf<PropertyRow>(tx.query(
-      `insert into platform.properties (organization_id, name, code, timezone, settings)
+    const rows = await rowsOf<PropertyRow>(
+      tx.query(
+        `insert into platform.properties (organization_id, name, code, timezone, settings)
        values ($1, $2, $3, $4, $5) returning *`,
-      [p.organizationId, p.name, p.code, p.timezone, JSON.stringify(p.settings)],
-    ));
+        [p.organizationId, p.name, p.code, p.timezone, JSON.stringify(p.settings)],
+      ),
+    );
     return rows[0];
   }
 
@@ -53,12 +60,20 @@ export class PropertiesRepository {
     return rows[0];
   }
 
-  async update(id: string, patch: { name?: string; timezone?: string; settings?: object }): Promise<PropertyRow> {
+  async update(
+    id: string,
+    patch: { name?: string; timezone?: string; settings?: object },
+  ): Promise<PropertyRow> {
     const rows = await this.db.query<PropertyRow>(
       `update platform.properties
           set name = coalesce($2, name), timezone = coalesce($3, timezone), settings = coalesce($4::jsonb, settings)
         where id = $1 returning *`,
-      [id, patch.name ?? null, patch.timezone ?? null, patch.settings ? JSON.stringify(patch.settings) : null],
+      [
+        id,
+        patch.name ?? null,
+        patch.timezone ?? null,
+        patch.settings ? JSON.stringify(patch.settings) : null,
+      ],
     );
     return rows[0];
   }

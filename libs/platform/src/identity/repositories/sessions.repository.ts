@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+
 import { PlatformDb } from '../../database/platform-db.service';
 import { affectedOf, rowsOf, type SqlRunner } from '../../database/sql-runner';
 
@@ -19,7 +20,15 @@ export class SessionsRepository {
 
   async insert(
     tx: SqlRunner,
-    token: { id: string; familyId: string; userId: string; hash: Buffer; ttlDays: number; ip: string | null; userAgent: string | null },
+    token: {
+      id: string;
+      familyId: string;
+      userId: string;
+      hash: Buffer;
+      ttlDays: number;
+      ip: string | null;
+      userAgent: string | null;
+    },
   ): Promise<void> {
     await tx.query(
       `insert into platform.refresh_tokens (id, family_id, user_id, token_hash, expires_at, created_ip, user_agent)
@@ -30,7 +39,9 @@ export class SessionsRepository {
 
   /** Locks the token row for the rotation transaction. */
   async lock(tx: SqlRunner, id: string): Promise<RefreshTokenRow | undefined> {
-    const rows = await rowsOf<RefreshTokenRow>(tx.query('select * from platform.refresh_tokens where id = $1 for update', [id]));
+    const rows = await rowsOf<RefreshTokenRow>(
+      tx.query('select * from platform.refresh_tokens where id = $1 for update', [id]),
+    );
     return rows[0];
   }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
+
 import { PlatformDb } from '../../database/platform-db.service';
-import { affectedOf, rowsOf, type SqlRunner } from '../../database/sql-runner';
+import { rowsOf, type SqlRunner } from '../../database/sql-runner';
 
 export interface UserRow {
   id: string;
@@ -26,10 +27,13 @@ export class UsersRepository {
   }
 
   async insert(tx: SqlRunner, user: { email: string; name: string; passwordHash: string }): Promise<UserRow> {
-    const rows = await rowsOf<UserRow>(tx.query(
-      `insert into platform.users (email, name, password_hash) values ($1, $2, $3) returning *`,
-      [user.email, user.name, user.passwordHash],
-    ));
+    const rows = await rowsOf<UserRow>(
+      tx.query(`insert into platform.users (email, name, password_hash) values ($1, $2, $3) returning *`, [
+        user.email,
+        user.name,
+        user.passwordHash,
+      ]),
+    );
     return rows[0];
   }
 

@@ -32,13 +32,19 @@ export class PropertiesService {
   /** Organization owners and admins add properties to their organization. */
   async create(userId: string, dto: CreatePropertyDto, req: RequestInfo): Promise<PropertyDto> {
     const orgRoles = await this.memberships.organizationRoles(userId);
-    const candidates = dto.organizationId ? orgRoles.filter((m) => m.organization_id === dto.organizationId) : orgRoles;
+    const candidates = dto.organizationId
+      ? orgRoles.filter((m) => m.organization_id === dto.organizationId)
+      : orgRoles;
     if (candidates.length === 0) {
       throw new ForbiddenException('Only organization owners and admins can add properties.');
     }
     if (candidates.length > 1) {
       throw new ValidationFailedException([
-        { field: 'organizationId', code: 'isDefined', message: 'organizationId is required: you administer several organizations' },
+        {
+          field: 'organizationId',
+          code: 'isDefined',
+          message: 'organizationId is required: you administer several organizations',
+        },
       ]);
     }
     const organizationId = candidates[0].organization_id;
@@ -48,7 +54,13 @@ export class PropertiesService {
     );
     const row = await this.platformDb
       .transaction(async (tx) => {
-        const property = await this.properties.insert(tx, { organizationId, name: dto.name, code: dto.code, timezone: dto.timezone, settings });
+        const property = await this.properties.insert(tx, {
+          organizationId,
+          name: dto.name,
+          code: dto.code,
+          timezone: dto.timezone,
+          settings,
+        });
         await this.tenantDb.within(tx, { propertyId: property.id, userId }, async (em) => {
           await this.audit.record(
             {
@@ -68,10 +80,14 @@ export class PropertiesService {
         return property;
       })
       .catch((err: unknown) => {
-        if (uniqueViolation(err, 'properties_code_key')) throw new ConflictException('property_code_taken', 'That property code is taken.');
+        if (uniqueViolation(err, 'properties_code_key'))
+          throw new ConflictException('property_code_taken', 'That property code is taken.');
         throw err;
       });
-    return toDto(row, candidates.map((c) => c.role));
+    return toDto(
+      row,
+      candidates.map((c) => c.role),
+    );
   }
 
   async get(access: PropertyAccess): Promise<PropertyDto> {
@@ -81,12 +97,23 @@ export class PropertiesService {
 
   /** Owners/admins may change anything; managers only the settings. */
   async update(access: PropertyAccess, dto: UpdatePropertyDto): Promise<PropertyDto> {
-    if ((dto.name !== undefined || dto.timezone !== undefined) && !hasPermission(access.roles, Permission.PropertyUpdate)) {
-      throw new ForbiddenException('Only organization owners and admins can rename a property or change its time zone.');
+    if (
+      (dto.name !== undefined || dto.timezone !== undefined) &&
+      !hasPermission(access.roles, Permission.PropertyUpdate)
+    ) {
+      throw new ForbiddenException(
+        'Only organization owners and admins can rename a property or change its time zone.',
+      );
     }
     const current = await this.properties.findById(access.propertyId);
-    const settings = dto.settings ? mergeSettings(current!.settings, dto.settings as Record<string, unknown>) : undefined;
-    const row = await this.properties.update(access.propertyId, { name: dto.name, timezone: dto.timezone, settings });
+    const settings = dto.settings
+      ? mergeSettings(current!.settings, dto.settings as Record<string, unknown>)
+      : undefined;
+    const row = await this.properties.update(access.propertyId, {
+      name: dto.name,
+      timezone: dto.timezone,
+      settings,
+    });
     return toDto(row, access.roles);
   }
 }

@@ -28,7 +28,9 @@ export class StaffService {
   async invite(access: PropertyAccess, dto: InviteStaffDto): Promise<StaffMemberDto & { id: string }> {
     const existing = await this.users.findByEmail(dto.email);
     if (!existing && !dto.password) {
-      throw new ValidationFailedException([{ field: 'password', code: 'isDefined', message: 'password is required for a new account' }]);
+      throw new ValidationFailedException([
+        { field: 'password', code: 'isDefined', message: 'password is required for a new account' },
+      ]);
     }
     if (existing && dto.password) {
       throw new ValidationFailedException([
@@ -38,7 +40,9 @@ export class StaffService {
     const passwordHash = existing ? undefined : await this.passwords.hash(dto.password!);
     const user = await this.platformDb
       .transaction(async (tx) => {
-        const member = existing ?? (await this.users.insert(tx, { email: dto.email, name: dto.name, passwordHash: passwordHash! }));
+        const member =
+          existing ??
+          (await this.users.insert(tx, { email: dto.email, name: dto.name, passwordHash: passwordHash! }));
         await this.memberships.insert(tx, {
           userId: member.id,
           organizationId: access.organizationId,
@@ -52,7 +56,8 @@ export class StaffService {
         if (uniqueViolation(err, 'memberships_property_key')) {
           throw new ConflictException('already_member', 'This user already belongs to the property.');
         }
-        if (uniqueViolation(err, 'users_email_key')) throw new ConflictException('email_taken', 'That email already has an account.');
+        if (uniqueViolation(err, 'users_email_key'))
+          throw new ConflictException('email_taken', 'That email already has an account.');
         throw err;
       });
     return {
@@ -68,7 +73,11 @@ export class StaffService {
   }
 
   /** Changes role, department or active state; deactivation revokes the user's refresh tokens. */
-  async update(access: PropertyAccess, userId: string, dto: UpdateStaffDto): Promise<StaffMemberDto & { id: string }> {
+  async update(
+    access: PropertyAccess,
+    userId: string,
+    dto: UpdateStaffDto,
+  ): Promise<StaffMemberDto & { id: string }> {
     if (userId === access.userId) {
       throw new ConflictException('cannot_modify_self', 'You cannot change your own membership.');
     }

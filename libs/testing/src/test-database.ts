@@ -1,0 +1,51 @@
+import { randomBytes } from 'node:crypto';
+
+import { withDatabase } from '@app/db/scripts/provisioning';
+import { loadDatabaseUrls } from '@app/platform/config';
+import { Client, Pool, type PoolConfig } from 'pg';
+
+import { TEMPLATE_ENV } from './global-setup';
+
+export interface TestDatabase {
+  name: string;
+  /** As the app role (RLS applies). */
+  appUrl: string;
+  /** As the owner role (migrations; bypasses nothing because tables FORCE RLS). */
+  ownerUrl: string;
+  adminUrl: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh database cloned from the migrated template; one per test file. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const template = process.env[TEMPLATE_ENV];
+  if (!template) throw new Error(`${TEMPLATE_ENV} is not set: run through jest's int or e2e project`);
+  const urls = loadDatabaseUrls();
+  const name = `butler_t_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = new Client({ connectionString: urls.admin });
+  await admin.connect();
+  try {
+    await admin.query(`create database "${name}" template "${template}"`);
+  } finally {
+    await admin.end();
+  }
+  return {
+    name,
+    appUrl: withDatabase(urls.app, name),
+    ownerUrl: withDatabase(urls.owner, name),
+    adminUrl: withDatabase(urls.admin, name),
+    drop: async () => {
+      const c = new Client({ connectionString: urls.admin });
+      await c.connect();
+      try {
+        await c.query(`drop database if exists "${name}" with (force)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
+
+export function pool(url: string, config: PoolConfig = {}): Pool {
+  return new Pool({ connectionString: url, max: 4, ...config });
+}
