@@ -37,11 +37,18 @@ export default async function globalSetup(): Promise<void> {
       const building = `${template}_build_${process.pid}`;
       await ensureDatabase(urls, building);
       await migrateUp(withDatabase(urls.owner, building));
-      await admin.query(`alter database "${building}" rename to "${template}"`);
+      // Another run may have finished the same template meanwhile: keep theirs.
+      await admin.query(`alter database "${building}" rename to "${template}"`).catch(async (err: Error) => {
+        await admin.query(`drop database if exists "${building}" with (force)`);
+        const now = await admin.query('select 1 from pg_database where datname = $1', [template]);
+        if (!now.rowCount) throw err;
+      });
     }
-    // Test databases left behind by killed runs.
+    // Test databases left behind by killed runs (older than an hour, so parallel runs are safe).
     const stale = await admin.query<{ datname: string }>(
-      `select datname from pg_database where datname like 'butler_t\\_%' and datname not like 'butler_test_tpl_%'`,
+      `select d.datname from pg_database d
+        where d.datname like 'butler_t\\_%'
+          and (pg_stat_file('base/' || d.oid || '/PG_VERSION')).modification < now() - interval '1 hour'`,
     );
     for (const { datname } of stale.rows) {
       await admin.query(`drop database if exists "${datname}" with (force)`).catch(() => undefined);
