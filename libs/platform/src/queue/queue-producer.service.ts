@@ -40,7 +40,35 @@ export class QueueProducer implements OnApplicationShutdown {
   }
 
   async add(name: JobName, payload: object, jobId: string): Promise<void> {
-    await this.queue(JOB_QUEUE[name]).add(name, payload, { jobId });
+    const queue = this.queue(JOB_QUEUE[name]);
+    await this.connected();
+    await queue.add(name, payload, { jobId });
+  }
+
+  /**
+   * A queue first used while Redis is down waits, without limit, for a connection it never had.
+   * Fail instead (after at most the first connection attempt), so the caller's transaction rolls
+   * back now rather than holding its outbox rows until Redis returns.
+   */
+  private async connected(): Promise<void> {
+    const connection = this.connection;
+    if (!connection || connection.status === 'ready') return;
+    if (connection.status === 'connecting' || connection.status === 'connect') {
+      await new Promise<void>((resolve, reject) => {
+        const onReady = () => {
+          connection.off('close', onClose);
+          resolve();
+        };
+        const onClose = () => {
+          connection.off('ready', onReady);
+          reject(new Error('Redis is unavailable'));
+        };
+        connection.once('ready', onReady);
+        connection.once('close', onClose);
+      });
+      return;
+    }
+    throw new Error(`Redis is unavailable (connection ${connection.status})`);
   }
 
   allQueues(): Queue[] {

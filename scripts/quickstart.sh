@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# `npm run quickstart`: install, prepare the database (pgvector, roles, migrations, demo seed),
+# build, then run the api and the worker together until Ctrl-C.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+
+step "dependencies"; ensure_dependencies
+if [ ! -f .env ]; then
+  step "configuration"
+  secret=$(node -e "process.stdout.write(require('crypto').randomBytes(48).toString('base64'))")
+  sed "s#^JWT_SECRET=.*#JWT_SECRET=${secret}#" .env.example > .env
+  echo "wrote .env (with a random JWT secret)"
+fi
+set -a; source .env; set +a
+step "services"; ensure_services
+step "database"; npx tsx db/scripts/provision.ts
+step "migrations"; npx tsx db/scripts/migrate.ts up
+step "demo seed"; npx tsx db/scripts/seed.ts
+step "build"; npx nest build api && npx nest build worker
+
+step "starting api and worker"
+node dist/apps/api/main.js & api=$!
+node dist/apps/worker/main.js & worker=$!
+trap 'kill -TERM $api $worker 2>/dev/null; wait $api $worker 2>/dev/null' INT TERM EXIT
+
+url="${PUBLIC_BASE_URL:-http://localhost:${PORT:-3000}}"
+for _ in $(seq 1 60); do
+  curl -fsS "http://127.0.0.1:${PORT:-3000}/health/ready" >/dev/null 2>&1 && break
+  kill -0 $api 2>/dev/null || { echo "the api exited; see the log above" >&2; exit 1; }
+  sleep 1
+done
+cat <<INFO
+
+  The butler platform is running.
+    API      ${url}/api/v1
+    Docs     ${url}/docs
+    Health   ${url}/health/ready
+    Login    owner@demo.butler.test / demo-owner-password
+             housekeeping@demo.butler.test / demo-housekeeping-pw
+
+  Try:  curl -s -X POST ${url}/api/v1/auth/login -H 'content-type: application/json' \\
+          -d '{"email":"owner@demo.butler.test","password":"demo-owner-password"}'
+  Ctrl-C stops both processes.
+
+INFO
+wait $api $worker
