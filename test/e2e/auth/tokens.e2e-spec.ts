@@ -45,11 +45,9 @@ function without(claims: Claims, key: string): Claims {
 }
 
 async function login(api: TestApi, tenant: Tenant): Promise<Session> {
-  const res = await api.request<{ accessToken: string; refreshToken: string }>(
-    'POST',
-    '/api/v1/auth/login',
-    { body: { email: tenant.email, password: tenant.password } },
-  );
+  const res = await api.request<{ accessToken: string; refreshToken: string }>('POST', '/api/v1/auth/login', {
+    body: { email: tenant.email, password: tenant.password },
+  });
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
   const decoded = jwt.decode(res.body.accessToken) as { sub: string; sid: string };
   return {
@@ -144,7 +142,8 @@ const FORGED: { name: string; code: string; token: (ctx: ForgeContext) => string
   {
     name: 'names a session that does not exist',
     code: 'session_ended',
-    token: (ctx) => signHs256({ ...ctx.validClaims(), sid: '00000000-0000-4000-8000-000000000000' }, ctx.secret),
+    token: (ctx) =>
+      signHs256({ ...ctx.validClaims(), sid: '00000000-0000-4000-8000-000000000000' }, ctx.secret),
   },
   {
     name: 'names another user’s live session',
@@ -234,12 +233,16 @@ describe(JwtStrategy.name, () => {
     });
 
     it('accepts a token built here with jsonwebtoken for the live session (positive control)', async () => {
-      const token = jwt.sign({ sub: ctx.session.userId, sid: ctx.session.sessionId, typ: 'access' }, ctx.secret, {
-        algorithm: 'HS256',
-        issuer: ISSUER,
-        audience: AUDIENCE,
-        expiresIn: 300,
-      });
+      const token = jwt.sign(
+        { sub: ctx.session.userId, sid: ctx.session.sessionId, typ: 'access' },
+        ctx.secret,
+        {
+          algorithm: 'HS256',
+          issuer: ISSUER,
+          audience: AUDIENCE,
+          expiresIn: 300,
+        },
+      );
 
       const res = await me(token);
 

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
@@ -36,6 +36,7 @@ export class TokenService {
       issuer: this.config.JWT_ISSUER,
       audience: this.config.JWT_AUDIENCE,
       expiresIn: this.config.JWT_ACCESS_TTL_SECONDS,
+      jwtid: randomUUID(),
     });
   }
 

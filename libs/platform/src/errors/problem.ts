@@ -64,6 +64,10 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   const code = errField(error, 'code') ?? errField(errField(error, 'driverError'), 'code');
   const message = textOf(errField(error, 'message'));
   if (typeof code === 'string' && (DB_UNAVAILABLE_STATES.test(code) || NET_ERRORS.has(code))) return true;
+  // FATAL/PANIC end the session: the server refused or dropped the connection (shutting down,
+  // not accepting connections, too many clients…), whatever the SQLSTATE.
+  const severity = errField(error, 'severity') ?? errField(errField(error, 'driverError'), 'severity');
+  if (severity === 'FATAL' || severity === 'PANIC') return true;
   return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
     message,
   );

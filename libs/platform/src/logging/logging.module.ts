@@ -24,7 +24,11 @@ import { REQUEST_ID_HEADER } from './correlation';
             ],
             censor: '[redacted]',
           },
-          autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health') },
+          // Probes are frequent and uninteresting; middie may rewrite `url`, so prefer `originalUrl`.
+          autoLogging: {
+            ignore: (req: IncomingMessage & { originalUrl?: string }) =>
+              (req.originalUrl ?? req.url ?? '').startsWith('/health/'),
+          },
           serializers: {
             req: (req: { id: string; method: string; url: string }) => ({
               id: req.id,
