@@ -1,6 +1,5 @@
-import { Client } from 'pg';
-
 import { signupTenant, startTestApi, type Tenant, type TestApi } from '@app/testing';
+import { Client } from 'pg';
 
 /** Cuts the api off its database: no new connections, existing ones terminated. */
 async function setDatabaseReachable(api: TestApi, reachable: boolean): Promise<void> {
