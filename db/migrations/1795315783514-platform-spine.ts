@@ -78,15 +78,16 @@ const TENANCY_HELPERS = `
 
 -- The property of the current transaction, or NULL (fail closed) when none is set. After a
 -- transaction-local set_config ends, the setting reads back as '' rather than NULL: hence nullif.
+-- Deliberately without SET search_path (everything is schema-qualified) so the planner can inline
+-- it into policies and use property_id indexes.
 create or replace function platform.current_property_id() returns uuid
   language sql stable parallel safe
-  set search_path = pg_catalog
 as $$ select nullif(pg_catalog.current_setting('app.property_id', true), '')::uuid $$;
 
 -- Time-ordered UUIDv7 (RFC 9562): 48-bit Unix milliseconds, version 7, random rest.
 create or replace function platform.uuid_v7() returns uuid
   language sql volatile parallel safe
-  set search_path = pg_catalog, public
+  set search_path = pg_catalog
 as $$
   select encode(
     set_bit(set_bit(

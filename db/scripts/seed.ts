@@ -4,23 +4,30 @@
  */
 import 'reflect-metadata';
 
+import { ARGON2_OPTIONS } from '@app/platform/auth/password.service';
+import { loadDatabaseUrls } from '@app/platform/config';
+import { defaultPropertySettings } from '@app/platform/identity/property-settings';
 import * as argon2 from 'argon2';
 import { Client } from 'pg';
-
-import { loadDatabaseUrls } from '@app/platform/config';
-
-import { ARGON2_OPTIONS } from '@app/platform/auth/password.service';
-import { defaultPropertySettings } from '@app/platform/identity/property-settings';
 
 export const DEMO = {
   organization: 'Demo Hotel Group',
   property: { name: 'The Grand Demo Hotel', code: 'grand-demo', timezone: 'Europe/Lisbon' },
   owner: { name: 'Demo Owner', email: 'owner@demo.butler.test', password: 'demo-owner-password' },
-  housekeeper: { name: 'Demo Housekeeper', email: 'housekeeping@demo.butler.test', password: 'demo-housekeeping-pw' },
+  housekeeper: {
+    name: 'Demo Housekeeper',
+    email: 'housekeeping@demo.butler.test',
+    password: 'demo-housekeeping-pw',
+  },
 };
 
-async function upsertUser(db: Client, user: { name: string; email: string; password: string }): Promise<string> {
-  const found = await db.query<{ id: string }>('select id from platform.users where email = $1', [user.email]);
+async function upsertUser(
+  db: Client,
+  user: { name: string; email: string; password: string },
+): Promise<string> {
+  const found = await db.query<{ id: string }>('select id from platform.users where email = $1', [
+    user.email,
+  ]);
   if (found.rows[0]) return found.rows[0].id;
   const hash = await argon2.hash(user.password, ARGON2_OPTIONS);
   const inserted = await db.query<{ id: string }>(
@@ -42,9 +49,10 @@ async function main(): Promise<void> {
       )
     ).rows[0];
     if (!property) {
-      const org = await db.query<{ id: string }>('insert into platform.organizations (name) values ($1) returning id', [
-        DEMO.organization,
-      ]);
+      const org = await db.query<{ id: string }>(
+        'insert into platform.organizations (name) values ($1) returning id',
+        [DEMO.organization],
+      );
       property = (
         await db.query<{ id: string; organization_id: string }>(
           `insert into platform.properties (organization_id, name, code, timezone, settings)
@@ -54,7 +62,11 @@ async function main(): Promise<void> {
             DEMO.property.name,
             DEMO.property.code,
             DEMO.property.timezone,
-            JSON.stringify({ ...defaultPropertySettings(DEMO.property.name), country: 'PT', supportedLanguages: ['en', 'pt', 'es'] }),
+            JSON.stringify({
+              ...defaultPropertySettings(DEMO.property.name),
+              country: 'PT',
+              supportedLanguages: ['en', 'pt', 'es'],
+            }),
           ],
         )
       ).rows[0];
@@ -72,7 +84,9 @@ async function main(): Promise<void> {
       [housekeeperId, property.organization_id, property.id],
     );
     await db.query('commit');
-    console.log(`demo hotel "${DEMO.property.name}" (${DEMO.property.code}) is ready: property id ${property.id}`);
+    console.log(
+      `demo hotel "${DEMO.property.name}" (${DEMO.property.code}) is ready: property id ${property.id}`,
+    );
   } catch (err) {
     await db.query('rollback');
     throw err;

@@ -1,11 +1,9 @@
-import { randomUUID } from 'node:crypto';
-
 import { Injectable, Logger } from '@nestjs/common';
-import { type EntityManager } from 'typeorm';
 
 import { AuditRecorder } from '../audit/audit-recorder';
 import { AppConfig } from '../config/app-config';
 import { PlatformDb } from '../database/platform-db.service';
+import { type SqlRunner } from '../database/sql-runner';
 import { TenantDb } from '../database/tenant-db.service';
 import { ConflictException, UnauthorizedException } from '../errors/app-exception';
 import { defaultPropertySettings } from '../identity/property-settings';
@@ -158,15 +156,15 @@ export class AuthService {
     if (user) await this.auditForUser(user, 'auth.logout', req);
   }
 
+  /** Issues a token pair; a new family (session) unless continuing one on refresh. */
   private async startSession(
-    tx: EntityManager,
+    tx: SqlRunner,
     userId: string,
     req: RequestInfo,
-    familyId: string = randomUUID(),
+    familyId: string | null = null,
   ): Promise<TokenPairDto> {
-    const refresh = this.tokens.newRefreshToken(randomUUID());
-    await this.sessions.insert(tx, {
-      id: refresh.id,
+    const refresh = this.tokens.newRefreshSecret();
+    const stored = await this.sessions.insert(tx, {
       familyId,
       userId,
       hash: refresh.hash,
@@ -175,8 +173,8 @@ export class AuthService {
       userAgent: req.userAgent,
     });
     return {
-      accessToken: this.tokens.signAccess(userId, familyId),
-      refreshToken: refresh.token,
+      accessToken: this.tokens.signAccess(userId, stored.family_id),
+      refreshToken: this.tokens.formatRefreshToken(stored.id, refresh.secret),
       expiresIn: this.config.JWT_ACCESS_TTL_SECONDS,
       tokenType: 'Bearer',
     };

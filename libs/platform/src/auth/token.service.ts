@@ -13,10 +13,9 @@ export interface AccessClaims {
   typ: 'access';
 }
 
-export interface IssuedRefreshToken {
-  /** Shown to the client once: `<token id>.<secret>`. */
-  token: string;
-  id: string;
+export interface RefreshSecret {
+  /** Goes to the client once, as `<token id>.<secret>`; only its SHA-256 is stored. */
+  secret: string;
   hash: Buffer;
 }
 
@@ -40,9 +39,13 @@ export class TokenService {
     });
   }
 
-  newRefreshToken(id: string): IssuedRefreshToken {
+  newRefreshSecret(): RefreshSecret {
     const secret = randomBytes(32).toString('base64url');
-    return { token: `${id}.${secret}`, id, hash: sha256(secret) };
+    return { secret, hash: sha256(secret) };
+  }
+
+  formatRefreshToken(id: string, secret: string): string {
+    return `${id}.${secret}`;
   }
 
   /** Splits `<id>.<secret>`; returns undefined for anything malformed. */

@@ -18,23 +18,27 @@ export interface RefreshTokenRow {
 export class SessionsRepository {
   constructor(private readonly db: PlatformDb) {}
 
+  /** Stores a token (and starts a family when familyId is null); returns the token and family ids. */
   async insert(
     tx: SqlRunner,
     token: {
-      id: string;
-      familyId: string;
+      familyId: string | null;
       userId: string;
       hash: Buffer;
       ttlDays: number;
       ip: string | null;
       userAgent: string | null;
     },
-  ): Promise<void> {
-    await tx.query(
-      `insert into platform.refresh_tokens (id, family_id, user_id, token_hash, expires_at, created_ip, user_agent)
-       values ($1, $2, $3, $4, now() + make_interval(days => $5), $6::inet, $7)`,
-      [token.id, token.familyId, token.userId, token.hash, token.ttlDays, token.ip, token.userAgent],
+  ): Promise<{ id: string; family_id: string }> {
+    const rows = await rowsOf<{ id: string; family_id: string }>(
+      tx.query(
+        `insert into platform.refresh_tokens (family_id, user_id, token_hash, expires_at, created_ip, user_agent)
+         values (coalesce($1::uuid, platform.uuid_v7()), $2, $3, now() + make_interval(days => $4), $5::inet, $6)
+         returning id, family_id`,
+        [token.familyId, token.userId, token.hash, token.ttlDays, token.ip, token.userAgent],
+      ),
     );
+    return rows[0];
   }
 
   /** Locks the token row for the rotation transaction. */
