@@ -82,7 +82,7 @@ const TENANCY_HELPERS = `
 -- it into policies and use property_id indexes.
 create or replace function platform.current_property_id() returns uuid
   language sql stable parallel safe
-as $$ select nullif(pg_catalog.current_setting('app.property_id', true), '')::uuid $$;
+as $$ select nullif(pg_catalog.current_setting('app.property_id', true), '')::pg_catalog.uuid $$;
 
 -- Time-ordered UUIDv7 (RFC 9562): 48-bit Unix milliseconds, version 7, random rest.
 create or replace function platform.uuid_v7() returns uuid

@@ -110,7 +110,6 @@ export async function ensureDatabase(
   template?: string,
 ): Promise<void> {
   const owner = parseUrl(urls.owner);
-  const app = parseUrl(urls.app);
   await withClient(urls.admin, async (admin) => {
     const exists = await admin.query('select 1 from pg_database where datname = $1', [database]);
     if (!exists.rowCount) {
@@ -121,11 +120,24 @@ export async function ensureDatabase(
   await withClient(withDatabase(urls.admin, database), async (db) => {
     await db.query('create extension if not exists vector');
     await db.query('create extension if not exists pgcrypto');
-    await db.query('revoke create on schema public from public');
-    await db.query(`revoke all on database ${ident(database)} from public`);
-    await db.query(`grant connect, temporary on database ${ident(database)} to ${ident(app.user)}`);
-    await db.query(`grant connect, create, temporary on database ${ident(database)} to ${ident(owner.user)}`);
+    await applyDatabaseAcl(db, database, urls);
   });
+}
+
+/** Database-level privileges (clones made from a template do not inherit them). */
+export async function applyDatabaseAcl(
+  db: Pick<Client, 'query'>,
+  database: string,
+  urls: DbUrls,
+): Promise<void> {
+  const owner = parseUrl(urls.owner);
+  const app = parseUrl(urls.app);
+  await db.query('revoke create on schema public from public');
+  await db.query(`revoke all on database ${ident(database)} from public`);
+  // No TEMPORARY: a temp schema is searched first and could shadow catalog types.
+  await db.query(`revoke temporary on database ${ident(database)} from ${ident(app.user)}`);
+  await db.query(`grant connect on database ${ident(database)} to ${ident(app.user)}`);
+  await db.query(`grant connect, create, temporary on database ${ident(database)} to ${ident(owner.user)}`);
 }
 
 export async function dropDatabase(adminUrl: string, database: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-import { withDatabase } from '@app/db/scripts/provisioning';
+import { applyDatabaseAcl, withDatabase } from '@app/db/scripts/provisioning';
 import { loadDatabaseUrls } from '@app/platform/config';
 import { Client, Pool, type PoolConfig } from 'pg';
 
@@ -25,9 +25,17 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const admin = new Client({ connectionString: urls.admin });
   await admin.connect();
   try {
-    await admin.query(`create database "${name}" template "${template}"`);
+    const owner = new URL(urls.owner).username;
+    await admin.query(`create database "${name}" template "${template}" owner "${owner}"`);
   } finally {
     await admin.end();
+  }
+  const db = new Client({ connectionString: withDatabase(urls.admin, name) });
+  await db.connect();
+  try {
+    await applyDatabaseAcl(db, name, urls);
+  } finally {
+    await db.end();
   }
   return {
     name,
