@@ -307,6 +307,7 @@ as $$
 declare
   month_start date := date_trunc('month', now())::date;
   part_start date;
+  part_end date;
   part_name text;
   created integer := 0;
 begin
@@ -315,14 +316,28 @@ begin
   end if;
   for i in 0..months_ahead loop
     part_start := (month_start + make_interval(months => i))::date;
+    part_end := (part_start + interval '1 month')::date;
     part_name := 'audit_log_' || to_char(part_start, 'YYYY_MM');
-    if to_regclass('compliance.' || part_name) is null then
-      execute format(
-        'create table compliance.%I partition of compliance.audit_log for values from (%L) to (%L)',
-        part_name, part_start, (part_start + interval '1 month')::date);
-      perform platform.apply_tenant_policy(format('compliance.%I', part_name)::regclass, '');
-      created := created + 1;
+    if to_regclass('compliance.' || part_name) is not null then
+      continue;
     end if;
+    -- Rows already in the default partition for this month would block the new partition: move
+    -- them. Row security is lifted for this transaction only; ALTER TABLE holds an exclusive lock,
+    -- so no other session ever sees the tables without FORCE.
+    alter table compliance.audit_log no force row level security;
+    alter table compliance.audit_log_default no force row level security;
+    create temporary table audit_log_moving on commit drop as
+      select * from compliance.audit_log_default where created_at >= part_start and created_at < part_end;
+    delete from compliance.audit_log_default where created_at >= part_start and created_at < part_end;
+    execute format(
+      'create table compliance.%I partition of compliance.audit_log for values from (%L) to (%L)',
+      part_name, part_start, part_end);
+    perform platform.apply_tenant_policy(format('compliance.%I', part_name)::regclass, '');
+    insert into compliance.audit_log select * from audit_log_moving;
+    drop table audit_log_moving;
+    alter table compliance.audit_log force row level security;
+    alter table compliance.audit_log_default force row level security;
+    created := created + 1;
   end loop;
   return created;
 end

@@ -5,6 +5,7 @@ import {
   OutboxService,
   QueueName,
   QueueProducer,
+  RedisService,
   rowsOf,
   TenantDb,
 } from '@app/platform';
@@ -68,6 +69,15 @@ describe(OutboxRelay.name, () => {
     await waitFor('the producer to reconnect', async () => (await queue.client).status === 'ready');
   };
 
+  /** Lets a module's Redis connections come back first, so that closing it quits them cleanly. */
+  const closeOnceConnected = async (other: TestingModule) => {
+    await other.get(QueueProducer).queue(QueueName.Automations).waitUntilReady();
+    await waitFor('the other module to reconnect', async () =>
+      Promise.resolve(other.get(RedisService).client.status === 'ready'),
+    );
+    await other.close();
+  };
+
   describe('relayProperty', () => {
     it('keeps a committed row pending while Redis is down and publishes it once Redis is back', async () => {
       const propertyId = await insertProperty(owner);
@@ -105,7 +115,7 @@ describe(OutboxRelay.name, () => {
         expect(await outboxStatus(tenantDb, propertyId, outboxId)).toBe('pending');
       } finally {
         await restartRedis();
-        await bootedDuringOutage?.close();
+        if (bootedDuringOutage) await closeOnceConnected(bootedDuringOutage);
       }
     });
 

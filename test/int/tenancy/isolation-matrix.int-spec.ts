@@ -5,10 +5,10 @@ import {
   attempt,
   connect,
   FOREIGN_KEY_VIOLATION,
-  INSUFFICIENT_PRIVILEGE,
   inProperty,
-  seedProperties,
+  INSUFFICIENT_PRIVILEGE,
   type SeededProperty,
+  seedProperties,
   sorted,
 } from './tenancy-fixtures';
 
@@ -75,10 +75,12 @@ describe('property isolation', () => {
       const [, , self, other] = pair();
 
       const found = await inProperty(app, self.propertyId, async () => ({
-        outbox: (await app.query('select 1 from platform.outbox where id = any($1::uuid[])', [other.outboxIds]))
-          .rowCount,
-        audit: (await app.query('select 1 from compliance.audit_log where property_id = $1', [other.propertyId]))
-          .rowCount,
+        outbox: (
+          await app.query('select 1 from platform.outbox where id = any($1::uuid[])', [other.outboxIds])
+        ).rowCount,
+        audit: (
+          await app.query('select 1 from compliance.audit_log where property_id = $1', [other.propertyId])
+        ).rowCount,
       }));
 
       expect(found).toEqual({ outbox: 0, audit: 0 });
@@ -114,11 +116,12 @@ describe('property isolation', () => {
       expect(before.outbox.map((r) => r.id)).toEqual(sorted(other.outboxIds));
     });
 
-    it('updates its own outbox rows (the same statements are not refused outright)', async () => {
+    it('updates and deletes its own outbox rows with the same statements', async () => {
       const [, , self] = pair();
 
       const affected = await inProperty(app, self.propertyId, async () => ({
-        update: (await app.query(`update platform.outbox set publish_attempts = publish_attempts + 1`)).rowCount,
+        update: (await app.query(`update platform.outbox set publish_attempts = publish_attempts + 1`))
+          .rowCount,
         delete: (await app.query('delete from platform.outbox')).rowCount,
       }));
 

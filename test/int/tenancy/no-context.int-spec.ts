@@ -5,16 +5,19 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { TenantDb } from '@app/platform';
 import { createTestDatabase, type TestDatabase } from '@app/testing';
 import { ClsService } from 'nestjs-cls';
-import { type Client, type ClientBase, Pool } from 'pg';
+import { type Client, Pool } from 'pg';
 import { DataSource } from 'typeorm';
 
 import {
   connect,
-  INSUFFICIENT_PRIVILEGE,
   inProperty,
-  seedProperties,
+  INSUFFICIENT_PRIVILEGE,
   type SeededProperty,
+  seedProperties,
+  type Sql,
   sqlStateOf,
+  viaPg,
+  viaTypeorm,
 } from './tenancy-fixtures';
 
 interface Outside {
@@ -25,33 +28,33 @@ interface Outside {
 }
 
 /** What a statement outside any property transaction sees on this connection. */
-async function lookOutside(c: Pick<ClientBase, 'query'>): Promise<Outside> {
-  const { rows } = await c.query<Outside>(
+async function lookOutside(sql: Sql): Promise<Outside> {
+  const { rows } = await sql(
     `select (select count(*)::int from platform.outbox) as outbox,
             (select count(*)::int from compliance.audit_log) as audit,
             current_setting('app.property_id', true) as setting,
             platform.current_property_id()::text as property`,
   );
-  return rows[0];
+  return rows[0] as Outside;
 }
 
-async function writesOutside(c: Pick<ClientBase, 'query'>, propertyId: string) {
+async function writesOutside(sql: Sql, propertyId: string) {
   return {
     outboxInsert: await sqlStateOf(
-      c.query(
+      sql(
         `insert into platform.outbox (property_id, queue, job_name, payload) values ($1, 'maintenance', 'x', '{}')`,
         [propertyId],
       ),
     ),
     auditInsert: await sqlStateOf(
-      c.query(
+      sql(
         `insert into compliance.audit_log (property_id, actor_type, action, resource_type)
          values ($1, 'system', 'tenancy.orphan', 'test')`,
         [propertyId],
       ),
     ),
-    outboxUpdate: (await c.query(`update platform.outbox set status = 'published'`)).rowCount,
-    outboxDelete: (await c.query('delete from platform.outbox')).rowCount,
+    outboxUpdate: (await sql(`update platform.outbox set status = 'published'`)).rowCount,
+    outboxDelete: (await sql('delete from platform.outbox')).rowCount,
   };
 }
 
@@ -70,7 +73,7 @@ describe('no property context', () => {
   /** Row counts as the property itself sees them, to prove the rows are there. */
   const ownCounts = () =>
     inProperty(owner, property.propertyId, async () => {
-      const seen = await lookOutside(owner);
+      const seen = await lookOutside(viaPg(owner));
       return { outbox: seen.outbox, audit: seen.audit };
     });
 
@@ -89,7 +92,7 @@ describe('no property context', () => {
     it('sees no tenant rows and no property', async () => {
       const app = await connect(db.appUrl);
       try {
-        expect(await lookOutside(app)).toEqual({ outbox: 0, audit: 0, setting: null, property: null });
+        expect(await lookOutside(viaPg(app))).toEqual({ outbox: 0, audit: 0, setting: null, property: null });
         expect(await ownCounts()).toEqual({ outbox: 3, audit: 2 });
       } finally {
         await app.end();
@@ -99,7 +102,7 @@ describe('no property context', () => {
     it('refuses inserts and changes no rows', async () => {
       const app = await connect(db.appUrl);
       try {
-        expect(await writesOutside(app, property.propertyId)).toEqual(REFUSED_WRITES);
+        expect(await writesOutside(viaPg(app), property.propertyId)).toEqual(REFUSED_WRITES);
         expect(await ownCounts()).toEqual({ outbox: 3, audit: 2 });
       } finally {
         await app.end();
@@ -126,7 +129,7 @@ describe('no property context', () => {
         let inside: Outside;
         try {
           pid = (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0].pid;
-          inside = await inProperty(client, property.propertyId, () => lookOutside(client), end);
+          inside = await inProperty(client, property.propertyId, () => lookOutside(viaPg(client)), end);
         } finally {
           client.release();
         }
@@ -134,13 +137,18 @@ describe('no property context', () => {
         const after = await pool.connect();
         try {
           const samePid = (await after.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0].pid;
-          const outside = await lookOutside(after);
+          const outside = await lookOutside(viaPg(after));
 
-          expect(inside).toEqual({ outbox: 3, audit: 2, setting: property.propertyId, property: property.propertyId });
+          expect(inside).toEqual({
+            outbox: 3,
+            audit: 2,
+            setting: property.propertyId,
+            property: property.propertyId,
+          });
           expect(samePid).toBe(pid);
           // A transaction-local setting reads back as '' once its transaction is over.
           expect(outside).toEqual({ outbox: 0, audit: 0, setting: '', property: null });
-          expect(await writesOutside(after, property.propertyId)).toEqual(REFUSED_WRITES);
+          expect(await writesOutside(viaPg(after), property.propertyId)).toEqual(REFUSED_WRITES);
         } finally {
           after.release();
         }
@@ -155,7 +163,12 @@ describe('no property context', () => {
         );
 
         expect(failed).toBe('22012');
-        expect(await lookOutside(client)).toEqual({ outbox: 0, audit: 0, setting: '', property: null });
+        expect(await lookOutside(viaPg(client))).toEqual({
+          outbox: 0,
+          audit: 0,
+          setting: '',
+          property: null,
+        });
       } finally {
         client.release();
       }
@@ -178,16 +191,19 @@ describe('no property context', () => {
 
     describe('run', () => {
       it('scopes its transaction to the property and leaves the pooled connection without one', async () => {
-        const inside = await tenantDb.run({ propertyId: property.propertyId }, (em) => lookOutside(em));
-        const outside = await lookOutside(dataSource);
+        const inside = await tenantDb.run({ propertyId: property.propertyId }, (em) =>
+          lookOutside(viaTypeorm(em)),
+        );
+        const outside = await lookOutside(viaTypeorm(dataSource));
 
-        expect(inside).toEqual({ outbox: 3, audit: 2, setting: property.propertyId, property: property.propertyId });
-        expect(outside).toEqual({ outbox: 0, audit: 0, setting: '', property: null });
-        expect(await writesOutside(dataSource, property.propertyId)).toEqual({
-          ...REFUSED_WRITES,
-          outboxUpdate: undefined,
-          outboxDelete: undefined,
+        expect(inside).toEqual({
+          outbox: 3,
+          audit: 2,
+          setting: property.propertyId,
+          property: property.propertyId,
         });
+        expect(outside).toEqual({ outbox: 0, audit: 0, setting: '', property: null });
+        expect(await writesOutside(viaTypeorm(dataSource), property.propertyId)).toEqual(REFUSED_WRITES);
       });
 
       it('leaves no property on the connection when the work throws', async () => {
@@ -199,7 +215,12 @@ describe('no property context', () => {
             throw failure;
           }),
         ).rejects.toBe(failure);
-        expect(await lookOutside(dataSource)).toEqual({ outbox: 0, audit: 0, setting: '', property: null });
+        expect(await lookOutside(viaTypeorm(dataSource))).toEqual({
+          outbox: 0,
+          audit: 0,
+          setting: '',
+          property: null,
+        });
       });
     });
   });

@@ -4,14 +4,22 @@ import { type Client, type ClientBase } from 'pg';
 import {
   attempt,
   connect,
-  INSUFFICIENT_PRIVILEGE,
   inProperty,
+  INSUFFICIENT_PRIVILEGE,
   roleOf,
   seedProperties,
 } from './tenancy-fixtures';
 
 /** Every table in these schemas is a tenant table, except the platform allow-list below. */
-const PROJECT_SCHEMAS = ['platform', 'guest', 'reservation', 'conversation', 'operations', 'knowledge', 'compliance'];
+const PROJECT_SCHEMAS = [
+  'platform',
+  'guest',
+  'reservation',
+  'conversation',
+  'operations',
+  'knowledge',
+  'compliance',
+];
 
 /**
  * The platform directory, read before any property context exists. A new platform table must be
@@ -276,11 +284,7 @@ describe('tenancy catalog', () => {
 
       const names = tenant.map((t) => t.name);
       expect(names).toEqual(
-        expect.arrayContaining([
-          'platform.outbox',
-          'compliance.audit_log',
-          'compliance.audit_log_default',
-        ]),
+        expect.arrayContaining(['platform.outbox', 'compliance.audit_log', 'compliance.audit_log_default']),
       );
       expect(names.filter((n) => /^compliance\.audit_log_\d{4}_\d{2}$/.test(n)).length).toBeGreaterThan(0);
     });
@@ -344,8 +348,10 @@ describe('tenancy catalog', () => {
     });
 
     it('reports a violation when a tenant table has no property_id', async () => {
-      const violations = await withCanary(admin, 'create table knowledge.tenancy_canary (id uuid)', async () =>
-        propertyColumnViolations((await classifyTables(admin)).tenant),
+      const violations = await withCanary(
+        admin,
+        'create table knowledge.tenancy_canary (id uuid)',
+        async () => propertyColumnViolations((await classifyTables(admin)).tenant),
       );
 
       expect(violations).toContain('knowledge.tenancy_canary: no property_id column');
@@ -364,7 +370,9 @@ describe('tenancy catalog', () => {
         async () => indexViolations(admin, (await classifyTables(admin)).tenant),
       );
 
-      expect(violations).toContain('platform.outbox: unique index tenancy_canary_key does not lead with property_id');
+      expect(violations).toContain(
+        'platform.outbox: unique index tenancy_canary_key does not lead with property_id',
+      );
     });
 
     it('pairs property_id in every foreign key between tenant tables', async () => {
@@ -443,7 +451,9 @@ describe('tenancy catalog', () => {
         () => securityDefinerViolations(admin, appRole),
       );
 
-      expect(violations).toEqual(['platform.tenancy_canary() is SECURITY DEFINER without a pinned search_path']);
+      expect(violations).toEqual([
+        'platform.tenancy_canary() is SECURITY DEFINER without a pinned search_path',
+      ]);
     });
   });
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 import { parseUrl } from '@app/db/scripts/provisioning';
 import { Client, type ClientBase, DatabaseError } from 'pg';
+import { QueryFailedError } from 'typeorm';
 
 /** SQLSTATE 42501: insufficient privilege, also raised when a row violates an RLS policy. */
 export const INSUFFICIENT_PRIVILEGE = '42501';
@@ -29,13 +30,44 @@ export async function sqlStateOf(run: Promise<unknown>): Promise<string | null> 
     await run;
     return null;
   } catch (err) {
-    if (err instanceof DatabaseError) return err.code ?? 'unknown';
+    const cause: unknown = err instanceof QueryFailedError ? err.driverError : err;
+    if (cause instanceof DatabaseError) return cause.code ?? 'unknown';
     throw err;
   }
 }
 
+/** One way to run SQL, whether through pg or TypeORM (which hands back rows or [rows, count]). */
+export type Sql = (sql: string, params?: unknown[]) => Promise<{ rows: unknown[]; rowCount: number }>;
+
+export function viaPg(client: Pick<ClientBase, 'query'>): Sql {
+  return async (sql, params = []) => {
+    const result = await client.query(sql, params);
+    return { rows: result.rows as unknown[], rowCount: result.rowCount ?? 0 };
+  };
+}
+
+export function viaTypeorm(runner: { query(sql: string, params?: unknown[]): Promise<unknown> }): Sql {
+  return async (sql, params = []) => {
+    const value = await runner.query(sql, params);
+    if (
+      Array.isArray(value) &&
+      value.length === 2 &&
+      Array.isArray(value[0]) &&
+      typeof value[1] === 'number'
+    ) {
+      return { rows: value[0] as unknown[], rowCount: value[1] };
+    }
+    const rows = value as unknown[];
+    return { rows, rowCount: rows.length };
+  };
+}
+
 /** Like sqlStateOf, inside an open transaction: a savepoint keeps the transaction usable. */
-export async function attempt(client: ClientBase, sql: string, params: unknown[] = []): Promise<string | null> {
+export async function attempt(
+  client: ClientBase,
+  sql: string,
+  params: unknown[] = [],
+): Promise<string | null> {
   await client.query('savepoint tenancy_attempt');
   const state = await sqlStateOf(client.query(sql, params));
   await client.query(state ? 'rollback to savepoint tenancy_attempt' : 'release savepoint tenancy_attempt');

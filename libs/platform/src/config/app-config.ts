@@ -21,8 +21,14 @@ export type NodeEnv = (typeof NODE_ENVS)[number];
 
 const PG_URL = /^postgres(ql)?:\/\/.+/;
 const REDIS_URL = /^rediss?:\/\/.+/;
-const toBool = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) : value;
+/** 'true'/'1'/'yes'/'on' and their opposites; anything else is left for @IsBoolean to refuse. */
+const toBool = ({ value }: { value: unknown }) => {
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  return value;
+};
 
 /**
  * Every environment variable the api and worker read, validated at boot. `.env.example`
@@ -187,6 +193,7 @@ function describe(key: string, value: unknown): string {
   if (value === undefined || value === '') return 'nothing';
   if (/SECRET|PASSWORD|KEY|TOKEN|URL/i.test(key))
     return typeof value === 'string' ? `a value of ${value.length} characters` : 'a non-text value';
+  if (typeof value === 'number' && Number.isNaN(value)) return 'a value that is not a number';
   return JSON.stringify(value);
 }
 
@@ -201,7 +208,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
     Object.entries(env).filter(([k, v]) => v !== undefined && v !== '' && k in new AppConfig()),
   );
   const config = plainToInstance(AppConfig, given, { exposeDefaultValues: true });
-  const problems = flatten(validateSync(config, { skipMissingProperties: false }));
+  const problems = flatten(validateSync(config, { skipMissingProperties: false, stopAtFirstError: true }));
   if (
     !problems.some((p) => p.startsWith('JWT_SECRET')) &&
     config.NODE_ENV !== 'development' &&

@@ -26,6 +26,7 @@ export class AppException extends Error {
 export enum PlatformErrorCode {
   ValidationFailed = 'validation_failed',
   MalformedBody = 'malformed_body',
+  BadRequest = 'bad_request',
   PayloadTooLarge = 'payload_too_large',
   UnsupportedMediaType = 'unsupported_media_type',
   NotFound = 'not_found',

@@ -88,7 +88,9 @@ export function toProblem(error: unknown, correlationId?: string, instance?: str
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
-    const [code, title] = HTTP_CODES[status] ?? [PlatformErrorCode.Internal, 'Error'];
+    const [code, title] =
+      HTTP_CODES[status] ??
+      (status >= 500 ? [PlatformErrorCode.Internal, 'Error'] : [PlatformErrorCode.BadRequest, 'Bad request']);
     const response = error.getResponse();
     const message =
       typeof response === 'object' && response !== null

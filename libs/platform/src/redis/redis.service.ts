@@ -49,6 +49,7 @@ export class RedisService implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.allSettled([this.client, ...this.extra].map((r) => r.quit()));
+    // QUIT is refused while a fail-fast connection is down; disconnect() also cancels its reconnect timer.
+    await Promise.allSettled([this.client, ...this.extra].map((r) => r.quit().catch(() => r.disconnect())));
   }
 }
