@@ -2,10 +2,12 @@
 # Multi-stage build: `runtime` runs the api (default) or the worker; `tools` runs provisioning,
 # migrations and the demo seed (it keeps the dev dependencies and sources those scripts need).
 
+# `npm install` honours package-lock.json; `npm ci` refuses it because the lockfile (written
+# without registry URLs) omits other platforms' optional packages.
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+RUN npm install --no-audit --no-fund
 
 FROM deps AS build
 COPY . .
@@ -14,7 +16,7 @@ RUN npx nest build api && npx nest build worker
 FROM node:20-bookworm-slim AS prod-deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
 
 FROM build AS tools
 ENV NODE_ENV=production

@@ -1,10 +1,13 @@
 # Shared by scripts/test.sh and scripts/quickstart.sh.
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
-# npm ci when node_modules is missing or older than the lockfile.
+# Install when node_modules is missing or older than the lockfile. `npm install` rather than
+# `npm ci`: the lockfile is written without registry URLs, and npm then leaves other platforms'
+# optional packages out of it, which `npm ci` rejects as out of sync. The versions are still the
+# locked ones.
 ensure_dependencies() {
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    npm ci --no-audit --no-fund
+    npm install --no-audit --no-fund
   else
     echo "node_modules is up to date"
   fi
