@@ -1,6 +1,6 @@
 import { type IncomingMessage } from 'node:http';
 
-import { Module } from '@nestjs/common';
+import { Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 
 import { AppConfig } from '../config/app-config';
@@ -12,6 +12,8 @@ import { REQUEST_ID_HEADER } from './correlation';
     LoggerModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
+        // Named wildcard (path-to-regexp v8 syntax), so Nest need not convert a legacy '*'.
+        forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
         pinoHttp: {
           level: config.LOG_LEVEL,
           genReqId: (req: IncomingMessage) => String(req.headers[REQUEST_ID_HEADER] ?? ''),
