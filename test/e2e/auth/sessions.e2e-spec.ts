@@ -4,7 +4,8 @@ import { AuthController } from '@app/platform/auth/auth.controller';
 import { StaffController } from '@app/platform/identity/controllers/staff.controller';
 import {
   addStaff,
-  type HttpResult,
+  expectProblem,
+  type Problem,
   signupTenant,
   startTestApi,
   type Tenant,
@@ -15,16 +16,6 @@ import jwt from 'jsonwebtoken';
 interface TokenPair {
   accessToken: string;
   refreshToken: string;
-}
-
-interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  code: string;
-  correlationId: string;
-  instance?: string;
 }
 
 interface AuditEntry {
@@ -38,12 +29,6 @@ interface AuditEntry {
 const EMAIL_FAILURE_LIMIT = 3;
 
 const expiryOf = (token: string) => (jwt.decode(token) as { exp: number }).exp;
-
-function expectProblem(res: HttpResult<unknown>, status: number, code: string) {
-  expect(res.status).toBe(status);
-  expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  expect(res.body).toMatchObject({ status, code });
-}
 
 describe(AuthController.name, () => {
   let api: TestApi;

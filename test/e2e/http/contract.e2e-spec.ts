@@ -3,23 +3,13 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { ProblemDetailsFilter } from '@app/platform';
 import {
   addStaff,
-  type HttpResult,
+  expectProblem,
+  type Problem,
   signupTenant,
   startTestApi,
   type Tenant,
   type TestApi,
 } from '@app/testing';
-
-interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  code: string;
-  correlationId: string;
-  instance?: string;
-  errors?: { field: string; code?: string; message: string }[];
-}
 
 interface OpenApiOperation {
   summary?: string;
@@ -36,18 +26,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HTTP_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** Checks the RFC 9457 shape every error shares, and returns the body for further checks. */
-function expectProblem(res: HttpResult<unknown>, status: number, code: string): Problem {
-  expect(res.status).toBe(status);
-  expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  const body = res.body as Problem;
-  expect(body).toMatchObject({ status, code, correlationId: res.headers.get('x-request-id') });
-  expect(body.type).toBe(`https://docs.butler.dev/problems/${code}`);
-  expect(typeof body.title).toBe('string');
-  expect(typeof body.detail).toBe('string');
-  expect(body.title.length).toBeGreaterThan(0);
-  expect(body.detail.length).toBeGreaterThan(0);
-  return body;
-}
 
 function signupBody() {
   const id = randomBytes(4).toString('hex');

@@ -3,18 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { PropertyAccessGuard } from '@app/platform/tenancy/property-access.guard';
 import {
   addStaff,
-  type HttpResult,
+  expectProblem,
+  type Problem,
   signupTenant,
   startTestApi,
   type Tenant,
   type TestApi,
 } from '@app/testing';
-
-interface Problem {
-  status: number;
-  code: string;
-  errors?: { field: string; code?: string; message: string }[];
-}
 
 interface Property {
   id: string;
@@ -35,12 +30,6 @@ interface StaffMember {
   userId: string;
   active: boolean;
   role: string;
-}
-
-function expectProblem(res: HttpResult<unknown>, status: number, code: string) {
-  expect(res.status).toBe(status);
-  expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  expect(res.body).toMatchObject({ status, code });
 }
 
 describe(PropertyAccessGuard.name, () => {

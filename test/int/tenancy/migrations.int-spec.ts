@@ -6,17 +6,7 @@ import { dropDatabase, ensureDatabase, parseUrl, withDatabase } from '@app/db/sc
 import { loadDatabaseUrls } from '@app/platform/config';
 import { type Client } from 'pg';
 
-import { connect } from './tenancy-fixtures';
-
-const PROJECT_SCHEMAS = [
-  'platform',
-  'guest',
-  'reservation',
-  'conversation',
-  'operations',
-  'knowledge',
-  'compliance',
-];
+import { connect, PROJECT_SCHEMAS } from './tenancy-fixtures';
 
 /** Everything tenancy depends on, as text: relations, RLS flags, policies, grants, functions. */
 async function schemaSnapshot(c: Client): Promise<Record<string, string[]>> {

@@ -6,20 +6,10 @@ import {
   connect,
   inProperty,
   INSUFFICIENT_PRIVILEGE,
+  PROJECT_SCHEMAS,
   roleOf,
   seedProperties,
 } from './tenancy-fixtures';
-
-/** Every table in these schemas is a tenant table, except the platform allow-list below. */
-const PROJECT_SCHEMAS = [
-  'platform',
-  'guest',
-  'reservation',
-  'conversation',
-  'operations',
-  'knowledge',
-  'compliance',
-];
 
 /**
  * The platform directory, read before any property context exists. A new platform table must be

@@ -151,3 +151,14 @@ export async function seedProperties(
 }
 
 export const sorted = (values: string[]): string[] => [...values].sort();
+
+/** The schemas the migrations create; every table in them is classified by the catalog test. */
+export const PROJECT_SCHEMAS = [
+  'platform',
+  'guest',
+  'reservation',
+  'conversation',
+  'operations',
+  'knowledge',
+  'compliance',
+];
