@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
-import { type DatabaseUrls } from '@app/platform/config';
+import { type DatabaseUrls, processEnvironment } from '@app/platform/config';
 import { Client } from 'pg';
 
 export const RUNTIME_ROLE = 'butler_runtime';
@@ -66,7 +66,7 @@ export async function ensurePgvector(
     const script = join(__dirname, 'build-pgvector.sh');
     const result = spawnSync('bash', [script], {
       stdio: 'inherit',
-      env: { ...process.env, PG_MAJOR: major },
+      env: { ...processEnvironment(), PG_MAJOR: major },
     });
     if (result.status !== 0 || !(await vectorAvailable(admin))) {
       throw new Error('pgvector is unavailable and could not be built; see the output above');

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 
 import { migrateUp } from '@app/db/scripts/migrator';
 import { ensureDatabase, ensurePgvector, ensureRoles, withDatabase } from '@app/db/scripts/provisioning';
-import { loadDatabaseUrls } from '@app/platform/config';
+import { loadDatabaseUrls, processEnvironment, setEnvironment } from '@app/platform/config';
 import { Client } from 'pg';
 
 export const TEMPLATE_ENV = 'BUTLER_TEST_TEMPLATE_DB';
@@ -24,7 +24,7 @@ function migrationsHash(): string {
 }
 
 export default async function globalSetup(): Promise<void> {
-  if (process.env[TEMPLATE_ENV]) return; // the other project already prepared it
+  if (processEnvironment()[TEMPLATE_ENV]) return; // the other project already prepared it
   const urls = loadDatabaseUrls();
   const template = `butler_test_tpl_${migrationsHash()}`;
   await ensurePgvector(urls.admin);
@@ -56,5 +56,5 @@ export default async function globalSetup(): Promise<void> {
   } finally {
     await admin.end();
   }
-  process.env[TEMPLATE_ENV] = template;
+  setEnvironment({ [TEMPLATE_ENV]: template });
 }

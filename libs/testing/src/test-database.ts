@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 import { applyDatabaseAcl, withDatabase } from '@app/db/scripts/provisioning';
-import { loadDatabaseUrls } from '@app/platform/config';
+import { loadDatabaseUrls, processEnvironment } from '@app/platform/config';
 import { Client, Pool, type PoolConfig } from 'pg';
 
 import { TEMPLATE_ENV } from './global-setup';
@@ -18,7 +18,7 @@ export interface TestDatabase {
 
 /** A fresh database cloned from the migrated template; one per test file. */
 export async function createTestDatabase(): Promise<TestDatabase> {
-  const template = process.env[TEMPLATE_ENV];
+  const template = processEnvironment()[TEMPLATE_ENV];
   if (!template) throw new Error(`${TEMPLATE_ENV} is not set: run through jest's int or e2e project`);
   const urls = loadDatabaseUrls();
   const name = `butler_t_${process.pid}_${randomBytes(4).toString('hex')}`;

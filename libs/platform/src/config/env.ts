@@ -12,3 +12,13 @@ export function readEnvironment(): Record<string, string | undefined> {
   }
   return { ...process.env };
 }
+
+/** Sets variables for this process and the children it spawns (test setup, provisioning). */
+export function setEnvironment(values: Record<string, string>): void {
+  Object.assign(process.env, values);
+}
+
+/** The raw process environment, without `.env` (what a spawned child process inherits). */
+export function processEnvironment(): Record<string, string | undefined> {
+  return { ...process.env };
+}
