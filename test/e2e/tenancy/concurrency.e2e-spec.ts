@@ -1,6 +1,6 @@
 import { addStaff, signupTenant, startTestApi, type Tenant, type TestApi } from '@app/testing';
 
-const REQUESTS = 360;
+const REQUESTS = 1_080;
 const CONCURRENCY = 30;
 /** Every PROBE_EVERY-th request uses one tenant's token on another tenant's property. */
 const PROBE_EVERY = 10;
