@@ -5,6 +5,7 @@ export * from './config';
 export * from './database';
 export * from './errors';
 export * from './health';
+export * from './identity/controllers/staff.controller';
 export * from './identity/identity.module';
 export * from './identity/property-settings';
 export * from './logging';

@@ -133,7 +133,7 @@ export class AuthService {
         return { kind: 'reused' as const, userId: row.user_id, familyId: row.family_id };
       }
       if (row.expires_at.getTime() <= Date.now()) return { kind: 'invalid' as const };
-      const user = await this.users.findById(row.user_id);
+      const user = await this.users.findById(row.user_id, tx);
       if (!user?.is_active) return { kind: 'invalid' as const };
       await this.sessions.markRotated(tx, row.id);
       return { kind: 'ok' as const, tokens: await this.startSession(tx, row.user_id, req, row.family_id) };

@@ -4,6 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 
 import { AppConfig } from '../config/app-config';
+import { isUuid } from '../database/uuid';
 
 export const JWT_ALGORITHM = 'HS256' as const;
 
@@ -50,8 +51,8 @@ export class TokenService {
 
   /** Splits `<id>.<secret>`; returns undefined for anything malformed. */
   parseRefreshToken(token: string): { id: string; secretHash: Buffer } | undefined {
-    const match = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/.exec(token);
-    if (!match) return undefined;
+    const match = /^([^.]{36})\.([A-Za-z0-9_-]{43})$/.exec(token);
+    if (!match || !isUuid(match[1])) return undefined;
     return { id: match[1], secretHash: sha256(match[2]) };
   }
 

@@ -69,6 +69,13 @@ export class MembershipsRepository {
     );
   }
 
+  /** Every membership (active or not) the user holds in any organization. */
+  async allForUser(userId: string, tx?: SqlRunner): Promise<MembershipRow[]> {
+    return rowsOf<MembershipRow>(
+      (tx ?? this.db).query('select * from platform.memberships where user_id = $1', [userId]),
+    );
+  }
+
   async listForUser(userId: string): Promise<MembershipRow[]> {
     return this.db.query<MembershipRow>(
       'select * from platform.memberships where user_id = $1 and is_active order by created_at',

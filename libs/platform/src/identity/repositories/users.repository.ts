@@ -21,8 +21,11 @@ export class UsersRepository {
     return rows[0];
   }
 
-  async findById(id: string): Promise<UserRow | undefined> {
-    const rows = await this.db.query<UserRow>('select * from platform.users where id = $1', [id]);
+  /** Pass the transaction when inside one: a second pooled connection could deadlock the pool. */
+  async findById(id: string, tx?: SqlRunner): Promise<UserRow | undefined> {
+    const rows = await rowsOf<UserRow>(
+      (tx ?? this.db).query('select * from platform.users where id = $1', [id]),
+    );
     return rows[0];
   }
 

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { PasswordService } from '../../auth/password.service';
 import { uniqueViolation } from '../../auth/unique-violation';
 import { PlatformDb } from '../../database/platform-db.service';
+import { type SqlRunner } from '../../database/sql-runner';
 import { ConflictException, NotFoundException, ValidationFailedException } from '../../errors/app-exception';
 import { type PropertyAccess } from '../../tenancy/tenant-context';
 import { type InviteStaffDto, type StaffMemberDto, type UpdateStaffDto } from '../dtos/staff.dto';
@@ -24,17 +25,28 @@ export class StaffService {
     return (await this.memberships.listStaff(access.propertyId)).map(toDto);
   }
 
-  /** Adds a user to the property; creates the account (with the given password) if the email is new. */
+  /**
+   * Gives a user a role in this property. A new email gets an account with the given password;
+   * an existing account may be added only when it already works for this organization (nobody
+   * can pull another organization's staff into theirs). Organization owners and admins already
+   * reach every property and are not managed here.
+   */
   async invite(access: PropertyAccess, dto: InviteStaffDto): Promise<StaffMemberDto & { id: string }> {
     const existing = await this.users.findByEmail(dto.email);
-    if (!existing && !dto.password) {
+    if (existing) {
+      await this.assertManageable(access, existing.id);
+      if (dto.password) {
+        throw new ValidationFailedException([
+          {
+            field: 'password',
+            code: 'notAllowed',
+            message: 'password cannot be set for an existing account',
+          },
+        ]);
+      }
+    } else if (!dto.password) {
       throw new ValidationFailedException([
         { field: 'password', code: 'isDefined', message: 'password is required for a new account' },
-      ]);
-    }
-    if (existing && dto.password) {
-      throw new ValidationFailedException([
-        { field: 'password', code: 'notAllowed', message: 'password cannot be set for an existing account' },
       ]);
     }
     const passwordHash = existing ? undefined : await this.passwords.hash(dto.password!);
@@ -56,8 +68,9 @@ export class StaffService {
         if (uniqueViolation(err, 'memberships_property_key')) {
           throw new ConflictException('already_member', 'This user already belongs to the property.');
         }
-        if (uniqueViolation(err, 'users_email_key'))
+        if (uniqueViolation(err, 'users_email_key')) {
           throw new ConflictException('email_taken', 'That email already has an account.');
+        }
         throw err;
       });
     return {
@@ -72,7 +85,10 @@ export class StaffService {
     };
   }
 
-  /** Changes role, department or active state; deactivation revokes the user's refresh tokens. */
+  /**
+   * Changes role, department or active state. Deactivation ends the membership at once and
+   * revokes the user's refresh tokens (their accounts never span organizations, see invite).
+   */
   async update(
     access: PropertyAccess,
     userId: string,
@@ -84,13 +100,14 @@ export class StaffService {
     return this.platformDb.transaction(async (tx) => {
       const membership = await this.memberships.findPropertyMembership(access.propertyId, userId, tx);
       if (!membership) throw new NotFoundException('Staff member', 'staff_not_found');
+      await this.assertManageable(access, userId, tx);
       const updated = await this.memberships.update(tx, membership.id, {
         role: dto.role,
         department: dto.department,
         isActive: dto.active,
       });
       if (dto.active === false) await this.sessions.revokeAllForUser(userId, 'deactivated', tx);
-      const user = await this.users.findById(userId);
+      const user = await this.users.findById(userId, tx);
       return {
         id: userId,
         userId,
@@ -102,6 +119,23 @@ export class StaffService {
         scope: 'property' as const,
       };
     });
+  }
+
+  /** Refuses accounts that belong to another organization or administer this one. */
+  private async assertManageable(access: PropertyAccess, userId: string, tx?: SqlRunner): Promise<void> {
+    const memberships = await this.memberships.allForUser(userId, tx);
+    if (memberships.some((m) => m.organization_id !== access.organizationId)) {
+      throw new ConflictException(
+        'account_in_other_organization',
+        'That email belongs to an account of another organization; it cannot be added here.',
+      );
+    }
+    if (memberships.some((m) => m.property_id === null)) {
+      throw new ConflictException(
+        'organization_administrator',
+        'Organization owners and admins already reach every property and are managed at the organization level.',
+      );
+    }
   }
 }
 
