@@ -5,7 +5,7 @@
 import 'reflect-metadata';
 
 import { ARGON2_OPTIONS } from '@app/platform/auth/password.service';
-import { loadDatabaseUrls } from '@app/platform/config';
+import { loadDatabaseUrls, readEnvironment } from '@app/platform/config';
 import { defaultPropertySettings } from '@app/platform/identity/property-settings';
 import * as argon2 from 'argon2';
 import { Client } from 'pg';
@@ -38,6 +38,9 @@ async function upsertUser(
 }
 
 async function main(): Promise<void> {
+  if (readEnvironment().NODE_ENV === 'production') {
+    throw new Error('the demo seed has well-known passwords and is refused when NODE_ENV=production (set SEED_DEMO=false)');
+  }
   const db = new Client({ connectionString: loadDatabaseUrls().owner, application_name: 'butler-seed' });
   await db.connect();
   try {

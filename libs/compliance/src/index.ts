@@ -1,2 +1,3 @@
 export * from './compliance.module';
+export * from './controllers/audit-log.controller';
 export * from './dtos/audit-log.dto';

@@ -14,6 +14,8 @@ export interface AuditLogRow {
   user_agent: string | null;
   correlation_id: string | null;
   created_at: Date;
+  /** created_at with its microseconds, for an exact keyset cursor (a JS Date keeps milliseconds). */
+  cursor_at: string;
 }
 
 export interface AuditLogFilter {
@@ -22,9 +24,10 @@ export interface AuditLogFilter {
   action?: string;
   resourceType?: string;
   resourceId?: string;
-  from?: Date;
-  to?: Date;
-  before?: { createdAt: Date; id: string };
+  /** ISO 8601, compared in PostgreSQL so microseconds count. */
+  from?: string;
+  to?: string;
+  before?: { createdAt: string; id: string };
   limit: number;
 }
 
@@ -64,16 +67,17 @@ export class AuditLogRepository {
     if (f.action) add('action = ?', f.action);
     if (f.resourceType) add('resource_type = ?', f.resourceType);
     if (f.resourceId) add('resource_id = ?', f.resourceId);
-    if (f.from) add('created_at >= ?', f.from);
-    if (f.to) add('created_at < ?', f.to);
+    if (f.from) add('created_at >= ?::timestamptz', f.from);
+    if (f.to) add('created_at < ?::timestamptz', f.to);
     if (f.before) {
       params.push(f.before.createdAt, f.before.id);
-      where.push(`(created_at, id) < ($${params.length - 1}, $${params.length})`);
+      where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
     }
     params.push(f.limit);
     return this.db.manager.query(
       `select id, actor_type, actor_id, action, resource_type, resource_id, details, host(ip_address) as ip_address,
-              user_agent, correlation_id, created_at
+              user_agent, correlation_id, created_at,
+              to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at
          from compliance.audit_log
         where ${where.join(' and ')}
         order by created_at desc, id desc

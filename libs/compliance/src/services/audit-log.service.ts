@@ -1,4 +1,4 @@
-import { type PropertyAccess, ValidationFailedException } from '@app/platform';
+import { isUuid, type PropertyAccess, ValidationFailedException } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 
 import { type AuditLogPageDto, type AuditLogQueryDto } from '../dtos/audit-log.dto';
@@ -16,8 +16,8 @@ export class AuditLogService {
       action: query.action,
       resourceType: query.resourceType,
       resourceId: query.resourceId,
-      from: query.from ? new Date(query.from) : undefined,
-      to: query.to ? new Date(query.to) : undefined,
+      from: query.from,
+      to: query.to,
       before: query.cursor ? decodeCursor(query.cursor) : undefined,
       limit: limit + 1,
     });
@@ -37,20 +37,25 @@ export class AuditLogService {
         correlationId: r.correlation_id,
         createdAt: new Date(r.created_at).toISOString(),
       })),
-      nextCursor: rows.length > limit && last ? encodeCursor(new Date(last.created_at), last.id) : null,
+      nextCursor: rows.length > limit && last ? encodeCursor(last.cursor_at, last.id) : null,
     };
   }
 }
 
-function encodeCursor(createdAt: Date, id: string): string {
-  return Buffer.from(JSON.stringify([createdAt.toISOString(), id])).toString('base64url');
+function encodeCursor(createdAt: string, id: string): string {
+  return Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
 }
 
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+function decodeCursor(cursor: string): { createdAt: string; id: string } {
   try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    const createdAt = new Date(at);
-    if (Number.isNaN(createdAt.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) throw new Error('bad cursor');
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [
+      unknown,
+      unknown,
+    ];
+    if (typeof createdAt !== 'string' || !CURSOR_TIME.test(createdAt) || !isUuid(id))
+      throw new Error('bad cursor');
     return { createdAt, id };
   } catch {
     throw new ValidationFailedException([

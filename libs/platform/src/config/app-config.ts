@@ -170,6 +170,8 @@ const KNOWN_WEAK_SECRETS = [
   'changeme',
   'secret',
   'development-only-secret-change-me-please-0000',
+  // docker-compose.yml's local-trial default: public, so never valid in production.
+  'compose-local-trial-secret-8f3a1c9e7b2d4a6f0e5c',
   'test-only-secret-not-for-production-use-000000',
 ];
 

@@ -16,6 +16,22 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 }
 
+/**
+ * What of an error may reach the logs: never the SQL parameters (emails, password hashes, token
+ * hashes) or the statement text that database errors carry.
+ */
+export function loggableError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { type: typeof error };
+  const e = error as Error & { code?: unknown; driverError?: { code?: unknown; constraint?: unknown } };
+  return {
+    type: e.name,
+    message: e.message,
+    code: e.code ?? e.driverError?.code,
+    constraint: e.driverError?.constraint,
+    stack: e.stack,
+  };
+}
+
 export function sendProblem(
   error: unknown,
   request: FastifyRequest,
@@ -25,7 +41,12 @@ export function sendProblem(
   const problem = toProblem(error, String(request.id), request.url?.split('?')[0]);
   if (problem.logAsError) {
     logger.error(
-      { err: error, errorId: problem.body.errorId, correlationId: request.id, code: problem.body.code },
+      {
+        err: loggableError(error),
+        errorId: problem.body.errorId,
+        correlationId: request.id,
+        code: problem.body.code,
+      },
       error instanceof Error ? error.message : 'Unhandled error',
     );
   }
