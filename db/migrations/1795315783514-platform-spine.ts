@@ -236,6 +236,7 @@ create trigger memberships_touch before update on platform.memberships
 
 grant select, insert, update on platform.organizations, platform.properties, platform.users,
   platform.memberships, platform.refresh_tokens to butler_runtime;
+grant delete on platform.refresh_tokens to butler_runtime; -- pruning of expired sessions
 `;
 
 // Transactional outbox: a tenant table. Rows are written in the same transaction as the business

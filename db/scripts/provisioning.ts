@@ -100,6 +100,8 @@ export async function ensureRoles(urls: DbUrls): Promise<void> {
     );
     // Privileges are granted to the runtime role; the app role holds them through membership.
     await admin.query(`grant ${ident(RUNTIME_ROLE)} to ${ident(app.user)}`);
+    // A transaction left idle (a stalled dependency mid-transaction) must not hold locks forever.
+    await admin.query(`alter role ${ident(app.user)} set idle_in_transaction_session_timeout = '60s'`);
   });
 }
 

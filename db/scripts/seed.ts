@@ -39,7 +39,9 @@ async function upsertUser(
 
 async function main(): Promise<void> {
   if (readEnvironment().NODE_ENV === 'production') {
-    throw new Error('the demo seed has well-known passwords and is refused when NODE_ENV=production (set SEED_DEMO=false)');
+    throw new Error(
+      'the demo seed has well-known passwords and is refused when NODE_ENV=production (set SEED_DEMO=false)',
+    );
   }
   const db = new Client({ connectionString: loadDatabaseUrls().owner, application_name: 'butler-seed' });
   await db.connect();

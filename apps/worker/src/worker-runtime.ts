@@ -29,6 +29,11 @@ export class WorkerRuntime {
       { every: DAY_MS },
       { name: JobName.OutboxPruneAll, data: {} },
     );
+    await maintenance.upsertJobScheduler(
+      'sessions-prune',
+      { every: DAY_MS },
+      { name: JobName.SessionsPrune, data: {} },
+    );
     this.host.start();
     await this.relay.start();
     this.logger.log(`worker consuming ${Object.values(QueueName).join(', ')}`);

@@ -6,6 +6,7 @@ import { ClsModule } from 'nestjs-cls';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { DirectoryModule } from './identity/directory.module';
 import { REQUEST_ID_HEADER } from './logging/correlation';
 import { LoggingModule } from './logging/logging.module';
 import { QueueModule } from './queue/queue.module';
@@ -25,6 +26,7 @@ import { RedisModule } from './redis/redis.module';
     }),
     LoggingModule,
     DatabaseModule,
+    DirectoryModule,
     RedisModule,
     QueueModule,
     HealthModule,

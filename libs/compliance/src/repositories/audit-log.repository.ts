@@ -1,4 +1,4 @@
-import { type AuditEntry, TenantDb } from '@app/platform';
+import { type AuditEntry, PlatformDb, TenantDb } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 import { type EntityManager } from 'typeorm';
 
@@ -33,7 +33,19 @@ export interface AuditLogFilter {
 
 @Injectable()
 export class AuditLogRepository {
-  constructor(private readonly db: TenantDb) {}
+  constructor(
+    private readonly db: TenantDb,
+    private readonly platformDb: PlatformDb,
+  ) {}
+
+  /** Creates missing monthly partitions (a SECURITY DEFINER function; platform-wide). */
+  async ensurePartitions(monthsAhead: number): Promise<number> {
+    const rows = await this.platformDb.query<{ created: number }>(
+      'select compliance.ensure_audit_log_partitions($1) as created',
+      [monthsAhead],
+    );
+    return rows[0].created;
+  }
 
   async insert(entry: AuditEntry, manager: EntityManager = this.db.manager): Promise<void> {
     await manager.query(

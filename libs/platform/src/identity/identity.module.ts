@@ -15,10 +15,6 @@ import { PropertyAccessGuard } from '../tenancy/property-access.guard';
 import { PropertyRequestInterceptor } from '../tenancy/property-request.interceptor';
 import { PropertiesController } from './controllers/properties.controller';
 import { StaffController } from './controllers/staff.controller';
-import { MembershipsRepository } from './repositories/memberships.repository';
-import { PropertiesRepository } from './repositories/properties.repository';
-import { SessionsRepository } from './repositories/sessions.repository';
-import { UsersRepository } from './repositories/users.repository';
 import { PropertiesService } from './services/properties.service';
 import { StaffService } from './services/staff.service';
 
@@ -30,10 +26,6 @@ import { StaffService } from './services/staff.service';
   imports: [PassportModule, JwtModule.register({})],
   controllers: [AuthController, MeController, PropertiesController, StaffController],
   providers: [
-    UsersRepository,
-    SessionsRepository,
-    PropertiesRepository,
-    MembershipsRepository,
     PasswordService,
     TokenService,
     LoginRateLimiter,
@@ -46,6 +38,5 @@ import { StaffService } from './services/staff.service';
     { provide: APP_GUARD, useClass: PropertyAccessGuard },
     { provide: APP_INTERCEPTOR, useClass: PropertyRequestInterceptor },
   ],
-  exports: [PropertiesRepository, MembershipsRepository, UsersRepository],
 })
 export class IdentityModule {}

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 
-import { PlatformDb } from '../database/platform-db.service';
-import { affectedOf } from '../database/sql-runner';
-import { TenantDb } from '../database/tenant-db.service';
+import { PropertiesRepository } from '../identity/repositories/properties.repository';
 import { HandlesJob, type JobHandler, type PropertyJobPayload } from '../queue/job-handler';
 import { JobName } from '../queue/queue-names';
 import { QueueProducer } from '../queue/queue-producer.service';
+import { OutboxRepository } from './outbox.repository';
 
 const RETENTION_DAYS = 7;
 
@@ -14,14 +13,14 @@ const RETENTION_DAYS = 7;
 @HandlesJob(JobName.OutboxPruneAll, 'platform')
 export class OutboxPruneAllJob implements JobHandler {
   constructor(
-    private readonly platformDb: PlatformDb,
+    private readonly properties: PropertiesRepository,
     private readonly producer: QueueProducer,
   ) {}
 
   async handle(): Promise<number> {
-    const properties = await this.platformDb.query<{ id: string }>('select id from platform.properties');
+    const properties = await this.properties.listIds();
     const day = new Date().toISOString().slice(0, 10);
-    for (const { id } of properties) {
+    for (const id of properties) {
       await this.producer.add(JobName.OutboxPrune, { propertyId: id }, `outbox-prune:${id}:${day}`);
     }
     return properties.length;
@@ -31,16 +30,9 @@ export class OutboxPruneAllJob implements JobHandler {
 @Injectable()
 @HandlesJob(JobName.OutboxPrune, 'property')
 export class OutboxPruneJob implements JobHandler<PropertyJobPayload> {
-  constructor(private readonly db: TenantDb) {}
+  constructor(private readonly outbox: OutboxRepository) {}
 
-  async handle({ propertyId }: PropertyJobPayload): Promise<number> {
-    return affectedOf(
-      this.db.manager.query(
-        `delete from platform.outbox
-        where property_id = $1 and status = 'published'
-          and published_at < now() - make_interval(days => $2)`,
-        [propertyId, RETENTION_DAYS],
-      ),
-    );
+  handle({ propertyId }: PropertyJobPayload): Promise<number> {
+    return this.outbox.prunePublished(propertyId, RETENTION_DAYS);
   }
 }

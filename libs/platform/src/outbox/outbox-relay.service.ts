@@ -2,16 +2,11 @@ import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Client } from 'pg';
 
 import { AppConfig } from '../config/app-config';
-import { PlatformDb } from '../database/platform-db.service';
 import { TenantDb } from '../database/tenant-db.service';
+import { PropertiesRepository } from '../identity/repositories/properties.repository';
 import { type JobName } from '../queue/queue-names';
 import { QueueProducer } from '../queue/queue-producer.service';
-
-interface PendingRow {
-  id: string;
-  job_name: string;
-  payload: Record<string, unknown>;
-}
+import { OutboxRepository } from './outbox.repository';
 
 const BATCH = 200;
 
@@ -32,7 +27,8 @@ export class OutboxRelay implements OnApplicationShutdown {
 
   constructor(
     private readonly config: AppConfig,
-    private readonly platformDb: PlatformDb,
+    private readonly properties: PropertiesRepository,
+    private readonly outbox: OutboxRepository,
     private readonly tenantDb: TenantDb,
     private readonly producer: QueueProducer,
   ) {}
@@ -60,11 +56,8 @@ export class OutboxRelay implements OnApplicationShutdown {
 
   /** Relays every property once; returns the number of rows published. */
   async sweep(): Promise<number> {
-    const properties = await this.platformDb.query<{ id: string }>(
-      'select id from platform.properties order by id',
-    );
     let total = 0;
-    for (const { id } of properties) {
+    for (const id of await this.properties.listIds()) {
       if (this.stopped) break;
       total += await this.relayProperty(id).catch((err: Error) => {
         this.logger.warn(`outbox relay for property ${id} failed: ${err.message}`);
@@ -78,23 +71,16 @@ export class OutboxRelay implements OnApplicationShutdown {
     let published = 0;
     for (;;) {
       const count = await this.tenantDb.run({ propertyId }, async (em) => {
-        const rows: PendingRow[] = await em.query(
-          `select id, job_name, payload from platform.outbox
-            where property_id = $1 and status = 'pending'
-            order by id limit $2 for update skip locked`,
-          [propertyId, BATCH],
+        const rows = await this.outbox.claimPending(em, propertyId, BATCH);
+        if (rows.length === 0) return 0;
+        await this.producer.addBulk(
+          rows.map((r) => ({ name: r.job_name as JobName, payload: r.payload, jobId: r.id })),
         );
-        for (const row of rows) {
-          await this.producer.add(row.job_name as JobName, row.payload, row.id);
-        }
-        if (rows.length > 0) {
-          await em.query(
-            `update platform.outbox set status = 'published', published_at = now(),
-                    publish_attempts = publish_attempts + 1
-              where property_id = $1 and id = any($2::uuid[])`,
-            [propertyId, rows.map((r) => r.id)],
-          );
-        }
+        await this.outbox.markPublished(
+          em,
+          propertyId,
+          rows.map((r) => r.id),
+        );
         return rows.length;
       });
       published += count;

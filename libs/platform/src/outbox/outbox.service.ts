@@ -4,6 +4,7 @@ import { Injectable } from '@nestjs/common';
 
 import { TenantDb } from '../database/tenant-db.service';
 import { JOB_QUEUE, JobName } from '../queue/queue-names';
+import { OutboxRepository } from './outbox.repository';
 
 export interface DomainEventPayload {
   propertyId: string;
@@ -20,16 +21,14 @@ export interface DomainEventPayload {
  */
 @Injectable()
 export class OutboxService {
-  constructor(private readonly db: TenantDb) {}
+  constructor(
+    private readonly db: TenantDb,
+    private readonly outbox: OutboxRepository,
+  ) {}
 
+  /** Throws outside a property transaction: a job must commit with the rows it is about. */
   async enqueue(job: JobName, payload: Record<string, unknown> = {}): Promise<string> {
-    const propertyId = this.db.propertyId;
-    const rows: { id: string }[] = await this.db.manager.query(
-      `insert into platform.outbox (property_id, queue, job_name, payload)
-       values ($1, $2, $3, $4) returning id`,
-      [propertyId, JOB_QUEUE[job], job, JSON.stringify({ ...payload, propertyId })],
-    );
-    return rows[0].id;
+    return this.outbox.insert(JOB_QUEUE[job], job, { ...payload, propertyId: this.db.propertyId });
   }
 
   /** Records a domain event (`guest.merged`, `reservation.checked_in`, …) for subscribers. */

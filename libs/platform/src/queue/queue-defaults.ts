@@ -24,8 +24,8 @@ export const QUEUE_DEFAULTS: Record<QueueName, JobsOptions> = {
   [QueueName.Embeddings]: {
     attempts: 5,
     backoff: { type: 'exponential', delay: 5000 },
-    removeOnComplete: { age: DAY, count: 1000 },
-    removeOnFail: { age: 7 * DAY, count: 1000 },
+    removeOnComplete: { age: DAY, count: 10000 },
+    removeOnFail: { age: 7 * DAY, count: 10000 },
   },
   [QueueName.Automations]: {
     attempts: 5,
@@ -36,7 +36,7 @@ export const QUEUE_DEFAULTS: Record<QueueName, JobsOptions> = {
   [QueueName.Maintenance]: {
     attempts: 3,
     backoff: { type: 'exponential', delay: 10000 },
-    removeOnComplete: { age: DAY, count: 500 },
-    removeOnFail: { age: 30 * DAY, count: 500 },
+    removeOnComplete: { age: DAY, count: 10000 },
+    removeOnFail: { age: 30 * DAY, count: 10000 },
   },
 };

@@ -17,6 +17,8 @@ export enum JobName {
   OutboxPruneAll = 'outbox.prune-all',
   /** Delete one property's published outbox rows past retention. */
   OutboxPrune = 'outbox.prune',
+  /** Daily: delete refresh tokens long expired or revoked (platform-wide). */
+  SessionsPrune = 'sessions.prune',
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
@@ -24,4 +26,5 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.AuditLogPartitions]: QueueName.Maintenance,
   [JobName.OutboxPruneAll]: QueueName.Maintenance,
   [JobName.OutboxPrune]: QueueName.Maintenance,
+  [JobName.SessionsPrune]: QueueName.Maintenance,
 };

@@ -24,9 +24,12 @@ export class QueueProducer implements OnApplicationShutdown {
   queue(name: QueueName): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
+      // commandTimeout: a Redis that stalls (rather than refuses) must not hold the relay's
+      // transaction, and its row locks, open indefinitely.
       this.connection ??= this.redis.create('butler-producer', {
         enableOfflineQueue: false,
         maxRetriesPerRequest: 1,
+        commandTimeout: 5000,
       });
       queue = new Queue(name, {
         connection: this.connection,
@@ -37,6 +40,18 @@ export class QueueProducer implements OnApplicationShutdown {
       this.queues.set(name, queue);
     }
     return queue;
+  }
+
+  /** Adds many jobs, one round trip per queue; jobIds make a repeated add a no-op. */
+  async addBulk(jobs: { name: JobName; payload: object; jobId: string }[]): Promise<void> {
+    const byQueue = new Map<QueueName, typeof jobs>();
+    for (const job of jobs)
+      byQueue.set(JOB_QUEUE[job.name], [...(byQueue.get(JOB_QUEUE[job.name]) ?? []), job]);
+    for (const [queueName, batch] of byQueue) {
+      const queue = this.queue(queueName);
+      await this.connected();
+      await queue.addBulk(batch.map((j) => ({ name: j.name, data: j.payload, opts: { jobId: j.jobId } })));
+    }
   }
 
   async add(name: JobName, payload: object, jobId: string): Promise<void> {

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 
 import { DomainEventBus, DomainEventJob } from '../outbox/domain-events';
+import { OutboxRepository } from '../outbox/outbox.repository';
 import { OutboxService } from '../outbox/outbox.service';
 import { OutboxPruneAllJob, OutboxPruneJob } from '../outbox/outbox-prune.jobs';
 import { OutboxRelay } from '../outbox/outbox-relay.service';
@@ -15,6 +16,7 @@ import { WorkerHost } from './worker-host.service';
   imports: [DiscoveryModule],
   providers: [
     QueueProducer,
+    OutboxRepository,
     OutboxService,
     OutboxRelay,
     DomainEventBus,

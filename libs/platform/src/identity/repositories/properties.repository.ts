@@ -55,6 +55,12 @@ export class PropertiesRepository {
     return rows[0];
   }
 
+  /** Every property id, for cross-property work that fans out one job per property. */
+  async listIds(): Promise<string[]> {
+    const rows = await this.db.query<{ id: string }>('select id from platform.properties order by id');
+    return rows.map((r) => r.id);
+  }
+
   async findById(id: string): Promise<PropertyRow | undefined> {
     const rows = await this.db.query<PropertyRow>('select * from platform.properties where id = $1', [id]);
     return rows[0];

@@ -54,22 +54,33 @@ export class SessionsRepository {
   }
 
   async revokeFamily(familyId: string, reason: string, tx?: SqlRunner): Promise<number> {
-    return affectedOf(
-      (tx ?? this.db).query(
-        `update platform.refresh_tokens set revoked_at = now(), revoked_reason = $2
+    return this.execute(
+      `update platform.refresh_tokens set revoked_at = now(), revoked_reason = $2
           where family_id = $1 and revoked_at is null`,
-        [familyId, reason],
-      ),
+      [familyId, reason],
+      tx,
     );
   }
 
   async revokeAllForUser(userId: string, reason: string, tx?: SqlRunner): Promise<number> {
-    return affectedOf(
-      (tx ?? this.db).query(
-        `update platform.refresh_tokens set revoked_at = now(), revoked_reason = $2
+    return this.execute(
+      `update platform.refresh_tokens set revoked_at = now(), revoked_reason = $2
           where user_id = $1 and revoked_at is null`,
-        [userId, reason],
-      ),
+      [userId, reason],
+      tx,
+    );
+  }
+
+  /** Deletes tokens long expired or revoked (kept a while for reuse detection and forensics). */
+  async prune(expiredForDays: number, revokedForDays: number, limit = 10000): Promise<number> {
+    return this.execute(
+      `delete from platform.refresh_tokens where id in (
+           select id from platform.refresh_tokens
+            where expires_at < now() - make_interval(days => $1)
+               or revoked_at < now() - make_interval(days => $2)
+            limit $3)`,
+      [expiredForDays, revokedForDays, limit],
+      undefined,
     );
   }
 
@@ -84,5 +95,10 @@ export class SessionsRepository {
       [userId, familyId],
     );
     return rows[0]?.live === true;
+  }
+
+  /** Affected-row count, on the caller's transaction when given. */
+  private execute(sql: string, params: unknown[], tx?: SqlRunner): Promise<number> {
+    return tx ? affectedOf(tx.query(sql, params)) : this.db.execute(sql, params);
   }
 }

@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import { type EntityManager } from 'typeorm';
+
+import { affectedOf, rowsOf } from '../database/sql-runner';
+import { TenantDb } from '../database/tenant-db.service';
+
+export interface PendingOutboxRow {
+  id: string;
+  queue: string;
+  job_name: string;
+  payload: Record<string, unknown>;
+}
+
+/** platform.outbox, always inside a property transaction (the table is under forced RLS). */
+@Injectable()
+export class OutboxRepository {
+  constructor(private readonly db: TenantDb) {}
+
+  async insert(queue: string, jobName: string, payload: Record<string, unknown>): Promise<string> {
+    const rows = await rowsOf<{ id: string }>(
+      this.db.manager.query(
+        `insert into platform.outbox (property_id, queue, job_name, payload)
+         values ($1, $2, $3, $4) returning id`,
+        [this.db.propertyId, queue, jobName, JSON.stringify(payload)],
+      ),
+    );
+    return rows[0].id;
+  }
+
+  /** Locks up to `limit` pending rows, oldest first; concurrent relays skip each other's rows. */
+  claimPending(em: EntityManager, propertyId: string, limit: number): Promise<PendingOutboxRow[]> {
+    return rowsOf<PendingOutboxRow>(
+      em.query(
+        `select id, queue, job_name, payload from platform.outbox
+          where property_id = $1 and status = 'pending'
+          order by id limit $2 for update skip locked`,
+        [propertyId, limit],
+      ),
+    );
+  }
+
+  async markPublished(em: EntityManager, propertyId: string, ids: string[]): Promise<void> {
+    await em.query(
+      `update platform.outbox set status = 'published', published_at = now(), publish_attempts = publish_attempts + 1
+        where property_id = $1 and id = any($2::uuid[])`,
+      [propertyId, ids],
+    );
+  }
+
+  prunePublished(propertyId: string, olderThanDays: number): Promise<number> {
+    return affectedOf(
+      this.db.manager.query(
+        `delete from platform.outbox
+          where property_id = $1 and status = 'published'
+            and published_at < now() - make_interval(days => $2)`,
+        [propertyId, olderThanDays],
+      ),
+    );
+  }
+}
