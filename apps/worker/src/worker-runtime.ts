@@ -1,6 +1,8 @@
 import { JobName, OutboxRelay, QueueName, QueueProducer, WorkerHost } from '@app/platform';
 import { Injectable, Logger } from '@nestjs/common';
 
+import { WorkerHeartbeat } from './worker-heartbeat';
+
 const DAY_MS = 24 * 3600 * 1000;
 
 /** Starts consumers, the outbox relay and the daily maintenance schedules; stops them in order. */
@@ -12,6 +14,7 @@ export class WorkerRuntime {
     private readonly host: WorkerHost,
     private readonly relay: OutboxRelay,
     private readonly producer: QueueProducer,
+    private readonly heartbeat: WorkerHeartbeat,
   ) {}
 
   async start(): Promise<void> {
@@ -36,11 +39,13 @@ export class WorkerRuntime {
     );
     this.host.start();
     await this.relay.start();
+    this.heartbeat.start();
     this.logger.log(`worker consuming ${Object.values(QueueName).join(', ')}`);
   }
 
   /** Stop taking new work first (relay, consumers), letting in-flight jobs finish. */
   async stop(): Promise<void> {
+    this.heartbeat.stop();
     await this.relay.stop();
     await this.host.close();
   }

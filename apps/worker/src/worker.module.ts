@@ -7,6 +7,7 @@ import { PlatformCoreModule } from '@app/platform';
 import { ReservationModule } from '@app/reservation';
 import { Module } from '@nestjs/common';
 
+import { WorkerHeartbeat } from './worker-heartbeat';
 import { WorkerRuntime } from './worker-runtime';
 
 @Module({
@@ -19,6 +20,6 @@ import { WorkerRuntime } from './worker-runtime';
     OperationsModule,
     KnowledgeModule,
   ],
-  providers: [WorkerRuntime],
+  providers: [WorkerRuntime, WorkerHeartbeat],
 })
 export class WorkerModule {}

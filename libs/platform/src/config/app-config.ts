@@ -159,6 +159,11 @@ export class AppConfig {
   @Max(64)
   WORKER_CONCURRENCY = 4;
 
+  /** Touched every 10 s while the worker's dependencies answer; health checks test its age. */
+  @IsString()
+  @MinLength(1)
+  WORKER_HEARTBEAT_FILE = '/tmp/butler-worker.heartbeat';
+
   get isProduction(): boolean {
     return this.NODE_ENV === 'production';
   }

@@ -34,13 +34,20 @@ export class RedisService implements OnApplicationShutdown {
     return [this.config.REDIS_PREFIX, ...parts].join(':');
   }
 
+  /** True when Redis answers PING within the timeout (waiting for a connection still being made). */
   async ping(timeoutMs = 1000): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;
     try {
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error('redis ping timed out')), timeoutMs);
       });
-      return (await Promise.race([this.client.ping(), timeout])) === 'PONG';
+      const pong = (async () => {
+        if (this.client.status === 'connecting' || this.client.status === 'connect') {
+          await new Promise((resolve) => this.client.once('ready', resolve));
+        }
+        return this.client.ping();
+      })();
+      return (await Promise.race([pong, timeout])) === 'PONG';
     } catch {
       return false;
     } finally {
