@@ -19,13 +19,14 @@ interface OpenApiOperation {
 interface OpenApiDocument {
   openapi: string;
   paths: Record<string, Record<string, OpenApiOperation>>;
-  components: { securitySchemes?: Record<string, { type: string; scheme?: string; bearerFormat?: string }> };
+  components: {
+    securitySchemes?: Record<string, { type: string; scheme?: string; bearerFormat?: string }>;
+    schemas?: Record<string, { properties?: Record<string, unknown> }>;
+  };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HTTP_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
-
-/** Checks the RFC 9457 shape every error shares, and returns the body for further checks. */
 
 function signupBody() {
   const id = randomBytes(4).toString('hex');
@@ -406,6 +407,25 @@ describe(ProblemDetailsFilter.name, () => {
       }
 
       expect(mismatches).toEqual([]);
+    });
+
+    it('documents the problem+json error answers of every api route', () => {
+      const apiRoutes = documented().filter((d) => d.path.startsWith('/api/'));
+      const problemRef = '#/components/schemas/ProblemDto';
+
+      expect(Object.keys(doc.components.schemas?.ProblemDto?.properties ?? {})).toEqual(
+        expect.arrayContaining(['type', 'title', 'status', 'detail', 'code', 'correlationId', 'errors']),
+      );
+      expect(apiRoutes.length).toBeGreaterThan(0);
+      for (const { route, op } of apiRoutes) {
+        const responses =
+          (op as { responses?: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }> })
+            .responses ?? {};
+        const problems = Object.entries(responses).filter(
+          ([, r]) => r.content?.['application/problem+json']?.schema?.$ref === problemRef,
+        );
+        expect({ route, documentsProblems: problems.length > 0 }).toEqual({ route, documentsProblems: true });
+      }
     });
 
     it('serves the interactive docs as HTML at /docs', async () => {

@@ -1,4 +1,11 @@
-import { CurrentAccess, Permission, type PropertyAccess, RequirePermissions, UuidParam } from '@app/platform';
+import {
+  ApiProblems,
+  CurrentAccess,
+  Permission,
+  type PropertyAccess,
+  RequirePermissions,
+  UuidParam,
+} from '@app/platform';
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
@@ -6,6 +13,7 @@ import { AuditLogPageDto, AuditLogQueryDto } from '../dtos/audit-log.dto';
 import { AuditLogService } from '../services/audit-log.service';
 
 @ApiTags('audit')
+@ApiProblems(400, 401, 403, 503)
 @ApiBearerAuth()
 @Controller({ path: 'properties/:propertyId/audit-log', version: '1' })
 export class AuditLogController {

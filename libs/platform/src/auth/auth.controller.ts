@@ -11,6 +11,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 
+import { ApiProblems } from '../errors/api-problems.decorator';
 import { ReqInfo } from '../tenancy/request-info.decorator';
 import { type Principal, type RequestInfo } from '../tenancy/tenant-context';
 import { AuthService } from './auth.service';
@@ -19,6 +20,7 @@ import { LoginDto, MeDto, RefreshDto, SignupDto, SignupResponseDto, TokenPairDto
 import { MeService } from './me.service';
 
 @ApiTags('auth')
+@ApiProblems(400, 401, 409, 429, 503)
 @Controller({ path: 'auth', version: '1' })
 export class AuthController {
   constructor(private readonly auth: AuthService) {}
@@ -64,6 +66,7 @@ export class AuthController {
 }
 
 @ApiTags('auth')
+@ApiProblems(401, 503)
 @ApiBearerAuth()
 @Controller({ path: 'me', version: '1' })
 export class MeController {

@@ -1,3 +1,4 @@
+export * from './api-problems.decorator';
 export * from './app-exception';
 export * from './problem';
 export * from './problem-details.filter';

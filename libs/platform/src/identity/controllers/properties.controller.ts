@@ -12,6 +12,7 @@ import {
 import { Audited } from '../../audit/audited.decorator';
 import { CurrentPrincipal, RequirePermissions } from '../../auth/decorators';
 import { Permission } from '../../auth/permissions';
+import { ApiProblems } from '../../errors/api-problems.decorator';
 import { CurrentAccess } from '../../tenancy/current-access.decorator';
 import { ReqInfo } from '../../tenancy/request-info.decorator';
 import { type Principal, type PropertyAccess, type RequestInfo } from '../../tenancy/tenant-context';
@@ -20,6 +21,7 @@ import { CreatePropertyDto, PropertyDto, UpdatePropertyDto } from '../dtos/prope
 import { PropertiesService } from '../services/properties.service';
 
 @ApiTags('properties')
+@ApiProblems(400, 401, 403, 409, 503)
 @ApiBearerAuth()
 @Controller({ path: 'properties', version: '1' })
 export class PropertiesController {

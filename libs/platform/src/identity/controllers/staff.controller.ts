@@ -12,6 +12,7 @@ import {
 import { Audited } from '../../audit/audited.decorator';
 import { RequirePermissions } from '../../auth/decorators';
 import { Permission } from '../../auth/permissions';
+import { ApiProblems } from '../../errors/api-problems.decorator';
 import { CurrentAccess } from '../../tenancy/current-access.decorator';
 import { type PropertyAccess } from '../../tenancy/tenant-context';
 import { UuidParam } from '../../validation/uuid-param.pipe';
@@ -19,6 +20,7 @@ import { InviteStaffDto, StaffMemberDto, UpdateStaffDto } from '../dtos/staff.dt
 import { StaffService } from '../services/staff.service';
 
 @ApiTags('staff')
+@ApiProblems(400, 401, 403, 404, 409, 503)
 @ApiBearerAuth()
 @Controller({ path: 'properties/:propertyId/staff', version: '1' })
 export class StaffController {
