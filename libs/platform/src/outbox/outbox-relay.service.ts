@@ -48,7 +48,11 @@ export class OutboxRelay implements OnApplicationShutdown {
     }
     const run = this.drain(propertyId).finally(() => {
       this.running.delete(propertyId);
-      if (this.again.delete(propertyId) && !this.stopped) void this.relayProperty(propertyId);
+      if (this.again.delete(propertyId) && !this.stopped) {
+        this.relayProperty(propertyId).catch((err: Error) =>
+          this.logger.warn(`outbox relay for property ${propertyId} failed: ${err.message}`),
+        );
+      }
     });
     this.running.set(propertyId, run);
     return run;
