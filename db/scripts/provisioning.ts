@@ -122,6 +122,7 @@ export async function ensureDatabase(
   await withClient(withDatabase(urls.admin, database), async (db) => {
     await db.query('create extension if not exists vector');
     await db.query('create extension if not exists pgcrypto');
+    await db.query('create extension if not exists btree_gin');
     await applyDatabaseAcl(db, database, urls);
   });
 }

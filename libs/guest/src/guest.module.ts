@@ -1,5 +1,14 @@
 import { Module } from '@nestjs/common';
 
-/** The `guest` bounded context; owns the `guest` PostgreSQL schema. Its tables arrive with its features. */
-@Module({})
+import { GuestsController } from './controllers/guests.controller';
+import { GuestsRepository } from './repositories/guests.repository';
+import { GuestDirectory } from './services/guest-directory';
+import { GuestsService } from './services/guests.service';
+
+/** The `guest` bounded context; owns the `guest` PostgreSQL schema. */
+@Module({
+  controllers: [GuestsController],
+  providers: [GuestsRepository, GuestsService, GuestDirectory],
+  exports: [GuestDirectory],
+})
 export class GuestModule {}

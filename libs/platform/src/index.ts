@@ -1,6 +1,7 @@
 export * from './audit';
 export * from './auth/decorators';
 export * from './auth/permissions';
+export * from './auth/unique-violation';
 export * from './config';
 export * from './database';
 export * from './errors';
@@ -8,6 +9,7 @@ export * from './health';
 export * from './identity/controllers/staff.controller';
 export * from './identity/identity.module';
 export * from './identity/property-settings';
+export * from './identity/repositories/properties.repository';
 export * from './logging';
 export * from './outbox';
 export * from './platform-core.module';

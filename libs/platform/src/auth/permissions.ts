@@ -8,6 +8,8 @@ export enum Permission {
   StaffRead = 'staff:read',
   StaffWrite = 'staff:write',
   AuditRead = 'audit:read',
+  GuestRead = 'guest:read',
+  GuestWrite = 'guest:write',
 }
 
 const ALL = Object.values(Permission);
@@ -21,9 +23,11 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     Permission.StaffRead,
     Permission.StaffWrite,
     Permission.AuditRead,
+    Permission.GuestRead,
+    Permission.GuestWrite,
   ],
-  front_desk: [Permission.PropertyRead],
-  concierge: [Permission.PropertyRead],
+  front_desk: [Permission.PropertyRead, Permission.GuestRead, Permission.GuestWrite],
+  concierge: [Permission.PropertyRead, Permission.GuestRead, Permission.GuestWrite],
   housekeeping: [Permission.PropertyRead],
   maintenance: [Permission.PropertyRead],
 };

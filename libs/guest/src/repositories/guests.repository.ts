@@ -1,0 +1,195 @@
+import { rowsOf, TenantDb } from '@app/platform';
+import { Injectable } from '@nestjs/common';
+
+export interface Preference {
+  category: string;
+  key: string;
+  value: string;
+  source: 'stated' | 'learned' | 'pms';
+}
+
+export interface GuestRow {
+  id: string;
+  first_name: string;
+  last_name: string;
+  email: string | null;
+  phone: string | null;
+  language: string;
+  loyalty_tier: string | null;
+  vip_status: string | null;
+  external_ids: Record<string, string>;
+  preferences: Preference[];
+  stay_count: number;
+  total_revenue: string;
+  last_stay_date: string | null;
+  notes: string | null;
+  tags: string[];
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface GuestWrite {
+  firstName?: string;
+  lastName?: string;
+  email?: string | null;
+  phone?: string | null;
+  language?: string;
+  loyaltyTier?: string | null;
+  vipStatus?: string | null;
+  externalIds?: Record<string, string>;
+  notes?: string | null;
+  tags?: string[];
+}
+
+export interface GuestSearch {
+  text?: string;
+  email?: string;
+  phone?: string;
+  external?: { system: string; id: string };
+  vip?: boolean;
+  loyaltyTier?: string;
+  tag?: string;
+  after?: { lastName: string; firstName: string; id: string };
+  limit: number;
+}
+
+const COLUMNS: Record<keyof GuestWrite, string> = {
+  firstName: 'first_name',
+  lastName: 'last_name',
+  email: 'email',
+  phone: 'phone',
+  language: 'language',
+  loyaltyTier: 'loyalty_tier',
+  vipStatus: 'vip_status',
+  externalIds: 'external_ids',
+  notes: 'notes',
+  tags: 'tags',
+};
+
+const SELECT = `id, first_name, last_name, email, phone, language, loyalty_tier, vip_status, external_ids,
+  preferences, stay_count, total_revenue, to_char(last_stay_date, 'YYYY-MM-DD') as last_stay_date, notes, tags,
+  version, created_at, updated_at`;
+
+const toParam = (key: keyof GuestWrite, value: unknown) =>
+  key === 'externalIds' ? JSON.stringify(value) : value;
+
+/** guest.guests; soft-deleted rows are invisible to every read here. */
+@Injectable()
+export class GuestsRepository {
+  constructor(private readonly db: TenantDb) {}
+
+  async insert(propertyId: string, guest: GuestWrite, actorId: string | null): Promise<GuestRow> {
+    const keys = (Object.keys(guest) as (keyof GuestWrite)[]).filter((k) => guest[k] !== undefined);
+    const params: unknown[] = [propertyId, actorId, ...keys.map((k) => toParam(k, guest[k]))];
+    const columns = keys.map((k) => COLUMNS[k]);
+    const rows = await rowsOf<GuestRow>(
+      this.db.manager.query(
+        `insert into guest.guests (property_id, created_by, updated_by${columns.map((c) => `, ${c}`).join('')})
+         values ($1, $2, $2${keys.map((_, i) => `, $${i + 3}`).join('')})
+         returning ${SELECT}`,
+        params,
+      ),
+    );
+    return rows[0];
+  }
+
+  async findById(propertyId: string, id: string, forUpdate = false): Promise<GuestRow | undefined> {
+    const rows = await rowsOf<GuestRow>(
+      this.db.manager.query(
+        `select ${SELECT} from guest.guests
+          where property_id = $1 and id = $2 and deleted_at is null${forUpdate ? ' for update' : ''}`,
+        [propertyId, id],
+      ),
+    );
+    return rows[0];
+  }
+
+  async findByContact(
+    propertyId: string,
+    contact: { email?: string; phone?: string },
+  ): Promise<GuestRow | undefined> {
+    const rows = await rowsOf<GuestRow>(
+      this.db.manager.query(
+        `select ${SELECT} from guest.guests
+          where property_id = $1 and deleted_at is null
+            and (($2::text is not null and phone = $2) or ($3::text is not null and email = $3))
+          order by (phone = $2) desc nulls last, id
+          limit 1`,
+        [propertyId, contact.phone ?? null, contact.email ?? null],
+      ),
+    );
+    return rows[0];
+  }
+
+  /** Applies the changes and bumps the version, if the caller's version is still current. */
+  async update(propertyId: string, id: string, version: number, changes: GuestWrite, actorId: string | null) {
+    const keys = (Object.keys(changes) as (keyof GuestWrite)[]).filter((k) => changes[k] !== undefined);
+    const params: unknown[] = [propertyId, id, version, actorId, ...keys.map((k) => toParam(k, changes[k]))];
+    const rows = await rowsOf<GuestRow>(
+      this.db.manager.query(
+        `update guest.guests
+            set version = version + 1, updated_by = $4${keys.map((k, i) => `, ${COLUMNS[k]} = $${i + 5}`).join('')}
+          where property_id = $1 and id = $2 and version = $3 and deleted_at is null
+          returning ${SELECT}`,
+        params,
+      ),
+    );
+    return rows[0] as GuestRow | undefined;
+  }
+
+  async setPreferences(propertyId: string, id: string, preferences: Preference[], actorId: string | null) {
+    const rows = await rowsOf<GuestRow>(
+      this.db.manager.query(
+        `update guest.guests set preferences = $3, version = version + 1, updated_by = $4
+          where property_id = $1 and id = $2 and deleted_at is null
+          returning ${SELECT}`,
+        [propertyId, id, JSON.stringify(preferences), actorId],
+      ),
+    );
+    return rows[0] as GuestRow | undefined;
+  }
+
+  async softDelete(propertyId: string, id: string, actorId: string | null): Promise<boolean> {
+    const rows = await rowsOf<{ id: string }>(
+      this.db.manager.query(
+        `update guest.guests set deleted_at = now(), updated_by = $3, version = version + 1
+          where property_id = $1 and id = $2 and deleted_at is null returning id`,
+        [propertyId, id, actorId],
+      ),
+    );
+    return rows.length === 1;
+  }
+
+  /** Keyset page ordered by (last name, first name, id). */
+  async search(propertyId: string, s: GuestSearch): Promise<GuestRow[]> {
+    const where = ['property_id = $1', 'deleted_at is null'];
+    const params: unknown[] = [propertyId];
+    const add = (sql: string, ...values: unknown[]) => {
+      let out = sql;
+      for (const value of values) {
+        params.push(value);
+        out = out.replace('?', `$${params.length}`);
+      }
+      where.push(out);
+    };
+    if (s.text) add(`search @@ to_tsquery('simple', ?)`, s.text);
+    if (s.email) add('email = ?', s.email);
+    if (s.phone) add('phone = ?', s.phone);
+    if (s.external)
+      add('external_ids @> jsonb_build_object(?::text, ?::text)', s.external.system, s.external.id);
+    if (s.vip !== undefined) add(s.vip ? 'vip_status is not null' : 'vip_status is null');
+    if (s.loyaltyTier) add('loyalty_tier = ?', s.loyaltyTier);
+    if (s.tag) add('tags @> array[?]::varchar[]', s.tag);
+    if (s.after)
+      add('(last_name, first_name, id) > (?, ?, ?::uuid)', s.after.lastName, s.after.firstName, s.after.id);
+    params.push(s.limit);
+    return rowsOf<GuestRow>(
+      this.db.manager.query(
+        `select ${SELECT} from guest.guests where ${where.join(' and ')}
+          order by last_name, first_name, id limit $${params.length}`,
+        params,
+      ),
+    );
+  }
+}

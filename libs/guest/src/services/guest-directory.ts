@@ -1,0 +1,55 @@
+import { OutboxService, TenantDb } from '@app/platform';
+import { Injectable } from '@nestjs/common';
+
+import { GuestsRepository } from '../repositories/guests.repository';
+import { normalizeEmail } from './contact-normalizer';
+import { GuestsService } from './guests.service';
+
+export interface ChannelIdentity {
+  phone?: string;
+  email?: string;
+  firstName?: string;
+  lastName?: string;
+}
+
+export interface GuestRef {
+  guestId: string;
+  created: boolean;
+}
+
+/**
+ * The guest context's public lookup for other contexts (conversations, imports): finds the
+ * guest of the current property by phone or email, or creates a stub profile. Runs inside the
+ * caller's property transaction.
+ */
+@Injectable()
+export class GuestDirectory {
+  constructor(
+    private readonly db: TenantDb,
+    private readonly guests: GuestsRepository,
+    private readonly service: GuestsService,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  async findOrCreateByIdentity(identity: ChannelIdentity): Promise<GuestRef> {
+    const propertyId = this.db.propertyId;
+    const phone = identity.phone ? await this.service.phone(propertyId, identity.phone) : undefined;
+    const email = identity.email ? normalizeEmail(identity.email) : undefined;
+    if (!phone && !email) throw new Error('findOrCreateByIdentity needs a phone or an email');
+    const found = await this.guests.findByContact(propertyId, { phone, email });
+    if (found) return { guestId: found.id, created: false };
+    // Concurrent first messages from one number: lock on the identity so only one stub is made.
+    await this.db.manager.query(`select pg_advisory_xact_lock(hashtextextended($1, 0))`, [
+      `guest:${propertyId}:${phone ?? email}`,
+    ]);
+    const raced = await this.guests.findByContact(propertyId, { phone, email });
+    if (raced) return { guestId: raced.id, created: false };
+    const row = await this.guests.insert(
+      propertyId,
+      { phone, email, firstName: identity.firstName ?? '', lastName: identity.lastName ?? '' },
+      null,
+    );
+    await this.outbox.publishEvent('guest.created', { guestId: row.id });
+    return { guestId: row.id, created: true };
+  }
+}
