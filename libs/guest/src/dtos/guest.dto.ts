@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  IsArray,
   IsBoolean,
   IsEmail,
   IsIn,
@@ -15,10 +16,13 @@ import {
   MaxLength,
   Min,
   ValidateBy,
+  ValidateIf,
 } from 'class-validator';
 
 const LANGUAGE = /^[a-z]{2,3}(-[A-Z]{2})?$/;
 const TAG = /^[\p{L}\p{N}][\p{L}\p{N} _.-]{0,49}$/u;
+/** May be left out, but not sent as null (the column is NOT NULL; null would end in a 500). */
+const IsOptionalNotNull = () => ValidateIf((_: unknown, value: unknown) => value !== undefined);
 const trim = () =>
   Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
 
@@ -63,7 +67,10 @@ export class CreateGuestDto {
   @Length(3, 40)
   phone?: string;
 
-  @ApiPropertyOptional({ example: 'pt', default: 'en' }) @IsOptional() @Matches(LANGUAGE) language?: string;
+  @ApiPropertyOptional({ example: 'pt', default: 'en' })
+  @IsOptionalNotNull()
+  @Matches(LANGUAGE)
+  language?: string;
   @ApiPropertyOptional({ example: 'gold' })
   @IsOptional()
   @trim()
@@ -82,7 +89,7 @@ export class CreateGuestDto {
     type: 'object',
     additionalProperties: { type: 'string' },
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsObject()
   @IsExternalIds()
   externalIds?: Record<string, string>;
@@ -90,7 +97,8 @@ export class CreateGuestDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(5000) notes?: string;
 
   @ApiPropertyOptional({ type: [String], example: ['honeymoon'] })
-  @IsOptional()
+  @IsOptionalNotNull()
+  @IsArray()
   @ArrayMaxSize(30)
   @Matches(TAG, { each: true })
   tags?: string[];
@@ -102,8 +110,8 @@ export class UpdateGuestDto {
   @Min(1)
   version: number;
 
-  @ApiPropertyOptional() @IsOptional() @trim() @IsString() @Length(1, 100) firstName?: string;
-  @ApiPropertyOptional() @IsOptional() @trim() @IsString() @Length(1, 100) lastName?: string;
+  @ApiPropertyOptional() @IsOptionalNotNull() @trim() @IsString() @Length(1, 100) firstName?: string;
+  @ApiPropertyOptional() @IsOptionalNotNull() @trim() @IsString() @Length(1, 100) lastName?: string;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'null removes it.' })
   @IsOptional()
   @ValidateBy({
@@ -125,7 +133,7 @@ export class UpdateGuestDto {
     },
   })
   phone?: string | null;
-  @ApiPropertyOptional() @IsOptional() @Matches(LANGUAGE) language?: string;
+  @ApiPropertyOptional() @IsOptionalNotNull() @Matches(LANGUAGE) language?: string;
   @ApiPropertyOptional({ nullable: true, type: String })
   @IsOptional()
   @trim()
@@ -143,14 +151,15 @@ export class UpdateGuestDto {
     additionalProperties: { type: 'string' },
     description: 'Replaces the map.',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsObject()
   @IsExternalIds()
   externalIds?: Record<string, string>;
   @ApiPropertyOptional({ nullable: true, type: String }) @IsOptional() @IsString() @MaxLength(5000) notes?:
     string | null;
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
+  @IsOptionalNotNull()
+  @IsArray()
   @ArrayMaxSize(30)
   @Matches(TAG, { each: true })
   tags?: string[];
