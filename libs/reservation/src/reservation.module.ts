@@ -1,5 +1,14 @@
+import { GuestModule } from '@app/guest';
 import { Module } from '@nestjs/common';
 
-/** The `reservation` bounded context; owns the `reservation` PostgreSQL schema. Its tables arrive with its features. */
-@Module({})
+import { ReservationsController } from './controllers/reservations.controller';
+import { ReservationsRepository } from './repositories/reservations.repository';
+import { ReservationsService } from './services/reservations.service';
+
+/** The `reservation` bounded context; owns the `reservation` PostgreSQL schema. */
+@Module({
+  imports: [GuestModule],
+  controllers: [ReservationsController],
+  providers: [ReservationsRepository, ReservationsService],
+})
 export class ReservationModule {}

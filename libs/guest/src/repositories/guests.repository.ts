@@ -150,6 +150,16 @@ export class GuestsRepository {
     return rows[0] as GuestRow | undefined;
   }
 
+  async recordStay(propertyId: string, id: string, revenue: string, date: string): Promise<void> {
+    await this.db.manager.query(
+      `update guest.guests
+          set stay_count = stay_count + 1, total_revenue = total_revenue + $3::numeric,
+              last_stay_date = greatest(last_stay_date, $4::date), version = version + 1
+        where property_id = $1 and id = $2`,
+      [propertyId, id, revenue, date],
+    );
+  }
+
   async softDelete(propertyId: string, id: string, actorId: string | null): Promise<boolean> {
     const rows = await rowsOf<{ id: string }>(
       this.db.manager.query(

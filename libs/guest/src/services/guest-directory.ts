@@ -31,6 +31,17 @@ export class GuestDirectory {
     private readonly outbox: OutboxService,
   ) {}
 
+  /** True when the guest exists (and is not deleted) in the current property. */
+  async exists(guestId: string): Promise<boolean> {
+    return (await this.guests.findById(this.db.propertyId, guestId)) !== undefined;
+  }
+
+  /** Counts a completed stay: stay count, lifetime revenue and last stay date. */
+  async recordStay(guestId: string, stay: { revenue: string | null; date: string }): Promise<void> {
+    await this.guests.recordStay(this.db.propertyId, guestId, stay.revenue ?? '0', stay.date);
+    await this.outbox.publishEvent('guest.updated', { guestId });
+  }
+
   async findOrCreateByIdentity(identity: ChannelIdentity): Promise<GuestRef> {
     const propertyId = this.db.propertyId;
     const phone = identity.phone ? await this.service.phone(propertyId, identity.phone) : undefined;

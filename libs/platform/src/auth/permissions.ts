@@ -10,6 +10,8 @@ export enum Permission {
   AuditRead = 'audit:read',
   GuestRead = 'guest:read',
   GuestWrite = 'guest:write',
+  ReservationRead = 'reservation:read',
+  ReservationWrite = 'reservation:write',
 }
 
 const ALL = Object.values(Permission);
@@ -25,10 +27,24 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     Permission.AuditRead,
     Permission.GuestRead,
     Permission.GuestWrite,
+    Permission.ReservationRead,
+    Permission.ReservationWrite,
   ],
-  front_desk: [Permission.PropertyRead, Permission.GuestRead, Permission.GuestWrite],
-  concierge: [Permission.PropertyRead, Permission.GuestRead, Permission.GuestWrite],
-  housekeeping: [Permission.PropertyRead],
+  front_desk: [
+    Permission.PropertyRead,
+    Permission.GuestRead,
+    Permission.GuestWrite,
+    Permission.ReservationRead,
+    Permission.ReservationWrite,
+  ],
+  concierge: [
+    Permission.PropertyRead,
+    Permission.GuestRead,
+    Permission.GuestWrite,
+    Permission.ReservationRead,
+  ],
+  // Housekeeping plans rooms from arrivals and departures.
+  housekeeping: [Permission.PropertyRead, Permission.ReservationRead],
   maintenance: [Permission.PropertyRead],
 };
 

@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
 import { registerDecorator, type ValidationOptions } from 'class-validator';
-import { IANAZone } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 
 /** A real IANA time zone name such as `Europe/Lisbon` (or `UTC`). */
 export function IsIanaTimezone(options?: ValidationOptions) {
@@ -26,3 +26,20 @@ export const Trim = () =>
 export const PROPERTY_CODE = /^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$/;
 export const PASSWORD_MIN = 12;
 export const PASSWORD_MAX = 128;
+
+/** A real calendar date written YYYY-MM-DD (so 2026-02-30 is refused). */
+export function IsCalendarDate(options?: ValidationOptions) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isCalendarDate',
+      target: target.constructor,
+      propertyName,
+      options: { message: `${propertyName} must be a real date written YYYY-MM-DD`, ...options },
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' &&
+          /^\d{4}-\d{2}-\d{2}$/.test(value) &&
+          DateTime.fromISO(value, { zone: 'utc' }).isValid,
+      },
+    });
+}

@@ -1,0 +1,216 @@
+import { rowsOf, TenantDb } from '@app/platform';
+import { Injectable } from '@nestjs/common';
+
+export type ReservationStatus = 'confirmed' | 'checked_in' | 'checked_out' | 'cancelled' | 'no_show';
+
+export interface ReservationRow {
+  id: string;
+  guest_id: string;
+  guest_first_name: string;
+  guest_last_name: string;
+  confirmation_number: string;
+  external_id: string | null;
+  room_number: string | null;
+  room_type: string;
+  arrival_date: string;
+  departure_date: string;
+  status: ReservationStatus;
+  estimated_arrival: Date | null;
+  actual_arrival: Date | null;
+  estimated_departure: Date | null;
+  actual_departure: Date | null;
+  rate_code: string | null;
+  total_rate: string | null;
+  balance: string;
+  special_requests: string[];
+  notes: string[];
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface ReservationWrite {
+  guestId?: string;
+  confirmationNumber?: string;
+  externalId?: string | null;
+  roomNumber?: string | null;
+  roomType?: string;
+  arrivalDate?: string;
+  departureDate?: string;
+  estimatedArrival?: string | null;
+  estimatedDeparture?: string | null;
+  rateCode?: string | null;
+  totalRate?: number | null;
+  balance?: number;
+  specialRequests?: string[];
+  notes?: string[];
+}
+
+const COLUMNS: Record<keyof ReservationWrite, string> = {
+  guestId: 'guest_id',
+  confirmationNumber: 'confirmation_number',
+  externalId: 'external_id',
+  roomNumber: 'room_number',
+  roomType: 'room_type',
+  arrivalDate: 'arrival_date',
+  departureDate: 'departure_date',
+  estimatedArrival: 'estimated_arrival',
+  estimatedDeparture: 'estimated_departure',
+  rateCode: 'rate_code',
+  totalRate: 'total_rate',
+  balance: 'balance',
+  specialRequests: 'special_requests',
+  notes: 'notes',
+};
+
+/** Reservations with their guest's name (read from the guest schema the foreign key names). */
+const SELECT = `select r.id, r.guest_id, g.first_name as guest_first_name, g.last_name as guest_last_name,
+  r.confirmation_number, r.external_id, r.room_number, r.room_type,
+  to_char(r.arrival_date, 'YYYY-MM-DD') as arrival_date, to_char(r.departure_date, 'YYYY-MM-DD') as departure_date,
+  r.status, r.estimated_arrival, r.actual_arrival, r.estimated_departure, r.actual_departure, r.rate_code,
+  r.total_rate, r.balance, r.special_requests, r.notes, r.version, r.created_at, r.updated_at
+  from reservation.reservations r
+  join guest.guests g on g.property_id = r.property_id and g.id = r.guest_id`;
+
+const param = (key: keyof ReservationWrite, value: unknown) =>
+  key === 'notes' ? JSON.stringify(value) : value;
+
+export type DayView = 'arrivals' | 'departures' | 'in-house';
+
+const DAY_VIEWS: Record<DayView, string> = {
+  arrivals: 'r.arrival_date = $2::date',
+  departures: 'r.departure_date = $2::date',
+  'in-house': 'r.arrival_date <= $2::date and r.departure_date > $2::date',
+};
+
+@Injectable()
+export class ReservationsRepository {
+  constructor(private readonly db: TenantDb) {}
+
+  async insert(propertyId: string, write: ReservationWrite, actorId: string | null): Promise<string> {
+    const keys = (Object.keys(write) as (keyof ReservationWrite)[]).filter((k) => write[k] !== undefined);
+    const rows = await rowsOf<{ id: string }>(
+      this.db.manager.query(
+        `insert into reservation.reservations (property_id, created_by, updated_by${keys.map((k) => `, ${COLUMNS[k]}`).join('')})
+         values ($1, $2, $2${keys.map((_, i) => `, $${i + 3}`).join('')}) returning id`,
+        [propertyId, actorId, ...keys.map((k) => param(k, write[k]))],
+      ),
+    );
+    return rows[0].id;
+  }
+
+  async findById(propertyId: string, id: string, forUpdate = false): Promise<ReservationRow | undefined> {
+    const rows = await rowsOf<ReservationRow>(
+      this.db.manager.query(
+        `${SELECT} where r.property_id = $1 and r.id = $2 and r.deleted_at is null${forUpdate ? ' for update of r' : ''}`,
+        [propertyId, id],
+      ),
+    );
+    return rows[0];
+  }
+
+  /** Applies changes if `version` is current; returns whether it did. */
+  async update(
+    propertyId: string,
+    id: string,
+    version: number,
+    write: ReservationWrite,
+    actorId: string | null,
+  ) {
+    const keys = (Object.keys(write) as (keyof ReservationWrite)[]).filter((k) => write[k] !== undefined);
+    const rows = await rowsOf<{ id: string }>(
+      this.db.manager.query(
+        `update reservation.reservations
+            set version = version + 1, updated_by = $4${keys.map((k, i) => `, ${COLUMNS[k]} = $${i + 5}`).join('')}
+          where property_id = $1 and id = $2 and version = $3 and deleted_at is null returning id`,
+        [propertyId, id, version, actorId, ...keys.map((k) => param(k, write[k]))],
+      ),
+    );
+    return rows.length === 1;
+  }
+
+  /** Sets the status (and the stamp that goes with it) of a row the caller has locked. */
+  async transition(
+    propertyId: string,
+    id: string,
+    status: ReservationStatus,
+    stamps: { actualArrival?: boolean; actualDeparture?: boolean; roomNumber?: string },
+    actorId: string | null,
+  ): Promise<void> {
+    await this.db.manager.query(
+      `update reservation.reservations
+          set status = $3, updated_by = $4, version = version + 1,
+              actual_arrival = case when $5::boolean then now() else actual_arrival end,
+              actual_departure = case when $6::boolean then now() else actual_departure end,
+              room_number = coalesce($7, room_number)
+        where property_id = $1 and id = $2`,
+      [
+        propertyId,
+        id,
+        status,
+        actorId,
+        stamps.actualArrival ?? false,
+        stamps.actualDeparture ?? false,
+        stamps.roomNumber ?? null,
+      ],
+    );
+  }
+
+  async softDelete(propertyId: string, id: string, actorId: string | null): Promise<boolean> {
+    const rows = await rowsOf<{ id: string }>(
+      this.db.manager.query(
+        `update reservation.reservations set deleted_at = now(), updated_by = $3, version = version + 1
+          where property_id = $1 and id = $2 and deleted_at is null returning id`,
+        [propertyId, id, actorId],
+      ),
+    );
+    return rows.length === 1;
+  }
+
+  /** Reservations of one local date, excluding cancellations and no-shows. */
+  dayView(propertyId: string, view: DayView, date: string): Promise<ReservationRow[]> {
+    return rowsOf<ReservationRow>(
+      this.db.manager.query(
+        `${SELECT} where r.property_id = $1 and r.deleted_at is null and ${DAY_VIEWS[view]}
+           and r.status not in ('cancelled', 'no_show')
+         order by r.room_number nulls last, g.last_name, r.id`,
+        [propertyId, date],
+      ),
+    );
+  }
+
+  list(
+    propertyId: string,
+    f: {
+      status?: ReservationStatus;
+      guestId?: string;
+      from?: string;
+      to?: string;
+      after?: { arrival: string; id: string };
+      limit: number;
+    },
+  ): Promise<ReservationRow[]> {
+    const where = ['r.property_id = $1', 'r.deleted_at is null'];
+    const params: unknown[] = [propertyId];
+    const add = (sql: string, ...values: unknown[]) => {
+      let out = sql;
+      for (const value of values) {
+        params.push(value);
+        out = out.replace('?', `$${params.length}`);
+      }
+      where.push(out);
+    };
+    if (f.status) add('r.status = ?', f.status);
+    if (f.guestId) add('r.guest_id = ?::uuid', f.guestId);
+    if (f.from) add('r.departure_date > ?::date', f.from);
+    if (f.to) add('r.arrival_date <= ?::date', f.to);
+    if (f.after) add('(r.arrival_date, r.id) > (?::date, ?::uuid)', f.after.arrival, f.after.id);
+    params.push(f.limit);
+    return rowsOf<ReservationRow>(
+      this.db.manager.query(
+        `${SELECT} where ${where.join(' and ')} order by r.arrival_date, r.id limit $${params.length}`,
+        params,
+      ),
+    );
+  }
+}
