@@ -38,6 +38,7 @@ export class Guests1795319000000 implements MigrationInterface {
         search tsvector generated always as (
           to_tsvector('simple', first_name || ' ' || last_name || ' ' || coalesce(email, ''))
         ) stored,
+        merged_into_id uuid,
         version integer not null default 1,
         created_by uuid,
         updated_by uuid,

@@ -1,5 +1,5 @@
-import { GuestModule } from '@app/guest';
-import { Module } from '@nestjs/common';
+import { GuestMergeParticipants, GuestModule } from '@app/guest';
+import { Module, type OnModuleInit } from '@nestjs/common';
 
 import { ReservationsController } from './controllers/reservations.controller';
 import { ReservationsRepository } from './repositories/reservations.repository';
@@ -11,4 +11,16 @@ import { ReservationsService } from './services/reservations.service';
   controllers: [ReservationsController],
   providers: [ReservationsRepository, ReservationsService],
 })
-export class ReservationModule {}
+export class ReservationModule implements OnModuleInit {
+  constructor(
+    private readonly merges: GuestMergeParticipants,
+    private readonly reservations: ReservationsRepository,
+  ) {}
+
+  /** A merged guest's reservations follow the surviving profile, in the merge's transaction. */
+  onModuleInit(): void {
+    this.merges.register('reservation', ({ propertyId, sourceGuestId, targetGuestId }) =>
+      this.reservations.moveGuest(propertyId, sourceGuestId, targetGuestId),
+    );
+  }
+}

@@ -34,6 +34,7 @@ import {
   GuestDto,
   GuestPageDto,
   ListGuestsQueryDto,
+  MergeGuestDto,
   UpdateGuestDto,
 } from '../dtos/guest.dto';
 import { GuestsService } from '../services/guests.service';
@@ -110,6 +111,23 @@ export class GuestsController {
     @CurrentAccess() access: PropertyAccess,
   ): Promise<void> {
     await this.guests.remove(access, guestId);
+  }
+
+  @Post(':guestId/merge')
+  @HttpCode(HttpStatus.OK)
+  @RequirePermissions(Permission.GuestWrite)
+  @Audited('guest.merge', 'guest', 'guestId')
+  @ApiOperation({
+    summary: 'Merge a duplicate into this guest: its reservations (and later conversations, tasks) follow',
+  })
+  @ApiOkResponse({ type: GuestDto })
+  merge(
+    @Param('propertyId', UuidParam) _p: string,
+    @Param('guestId', UuidParam) guestId: string,
+    @CurrentAccess() access: PropertyAccess,
+    @Body() dto: MergeGuestDto,
+  ) {
+    return this.guests.merge(access, guestId, dto.sourceGuestId);
   }
 
   @Post(':guestId/preferences')

@@ -10,6 +10,7 @@ import {
   IsObject,
   IsOptional,
   IsString,
+  IsUUID,
   Length,
   Matches,
   Max,
@@ -212,6 +213,15 @@ export class ListGuestsQueryDto {
   @IsString()
   @Length(1, 500)
   cursor?: string;
+}
+
+export class MergeGuestDto {
+  @ApiProperty({
+    format: 'uuid',
+    description: 'The duplicate profile to fold into this one (it is soft-deleted).',
+  })
+  @IsUUID()
+  sourceGuestId: string;
 }
 
 export class PreferenceDto {

@@ -160,6 +160,50 @@ export class GuestsRepository {
     );
   }
 
+  /**
+   * Folds `source` into `target` (both locked by the caller): stats add up, preferences, external
+   * ids and tags are united (the target wins on conflicts), missing contact details and notes are
+   * taken over; the source is soft-deleted and remembers where it went.
+   */
+  async merge(
+    propertyId: string,
+    targetId: string,
+    sourceId: string,
+    actorId: string | null,
+  ): Promise<GuestRow> {
+    await this.db.manager.query(
+      `update guest.guests set deleted_at = now(), merged_into_id = $3, updated_by = $4, version = version + 1
+        where property_id = $1 and id = $2`,
+      [propertyId, sourceId, targetId, actorId],
+    );
+    await this.db.manager.query(
+      `update guest.guests t
+            set email = coalesce(t.email, s.email),
+                phone = coalesce(t.phone, s.phone),
+                first_name = case when t.first_name = '' then s.first_name else t.first_name end,
+                last_name = case when t.last_name = '' then s.last_name else t.last_name end,
+                loyalty_tier = coalesce(t.loyalty_tier, s.loyalty_tier),
+                vip_status = coalesce(t.vip_status, s.vip_status),
+                external_ids = s.external_ids || t.external_ids,
+                preferences = t.preferences || coalesce((
+                  select jsonb_agg(p) from jsonb_array_elements(s.preferences) p
+                   where not exists (select 1 from jsonb_array_elements(t.preferences) q where q->>'key' = p->>'key')
+                ), '[]'::jsonb),
+                tags = array(select distinct unnest(t.tags || s.tags) order by 1),
+                stay_count = t.stay_count + s.stay_count,
+                total_revenue = t.total_revenue + s.total_revenue,
+                last_stay_date = greatest(t.last_stay_date, s.last_stay_date),
+                notes = nullif(concat_ws(E'\n\n', t.notes, s.notes), ''),
+                version = t.version + 1,
+                updated_by = $4
+           from guest.guests s
+          where t.property_id = $1 and t.id = $2 and s.property_id = $1 and s.id = $3
+`,
+      [propertyId, targetId, sourceId, actorId],
+    );
+    return (await this.findById(propertyId, targetId))!;
+  }
+
   async softDelete(propertyId: string, id: string, actorId: string | null): Promise<boolean> {
     const rows = await rowsOf<{ id: string }>(
       this.db.manager.query(

@@ -25,6 +25,7 @@ import {
 } from '../exceptions/guest.exceptions';
 import { type GuestRow, GuestsRepository, type GuestWrite } from '../repositories/guests.repository';
 import { normalizeEmail, normalizePhone } from './contact-normalizer';
+import { GuestMergeParticipants } from './guest-merge-participants';
 
 @Injectable()
 export class GuestsService {
@@ -32,6 +33,7 @@ export class GuestsService {
     private readonly guests: GuestsRepository,
     private readonly properties: PropertiesRepository,
     private readonly outbox: OutboxService,
+    private readonly participants: GuestMergeParticipants,
   ) {}
 
   async list(access: PropertyAccess, query: ListGuestsQueryDto): Promise<GuestPageDto> {
@@ -123,6 +125,25 @@ export class GuestsService {
     const row = await this.guests.setPreferences(access.propertyId, guestId, preferences, access.userId);
     await this.outbox.publishEvent('guest.updated', { guestId });
     return toDto(row!);
+  }
+
+  /**
+   * Merges `sourceGuestId` into `guestId` in one transaction: profiles are combined, every
+   * registered context moves its rows, the source is soft-deleted and `guest.merged` is emitted.
+   */
+  async merge(access: PropertyAccess, guestId: string, sourceGuestId: string): Promise<GuestDto> {
+    if (guestId === sourceGuestId) {
+      throw new ValidationFailedException([
+        { field: 'sourceGuestId', code: 'notSelf', message: 'a guest cannot be merged into itself' },
+      ]);
+    }
+    // Lock both in id order so two opposite merges cannot deadlock.
+    for (const id of [guestId, sourceGuestId].sort()) await this.require(access.propertyId, id, true);
+    const merge = { propertyId: access.propertyId, sourceGuestId, targetGuestId: guestId };
+    await this.participants.run(merge);
+    const row = await this.guests.merge(access.propertyId, guestId, sourceGuestId, access.userId);
+    await this.outbox.publishEvent('guest.merged', { guestId, sourceGuestId });
+    return toDto(row);
   }
 
   /** E.164 in the property's default region, or a 400 invalid_phone. */

@@ -156,6 +156,15 @@ export class ReservationsRepository {
     );
   }
 
+  /** Re-points every reservation of one guest at another (guest merge). */
+  async moveGuest(propertyId: string, fromGuestId: string, toGuestId: string): Promise<void> {
+    await this.db.manager.query(
+      `update reservation.reservations set guest_id = $3, version = version + 1
+        where property_id = $1 and guest_id = $2`,
+      [propertyId, fromGuestId, toGuestId],
+    );
+  }
+
   async softDelete(propertyId: string, id: string, actorId: string | null): Promise<boolean> {
     const rows = await rowsOf<{ id: string }>(
       this.db.manager.query(
