@@ -3,4 +3,4 @@ export * from './dtos/guest.dto';
 export * from './exceptions/guest.exceptions';
 export * from './guest.module';
 export * from './services/guest-directory';
-export * from './services/guest-merge-participants';
+export * from './services/guest-links';

@@ -1,4 +1,4 @@
-import { GuestMergeParticipants, GuestModule } from '@app/guest';
+import { GuestLinks, GuestModule } from '@app/guest';
 import { Module, type OnModuleInit } from '@nestjs/common';
 
 import { ReservationsController } from './controllers/reservations.controller';
@@ -13,7 +13,7 @@ import { ReservationsService } from './services/reservations.service';
 })
 export class ReservationModule implements OnModuleInit {
   constructor(
-    private readonly merges: GuestMergeParticipants,
+    private readonly merges: GuestLinks,
     private readonly reservations: ReservationsRepository,
   ) {}
 
@@ -22,5 +22,6 @@ export class ReservationModule implements OnModuleInit {
     this.merges.register('reservation', ({ propertyId, sourceGuestId, targetGuestId }) =>
       this.reservations.moveGuest(propertyId, sourceGuestId, targetGuestId),
     );
+    this.merges.provideInHouse((propertyId, date) => this.reservations.inHouseGuestIds(propertyId, date));
   }
 }

@@ -148,4 +148,31 @@ describe(`${GuestsController.name} merge`, () => {
     expect(foreignAfter.status).toBe(200);
     expect(targetAfter.body.version).toBe(target.version);
   });
+
+  it('lists only guests staying over the night of ?inHouse (not cancelled, not another property)', async () => {
+    const staying = await createGuest(a, { firstName: 'In', lastName: 'House', tags: ['inhouse-test'] });
+    const leaving = await createGuest(a, { firstName: 'Left', lastName: 'Before', tags: ['inhouse-test'] });
+    const cancelled = await createGuest(a, { firstName: 'Never', lastName: 'Came', tags: ['inhouse-test'] });
+    const foreign = await createGuest(b, { firstName: 'Other', lastName: 'Hotel', tags: ['inhouse-test'] });
+    const book = (t: Tenant, guestId: string, n: string, arrivalDate: string, departureDate: string) =>
+      api.request<{ id: string }>('POST', `${base(t)}/reservations`, {
+        token: t.token,
+        body: { guestId, confirmationNumber: n, roomType: 'Double', arrivalDate, departureDate },
+      });
+    await book(a, staying.id, 'IH-1', '2026-12-09', '2026-12-12');
+    await book(a, leaving.id, 'IH-2', '2026-12-08', '2026-12-10');
+    const toCancel = await book(a, cancelled.id, 'IH-3', '2026-12-09', '2026-12-11');
+    await api.request('POST', `${base(a)}/reservations/${toCancel.body.id}/cancel`, { token: a.token });
+    await book(b, foreign.id, 'IH-4', '2026-12-09', '2026-12-12');
+
+    const res = await api.request<{ items: { id: string }[] }>(
+      'GET',
+      `${base(a)}/guests?inHouse=2026-12-10&tag=inhouse-test`,
+      { token: a.token },
+    );
+    const badDate = await api.request('GET', `${base(a)}/guests?inHouse=2026-02-30`, { token: a.token });
+
+    expect(res.body.items.map((g) => g.id)).toEqual([staying.id]);
+    expectProblem(badDate, 400, 'validation_failed');
+  });
 });

@@ -1,3 +1,4 @@
+import { IsCalendarDate } from '@app/platform';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -201,6 +202,10 @@ export class ListGuestsQueryDto {
   vip?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 50) loyaltyTier?: string;
   @ApiPropertyOptional() @IsOptional() @Matches(TAG) tag?: string;
+  @ApiPropertyOptional({ format: 'date', description: 'Only guests staying over the night of this date.' })
+  @IsOptional()
+  @IsCalendarDate()
+  inHouse?: string;
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 25 })
   @IsOptional()
   @Type(() => Number)

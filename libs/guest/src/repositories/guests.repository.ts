@@ -50,6 +50,7 @@ export interface GuestSearch {
   vip?: boolean;
   loyaltyTier?: string;
   tag?: string;
+  ids?: string[];
   after?: { lastName: string; firstName: string; id: string };
   limit: number;
 }
@@ -235,6 +236,7 @@ export class GuestsRepository {
     if (s.vip !== undefined) add(s.vip ? 'vip_status is not null' : 'vip_status is null');
     if (s.loyaltyTier) add('loyalty_tier = ?', s.loyaltyTier);
     if (s.tag) add('tags @> array[?]::varchar[]', s.tag);
+    if (s.ids) add('id = any(?::uuid[])', s.ids);
     if (s.after)
       add('(last_name, first_name, id) > (?, ?, ?::uuid)', s.after.lastName, s.after.firstName, s.after.id);
     params.push(s.limit);

@@ -25,7 +25,7 @@ import {
 } from '../exceptions/guest.exceptions';
 import { type GuestRow, GuestsRepository, type GuestWrite } from '../repositories/guests.repository';
 import { normalizeEmail, normalizePhone } from './contact-normalizer';
-import { GuestMergeParticipants } from './guest-merge-participants';
+import { GuestLinks } from './guest-links';
 
 @Injectable()
 export class GuestsService {
@@ -33,7 +33,7 @@ export class GuestsService {
     private readonly guests: GuestsRepository,
     private readonly properties: PropertiesRepository,
     private readonly outbox: OutboxService,
-    private readonly participants: GuestMergeParticipants,
+    private readonly participants: GuestLinks,
   ) {}
 
   async list(access: PropertyAccess, query: ListGuestsQueryDto): Promise<GuestPageDto> {
@@ -47,6 +47,9 @@ export class GuestsService {
       vip: query.vip,
       loyaltyTier: query.loyaltyTier,
       tag: query.tag,
+      ids: query.inHouse
+        ? await this.participants.inHouseGuestIds(access.propertyId, query.inHouse)
+        : undefined,
       after: query.cursor ? decodeCursor(query.cursor) : undefined,
       limit: limit + 1,
     });

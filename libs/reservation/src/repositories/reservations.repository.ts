@@ -156,6 +156,19 @@ export class ReservationsRepository {
     );
   }
 
+  /** Guests whose stay spans the night of `date` (cancellations and no-shows excluded). */
+  async inHouseGuestIds(propertyId: string, date: string): Promise<string[]> {
+    const rows = await rowsOf<{ guest_id: string }>(
+      this.db.manager.query(
+        `select distinct guest_id from reservation.reservations
+          where property_id = $1 and deleted_at is null and arrival_date <= $2::date and departure_date > $2::date
+            and status not in ('cancelled', 'no_show')`,
+        [propertyId, date],
+      ),
+    );
+    return rows.map((r) => r.guest_id);
+  }
+
   /** Re-points every reservation of one guest at another (guest merge). */
   async moveGuest(propertyId: string, fromGuestId: string, toGuestId: string): Promise<void> {
     await this.db.manager.query(
