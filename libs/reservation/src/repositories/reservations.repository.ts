@@ -80,7 +80,9 @@ export type DayView = 'arrivals' | 'departures' | 'in-house';
 const DAY_VIEWS: Record<DayView, string> = {
   arrivals: 'r.arrival_date = $2::date',
   departures: 'r.departure_date = $2::date',
-  'in-house': 'r.arrival_date <= $2::date and r.departure_date > $2::date',
+  // An early checkout (on or before that local date) ends the stay before the night of the date.
+  'in-house': `r.arrival_date <= $2::date and r.departure_date > $2::date
+    and not (r.status = 'checked_out' and (r.actual_departure at time zone $3)::date <= $2::date)`,
 };
 
 @Injectable()
@@ -190,13 +192,13 @@ export class ReservationsRepository {
   }
 
   /** Reservations of one local date, excluding cancellations and no-shows. */
-  dayView(propertyId: string, view: DayView, date: string): Promise<ReservationRow[]> {
+  dayView(propertyId: string, view: DayView, date: string, timezone: string): Promise<ReservationRow[]> {
     return rowsOf<ReservationRow>(
       this.db.manager.query(
         `${SELECT} where r.property_id = $1 and r.deleted_at is null and ${DAY_VIEWS[view]}
            and r.status not in ('cancelled', 'no_show')
          order by r.room_number nulls last, g.last_name, r.id`,
-        [propertyId, date],
+        view === 'in-house' ? [propertyId, date, timezone] : [propertyId, date],
       ),
     );
   }

@@ -142,7 +142,7 @@ export class ReservationsService {
   async dayView(access: PropertyAccess, view: DayView, date?: string): Promise<DayViewDto> {
     const timezone = await this.timezone(access.propertyId);
     const day = date ?? DateTime.now().setZone(timezone).toISODate()!;
-    const rows = await this.reservations.dayView(access.propertyId, view, day);
+    const rows = await this.reservations.dayView(access.propertyId, view, day, timezone);
     return { date: day, timezone, items: rows.map(toDto) };
   }
 
