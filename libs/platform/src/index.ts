@@ -9,6 +9,7 @@ export * from './health';
 export * from './identity/controllers/staff.controller';
 export * from './identity/identity.module';
 export * from './identity/property-settings';
+export * from './identity/repositories/memberships.repository';
 export * from './identity/repositories/properties.repository';
 export * from './logging';
 export * from './outbox';

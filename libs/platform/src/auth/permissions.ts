@@ -12,6 +12,10 @@ export enum Permission {
   GuestWrite = 'guest:write',
   ReservationRead = 'reservation:read',
   ReservationWrite = 'reservation:write',
+  /** See and create tasks for any department, assign, edit and cancel them. */
+  TaskManage = 'task:manage',
+  /** See and work the tasks of one's own department (claim, start, complete). */
+  TaskWork = 'task:work',
 }
 
 const ALL = Object.values(Permission);
@@ -29,6 +33,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     Permission.GuestWrite,
     Permission.ReservationRead,
     Permission.ReservationWrite,
+    Permission.TaskManage,
+    Permission.TaskWork,
   ],
   front_desk: [
     Permission.PropertyRead,
@@ -36,16 +42,20 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     Permission.GuestWrite,
     Permission.ReservationRead,
     Permission.ReservationWrite,
+    Permission.TaskManage,
+    Permission.TaskWork,
   ],
   concierge: [
     Permission.PropertyRead,
     Permission.GuestRead,
     Permission.GuestWrite,
     Permission.ReservationRead,
+    Permission.TaskManage,
+    Permission.TaskWork,
   ],
-  // Housekeeping plans rooms from arrivals and departures.
-  housekeeping: [Permission.PropertyRead, Permission.ReservationRead],
-  maintenance: [Permission.PropertyRead],
+  // Housekeeping plans rooms from arrivals and departures; department staff work their queue.
+  housekeeping: [Permission.PropertyRead, Permission.ReservationRead, Permission.TaskWork],
+  maintenance: [Permission.PropertyRead, Permission.TaskWork],
 };
 
 export function hasPermission(roles: readonly Role[], permission: Permission): boolean {

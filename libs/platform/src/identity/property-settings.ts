@@ -6,6 +6,8 @@ export interface PropertySettings {
   channels: { whatsapp: boolean; sms: boolean; email: boolean; webchat: boolean };
   features: { aiConcierge: boolean; proactiveMessaging: boolean; translation: boolean };
   escalation: { threshold: number };
+  /** Minutes from creation to a task's default due time, by priority. */
+  tasks: { dueMinutes: { urgent: number; high: number; standard: number; low: number } };
   branding: { name: string; primaryColor: string; logoUrl: string | null };
   defaultLanguage: string;
   supportedLanguages: string[];
@@ -17,6 +19,7 @@ export function defaultPropertySettings(propertyName: string): PropertySettings 
     channels: { whatsapp: true, sms: true, email: true, webchat: true },
     features: { aiConcierge: true, proactiveMessaging: true, translation: true },
     escalation: { threshold: 0.7 },
+    tasks: { dueMinutes: { urgent: 15, high: 30, standard: 60, low: 240 } },
     branding: { name: propertyName, primaryColor: '#1f4e79', logoUrl: null },
     defaultLanguage: 'en',
     supportedLanguages: ['en'],

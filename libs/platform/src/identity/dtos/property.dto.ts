@@ -5,6 +5,7 @@ import {
   IsArray,
   IsBoolean,
   IsHexColor,
+  IsInt,
   IsNumber,
   IsOptional,
   IsString,
@@ -48,6 +49,24 @@ export class EscalationSettingsDto {
   threshold?: number;
 }
 
+export class TaskDueMinutesDto {
+  @ApiPropertyOptional({ example: 15 }) @IsOptional() @IsInt() @Min(1) @Max(10080) urgent?: number;
+  @ApiPropertyOptional({ example: 30 }) @IsOptional() @IsInt() @Min(1) @Max(10080) high?: number;
+  @ApiPropertyOptional({ example: 60 }) @IsOptional() @IsInt() @Min(1) @Max(10080) standard?: number;
+  @ApiPropertyOptional({ example: 240 }) @IsOptional() @IsInt() @Min(1) @Max(10080) low?: number;
+}
+
+export class TaskSettingsDto {
+  @ApiPropertyOptional({
+    type: TaskDueMinutesDto,
+    description: 'Default due time of a new task, by priority.',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => TaskDueMinutesDto)
+  dueMinutes?: TaskDueMinutesDto;
+}
+
 export class BrandingSettingsDto {
   @ApiPropertyOptional() @IsOptional() @Trim() @IsString() @Length(1, 200) name?: string;
   @ApiPropertyOptional({ example: '#1f4e79' }) @IsOptional() @IsHexColor() primaryColor?: string;
@@ -75,6 +94,12 @@ export class PropertySettingsDto {
   @ValidateNested()
   @Type(() => EscalationSettingsDto)
   escalation?: EscalationSettingsDto;
+
+  @ApiPropertyOptional({ type: TaskSettingsDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => TaskSettingsDto)
+  tasks?: TaskSettingsDto;
 
   @ApiPropertyOptional({ type: BrandingSettingsDto })
   @IsOptional()
