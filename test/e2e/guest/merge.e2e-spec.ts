@@ -62,7 +62,7 @@ describe(`${GuestsController.name} merge`, () => {
       firstName: 'M.',
       lastName: 'Santos',
       phone: '+351912000111',
-      externalIds: { pms: 'P-OLD', loyalty: 'L-7' },
+      externalIds: { loyalty: 'L-7' },
       tags: ['repeat'],
     });
     await api.request('POST', `${base(a)}/guests/${target.id}/preferences`, {
@@ -119,7 +119,7 @@ describe(`${GuestsController.name} merge`, () => {
     expect(audit.body.items.map((e) => e.resourceId)).toContain(target.id);
   });
 
-  it('refuses to merge a guest into itself, a deleted guest, or a guest of another property, changing nothing', async () => {
+  it('refuses to merge a guest into itself, a deleted guest, a guest of another property or clashing PMS ids, changing nothing', async () => {
     const target = await createGuest(a, { firstName: 'Ana', lastName: 'Lima' });
     const deleted = await createGuest(a, { firstName: 'Old', lastName: 'Lima' });
     await api.request('DELETE', `${base(a)}/guests/${deleted.id}`, { token: a.token });
@@ -142,6 +142,20 @@ describe(`${GuestsController.name} merge`, () => {
     });
     const targetAfter = await api.request<Guest>('GET', `${base(a)}/guests/${target.id}`, { token: a.token });
 
+    const clashing = await createGuest(a, {
+      firstName: 'Ana',
+      lastName: 'Lima',
+      externalIds: { pms: 'X-2' },
+    });
+    const withPms = await createGuest(a, { firstName: 'Ana', lastName: 'Lima', externalIds: { pms: 'X-1' } });
+    const clash = await api.request('POST', `${base(a)}/guests/${withPms.id}/merge`, {
+      token: a.token,
+      body: { sourceGuestId: clashing.id },
+    });
+    const clashingAfter = await api.request('GET', `${base(a)}/guests/${clashing.id}`, { token: a.token });
+
+    expectProblem(clash, 409, 'external_id_conflict');
+    expect(clashingAfter.status).toBe(200);
     expectProblem(self, 400, 'validation_failed');
     expectProblem(gone, 404, 'guest_not_found');
     expectProblem(other, 404, 'guest_not_found');

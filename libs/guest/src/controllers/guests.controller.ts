@@ -49,7 +49,7 @@ export class GuestsController {
   @Get()
   @RequirePermissions(Permission.GuestRead)
   @ApiOperation({
-    summary: 'Search guests (names, email, phone in any format, external id), newest page first',
+    summary: 'Search guests (names, email, phone in any format, external id), by last then first name',
   })
   @ApiOkResponse({ type: GuestPageDto })
   list(

@@ -110,6 +110,7 @@ export class UpdateGuestDto {
   @ApiProperty({ description: 'The version you read; a stale one is refused with 409 version_conflict.' })
   @IsInt()
   @Min(1)
+  @Max(2_147_483_647)
   version: number;
 
   @ApiPropertyOptional() @IsOptionalNotNull() @trim() @IsString() @Length(1, 100) firstName?: string;

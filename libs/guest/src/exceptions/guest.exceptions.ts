@@ -7,6 +7,7 @@ export enum GuestErrorCode {
   PhoneTaken = 'guest_phone_taken',
   InvalidPhone = 'invalid_phone',
   VersionConflict = 'version_conflict',
+  ExternalIdConflict = 'external_id_conflict',
 }
 
 export class GuestNotFoundException extends NotFoundException {
@@ -26,6 +27,15 @@ export class GuestContactTakenException extends ConflictException {
     super(
       field === 'email' ? GuestErrorCode.EmailTaken : GuestErrorCode.PhoneTaken,
       `Another guest of this property already has this ${field}.`,
+    );
+  }
+}
+
+export class ExternalIdConflictException extends ConflictException {
+  constructor(systems: string[]) {
+    super(
+      GuestErrorCode.ExternalIdConflict,
+      `Both guests have different ids in ${systems.join(', ')}: resolve them in the source system first.`,
     );
   }
 }

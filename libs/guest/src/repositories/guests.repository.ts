@@ -95,11 +95,17 @@ export class GuestsRepository {
     return rows[0];
   }
 
-  async findById(propertyId: string, id: string, forUpdate = false): Promise<GuestRow | undefined> {
+  /** `lock`: true/'update' to change the row, 'share' to keep it from being merged or deleted meanwhile. */
+  async findById(
+    propertyId: string,
+    id: string,
+    lock: boolean | 'update' | 'share' = false,
+  ): Promise<GuestRow | undefined> {
+    const clause = lock === 'share' ? ' for share' : lock ? ' for update' : '';
     const rows = await rowsOf<GuestRow>(
       this.db.manager.query(
         `select ${SELECT} from guest.guests
-          where property_id = $1 and id = $2 and deleted_at is null${forUpdate ? ' for update' : ''}`,
+          where property_id = $1 and id = $2 and deleted_at is null${clause}`,
         [propertyId, id],
       ),
     );

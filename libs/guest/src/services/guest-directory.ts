@@ -31,9 +31,18 @@ export class GuestDirectory {
     private readonly outbox: OutboxService,
   ) {}
 
-  /** True when the guest exists (and is not deleted) in the current property. */
+  /**
+   * True when the guest exists (and is not deleted) in the current property. The row stays
+   * share-locked until the caller's transaction ends, so a concurrent merge or delete cannot
+   * strand what the caller is about to point at it.
+   */
   async exists(guestId: string): Promise<boolean> {
-    return (await this.guests.findById(this.db.propertyId, guestId)) !== undefined;
+    return (await this.guests.findById(this.db.propertyId, guestId, 'share')) !== undefined;
+  }
+
+  /** Locks the guest for update (callers that change a guest and other rows lock the guest first). */
+  async lock(guestId: string): Promise<boolean> {
+    return (await this.guests.findById(this.db.propertyId, guestId, 'update')) !== undefined;
   }
 
   /** Counts a completed stay: stay count, lifetime revenue and last stay date. */
@@ -49,10 +58,13 @@ export class GuestDirectory {
     if (!phone && !email) throw new Error('findOrCreateByIdentity needs a phone or an email');
     const found = await this.guests.findByContact(propertyId, { phone, email });
     if (found) return { guestId: found.id, created: false };
-    // Concurrent first messages from one number: lock on the identity so only one stub is made.
-    await this.db.manager.query(`select pg_advisory_xact_lock(hashtextextended($1, 0))`, [
-      `guest:${propertyId}:${phone ?? email}`,
-    ]);
+    // Concurrent first messages: lock every key of the identity (in a fixed order) so only one
+    // stub is made, whichever keys each caller knows.
+    for (const key of [phone, email].filter((k): k is string => Boolean(k)).sort()) {
+      await this.db.manager.query(`select pg_advisory_xact_lock(hashtextextended($1, 0))`, [
+        `guest:${propertyId}:${key}`,
+      ]);
+    }
     const raced = await this.guests.findByContact(propertyId, { phone, email });
     if (raced) return { guestId: raced.id, created: false };
     const row = await this.guests.insert(

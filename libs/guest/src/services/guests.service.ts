@@ -17,6 +17,7 @@ import {
   type UpdateGuestDto,
 } from '../dtos/guest.dto';
 import {
+  ExternalIdConflictException,
   GuestContactTakenException,
   GuestNotFoundException,
   GuestPreferenceNotFoundException,
@@ -141,7 +142,17 @@ export class GuestsService {
       ]);
     }
     // Lock both in id order so two opposite merges cannot deadlock.
-    for (const id of [guestId, sourceGuestId].sort()) await this.require(access.propertyId, id, true);
+    const locked = new Map<string, GuestRow>();
+    for (const id of [guestId, sourceGuestId].sort())
+      locked.set(id, await this.require(access.propertyId, id, true));
+    const target = locked.get(guestId)!.external_ids;
+    const source = locked.get(sourceGuestId)!.external_ids;
+    const clash = Object.keys(source).filter(
+      (system) => target[system] !== undefined && target[system] !== source[system],
+    );
+    if (clash.length > 0) {
+      throw new ExternalIdConflictException(clash);
+    }
     const merge = { propertyId: access.propertyId, sourceGuestId, targetGuestId: guestId };
     await this.participants.run(merge);
     const row = await this.guests.merge(access.propertyId, guestId, sourceGuestId, access.userId);

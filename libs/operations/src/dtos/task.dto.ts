@@ -71,6 +71,7 @@ export class UpdateTaskDto {
   @ApiProperty({ description: 'The version you read; a stale one is refused with 409 version_conflict.' })
   @IsInt()
   @Min(1)
+  @Max(2_147_483_647)
   version: number;
   @ApiPropertyOptional() @IsOptionalNotNull() @Matches(DEPARTMENT) type?: string;
   @ApiPropertyOptional() @IsOptionalNotNull() @Matches(DEPARTMENT) department?: string;

@@ -27,6 +27,8 @@ export enum PlatformErrorCode {
   ValidationFailed = 'validation_failed',
   MalformedBody = 'malformed_body',
   BadRequest = 'bad_request',
+  InvalidValue = 'invalid_value',
+  ConcurrentUpdate = 'concurrent_update',
   PayloadTooLarge = 'payload_too_large',
   UnsupportedMediaType = 'unsupported_media_type',
   NotFound = 'not_found',

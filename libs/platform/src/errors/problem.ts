@@ -132,6 +132,35 @@ export function toProblem(error: unknown, correlationId?: string, instance?: str
     };
   }
   const sqlState = errField(error, 'code') ?? errField(errField(error, 'driverError'), 'code');
+  // Class 22 (data exception): a value PostgreSQL cannot store or compare (NUL byte, number or
+  // date out of range): the request's fault, and nothing was written.
+  if (typeof sqlState === 'string' && sqlState.startsWith('22')) {
+    return {
+      body: build(
+        400,
+        PlatformErrorCode.InvalidValue,
+        'Bad request',
+        'A value in the request cannot be stored (out of range or not valid text).',
+        ctx,
+      ),
+      headers: {},
+      logAsError: false,
+    };
+  }
+  // Deadlock or serialization failure: another request changed the same rows; safe to retry.
+  if (sqlState === '40P01' || sqlState === '40001') {
+    return {
+      body: build(
+        409,
+        PlatformErrorCode.ConcurrentUpdate,
+        'Conflict',
+        'Another request changed the same data at the same moment; retry.',
+        ctx,
+      ),
+      headers: { 'Retry-After': '1' },
+      logAsError: false,
+    };
+  }
   if (sqlState === '42501') {
     return {
       body: build(

@@ -34,11 +34,14 @@ export function IsCalendarDate(options?: ValidationOptions) {
       name: 'isCalendarDate',
       target: target.constructor,
       propertyName,
-      options: { message: `${propertyName} must be a real date written YYYY-MM-DD`, ...options },
+      options: {
+        message: `${propertyName} must be a real date written YYYY-MM-DD (years 1900-2199)`,
+        ...options,
+      },
       validator: {
         validate: (value: unknown) =>
           typeof value === 'string' &&
-          /^\d{4}-\d{2}-\d{2}$/.test(value) &&
+          /^(19|20|21)\d{2}-\d{2}-\d{2}$/.test(value) &&
           DateTime.fromISO(value, { zone: 'utc' }).isValid,
       },
     });

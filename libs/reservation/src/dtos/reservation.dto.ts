@@ -85,6 +85,7 @@ export class UpdateReservationDto {
   @ApiProperty({ description: 'The version you read; a stale one is refused with 409 version_conflict.' })
   @IsInt()
   @Min(1)
+  @Max(2_147_483_647)
   version: number;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptionalNotNull() @IsUUID() guestId?: string;
   @ApiPropertyOptional() @IsOptionalNotNull() @IsString() @Length(1, 50) confirmationNumber?: string;

@@ -43,6 +43,7 @@ const TRANSITIONS: Record<
   no_show: { from: 'confirmed', to: 'no_show', event: 'reservation.no_show' },
 };
 export type ReservationAction = keyof typeof TRANSITIONS;
+const CLOSED: ReservationStatus[] = ['checked_out', 'cancelled', 'no_show'];
 
 @Injectable()
 export class ReservationsService {
@@ -89,6 +90,7 @@ export class ReservationsService {
   async update(access: PropertyAccess, id: string, dto: UpdateReservationDto): Promise<ReservationDto> {
     const { version, ...changes } = dto;
     const current = await this.require(access.propertyId, id, true);
+    if (CLOSED.includes(current.status)) throw new InvalidTransitionException(current.status, 'be edited');
     const arrival = changes.arrivalDate ?? current.arrival_date;
     const departure = changes.departureDate ?? current.departure_date;
     if (departure <= arrival) throw new StayDatesException();
@@ -119,6 +121,12 @@ export class ReservationsService {
     roomNumber?: string,
   ): Promise<ReservationDto> {
     const t = TRANSITIONS[action];
+    if (action === 'check_out') {
+      // Checkout changes the guest too: lock the guest before the reservation, the order a merge
+      // uses, so the two cannot deadlock.
+      const peek = await this.require(access.propertyId, id);
+      await this.guests.lock(peek.guest_id);
+    }
     const current = await this.require(access.propertyId, id, true);
     if (current.status !== t.from)
       throw new InvalidTransitionException(current.status, action.replace('_', '-'));
@@ -130,9 +138,11 @@ export class ReservationsService {
       access.userId,
     );
     if (action === 'check_out') {
+      // The stay ended at the planned departure, or today if the guest leaves early.
+      const today = await this.localToday(access.propertyId);
       await this.guests.recordStay(current.guest_id, {
         revenue: current.total_rate,
-        date: await this.localToday(access.propertyId),
+        date: current.departure_date < today ? current.departure_date : today,
       });
     }
     await this.outbox.publishEvent(t.event, { reservationId: id, guestId: current.guest_id });
