@@ -200,6 +200,26 @@ describe(toProblem.name, () => {
     });
   });
 
+  describe('data and concurrency errors', () => {
+    it('answers a data exception (class 22) as 400 invalid_value, not logged as an error', () => {
+      const problem = toProblem(
+        pgError('invalid byte sequence for encoding "UTF8": 0x00', { code: '22021' }),
+      );
+
+      expect(problem.body).toMatchObject({ status: 400, code: 'invalid_value' });
+      expect(problem.logAsError).toBe(false);
+    });
+
+    it('answers a deadlock or serialization failure as a retryable 409 concurrent_update', () => {
+      for (const code of ['40P01', '40001']) {
+        const problem = toProblem(pgError('deadlock detected', { code }));
+
+        expect(problem.body).toMatchObject({ status: 409, code: 'concurrent_update' });
+        expect(problem.headers['Retry-After']).toBe('1');
+      }
+    });
+  });
+
   describe('unknown errors', () => {
     it('answers 500 with a fresh errorId and without the error message', () => {
       const error = new Error('secret internals: password=hunter2');
