@@ -4,4 +4,9 @@ import { Reservations1795320000000 } from './1795320000000-reservations';
 import { Tasks1795321000000 } from './1795321000000-tasks';
 
 /** Every migration, in order. Listed explicitly so bundlers and test runners need no globbing. */
-export const migrations = [PlatformSpine1795315783514, Guests1795319000000, Reservations1795320000000, Tasks1795321000000];
+export const migrations = [
+  PlatformSpine1795315783514,
+  Guests1795319000000,
+  Reservations1795320000000,
+  Tasks1795321000000,
+];

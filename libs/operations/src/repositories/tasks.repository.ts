@@ -67,6 +67,13 @@ const COLUMNS: Record<keyof TaskWrite, string> = {
   notes: 'notes',
 };
 
+/**
+ * Due times are kept to the millisecond: the list cursor carries a JS Date, so a stored
+ * microsecond would make the row sort after its own cursor and repeat on the next page.
+ */
+const placeholder = (k: keyof TaskWrite, n: number) =>
+  k === 'dueAt' ? `date_trunc('milliseconds', $${n}::timestamptz)` : `$${n}`;
+
 /** Queue order: urgent first, then by due time. */
 const RANK = `case priority when 'urgent' then 0 when 'high' then 1 when 'standard' then 2 else 3 end`;
 const SELECT = `select *, ${RANK} as priority_rank from operations.tasks`;
@@ -99,7 +106,7 @@ export class TasksRepository {
     const rows = await rowsOf<{ id: string }>(
       this.db.manager.query(
         `insert into operations.tasks (property_id, created_by, updated_by${keys.map((k) => `, ${COLUMNS[k]}`).join('')})
-         values ($1, $2, $2${keys.map((_, i) => `, $${i + 3}`).join('')}) returning id`,
+         values ($1, $2, $2${keys.map((k, i) => `, ${placeholder(k, i + 3)}`).join('')}) returning id`,
         [propertyId, actorId, ...keys.map((k) => (k === 'items' ? JSON.stringify(write[k]) : write[k]))],
       ),
     );
@@ -121,7 +128,7 @@ export class TasksRepository {
     const rows = await rowsOf<{ id: string }>(
       this.db.manager.query(
         `update operations.tasks
-            set version = version + 1, updated_by = $4${keys.map((k, i) => `, ${COLUMNS[k]} = $${i + 5}`).join('')}
+            set version = version + 1, updated_by = $4${keys.map((k, i) => `, ${COLUMNS[k]} = ${placeholder(k, i + 5)}`).join('')}
           where property_id = $1 and id = $2 and version = $3 and deleted_at is null returning id`,
         [
           propertyId,
@@ -194,8 +201,11 @@ export class TasksRepository {
   }
 
   async stats(propertyId: string, from: string, to: string, departments?: string[]) {
-    const params = [propertyId, from, to, departments ?? null];
-    const scope = `property_id = $1 and deleted_at is null and ($4::text[] is null or department = any($4::text[]))`;
+    // $2 is the department scope; the window ($3, $4) is sent only to the query that uses it, since
+    // PostgreSQL cannot type a parameter that a statement never references.
+    const params = [propertyId, departments ?? null];
+    const window = [...params, from, to];
+    const scope = `property_id = $1 and deleted_at is null and ($2::text[] is null or department = any($2::text[]))`;
     // Sequential: the queries share the request transaction's one connection.
     const open = await rowsOf<{ department: string; priority: string; count: number }>(
       this.db.manager.query(
@@ -215,8 +225,8 @@ export class TasksRepository {
         `select count(*)::int as count,
                   percentile_cont(0.5) within group (order by extract(epoch from completed_at - created_at) / 60) as median
              from operations.tasks
-            where ${scope} and status = 'completed' and completed_at >= $2::timestamptz and completed_at < $3::timestamptz`,
-        params,
+            where ${scope} and status = 'completed' and completed_at >= $3::timestamptz and completed_at < $4::timestamptz`,
+        window,
       ),
     );
     return { open, overdue: overdue[0].count, completed: completed[0].count, median: completed[0].median };
