@@ -1,4 +1,4 @@
-import { type AuditEntry, PlatformDb, TenantDb } from '@app/platform';
+import { type AuditEntry, PlatformDb, SqlFilter, TenantDb } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 import { type EntityManager } from 'typeorm';
 
@@ -68,33 +68,24 @@ export class AuditLogRepository {
 
   /** Newest first; keyset pagination on (created_at, id). */
   async list(propertyId: string, f: AuditLogFilter): Promise<AuditLogRow[]> {
-    const where = ['property_id = $1'];
-    const params: unknown[] = [propertyId];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
-    if (f.actorType) add('actor_type = ?', f.actorType);
-    if (f.actorId) add('actor_id = ?', f.actorId);
-    if (f.action) add('action = ?', f.action);
-    if (f.resourceType) add('resource_type = ?', f.resourceType);
-    if (f.resourceId) add('resource_id = ?', f.resourceId);
-    if (f.from) add('created_at >= ?::timestamptz', f.from);
-    if (f.to) add('created_at < ?::timestamptz', f.to);
-    if (f.before) {
-      params.push(f.before.createdAt, f.before.id);
-      where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
-    }
-    params.push(f.limit);
+    const q = new SqlFilter().where('property_id = ?', propertyId);
+    if (f.actorType) q.where('actor_type = ?', f.actorType);
+    if (f.actorId) q.where('actor_id = ?', f.actorId);
+    if (f.action) q.where('action = ?', f.action);
+    if (f.resourceType) q.where('resource_type = ?', f.resourceType);
+    if (f.resourceId) q.where('resource_id = ?', f.resourceId);
+    if (f.from) q.where('created_at >= ?::timestamptz', f.from);
+    if (f.to) q.where('created_at < ?::timestamptz', f.to);
+    if (f.before) q.where('(created_at, id) < (?::timestamptz, ?::uuid)', f.before.createdAt, f.before.id);
     return this.db.manager.query(
       `select id, actor_type, actor_id, action, resource_type, resource_id, details, host(ip_address) as ip_address,
               user_agent, correlation_id, created_at,
               to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at
          from compliance.audit_log
-        where ${where.join(' and ')}
+        where ${q.sql}
         order by created_at desc, id desc
-        limit $${params.length}`,
-      params,
+        limit ${q.param(f.limit)}`,
+      q.params,
     );
   }
 }

@@ -1,4 +1,4 @@
-import { isUuid, type PropertyAccess, ValidationFailedException } from '@app/platform';
+import { decodeCursor, encodeCursor, isUuid, type PropertyAccess } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 
 import { type AuditLogPageDto, type AuditLogQueryDto } from '../dtos/audit-log.dto';
@@ -18,7 +18,7 @@ export class AuditLogService {
       resourceId: query.resourceId,
       from: query.from,
       to: query.to,
-      before: query.cursor ? decodeCursor(query.cursor) : undefined,
+      before: query.cursor ? timeCursor(query.cursor) : undefined,
       limit: limit + 1,
     });
     const page = rows.slice(0, limit);
@@ -37,29 +37,19 @@ export class AuditLogService {
         correlationId: r.correlation_id,
         createdAt: new Date(r.created_at).toISOString(),
       })),
-      nextCursor: rows.length > limit && last ? encodeCursor(last.cursor_at, last.id) : null,
+      nextCursor: rows.length > limit && last ? encodeCursor([last.cursor_at, last.id]) : null,
     };
   }
 }
 
-function encodeCursor(createdAt: string, id: string): string {
-  return Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
-}
-
 const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
-function decodeCursor(cursor: string): { createdAt: string; id: string } {
-  try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [
-      unknown,
-      unknown,
-    ];
-    if (typeof createdAt !== 'string' || !CURSOR_TIME.test(createdAt) || !isUuid(id))
-      throw new Error('bad cursor');
-    return { createdAt, id };
-  } catch {
-    throw new ValidationFailedException([
-      { field: 'cursor', code: 'invalid', message: 'cursor is not valid' },
-    ]);
-  }
+/** Cursor of the (created_at with microseconds, id) order. */
+function timeCursor(cursor: string): { createdAt: string; id: string } {
+  const [createdAt, id] = decodeCursor(
+    cursor,
+    (k): k is [string, string] =>
+      k.length === 2 && typeof k[0] === 'string' && CURSOR_TIME.test(k[0]) && isUuid(k[1]),
+  );
+  return { createdAt, id };
 }

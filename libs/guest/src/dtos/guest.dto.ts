@@ -1,4 +1,4 @@
-import { IsCalendarDate } from '@app/platform';
+import { IsCalendarDate, IsOptionalNotNull } from '@app/platform';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -18,13 +18,10 @@ import {
   MaxLength,
   Min,
   ValidateBy,
-  ValidateIf,
 } from 'class-validator';
 
 const LANGUAGE = /^[a-z]{2,3}(-[A-Z]{2})?$/;
 const TAG = /^[\p{L}\p{N}][\p{L}\p{N} _.-]{0,49}$/u;
-/** May be left out, but not sent as null (the column is NOT NULL; null would end in a 500). */
-const IsOptionalNotNull = () => ValidateIf((_: unknown, value: unknown) => value !== undefined);
 const trim = () =>
   Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
 

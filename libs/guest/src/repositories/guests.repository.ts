@@ -1,4 +1,4 @@
-import { rowsOf, TenantDb } from '@app/platform';
+import { rowsOf, SqlFilter, TenantDb } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 
 export interface Preference {
@@ -224,33 +224,28 @@ export class GuestsRepository {
 
   /** Keyset page ordered by (last name, first name, id). */
   async search(propertyId: string, s: GuestSearch): Promise<GuestRow[]> {
-    const where = ['property_id = $1', 'deleted_at is null'];
-    const params: unknown[] = [propertyId];
-    const add = (sql: string, ...values: unknown[]) => {
-      let out = sql;
-      for (const value of values) {
-        params.push(value);
-        out = out.replace('?', `$${params.length}`);
-      }
-      where.push(out);
-    };
-    if (s.text) add(`search @@ to_tsquery('simple', ?)`, s.text);
-    if (s.email) add('email = ?', s.email);
-    if (s.phone) add('phone = ?', s.phone);
+    const f = new SqlFilter().where('property_id = ?', propertyId).where('deleted_at is null');
+    if (s.text) f.where(`search @@ to_tsquery('simple', ?)`, s.text);
+    if (s.email) f.where('email = ?', s.email);
+    if (s.phone) f.where('phone = ?', s.phone);
     if (s.external)
-      add('external_ids @> jsonb_build_object(?::text, ?::text)', s.external.system, s.external.id);
-    if (s.vip !== undefined) add(s.vip ? 'vip_status is not null' : 'vip_status is null');
-    if (s.loyaltyTier) add('loyalty_tier = ?', s.loyaltyTier);
-    if (s.tag) add('tags @> array[?]::varchar[]', s.tag);
-    if (s.ids) add('id = any(?::uuid[])', s.ids);
+      f.where('external_ids @> jsonb_build_object(?::text, ?::text)', s.external.system, s.external.id);
+    if (s.vip !== undefined) f.where(s.vip ? 'vip_status is not null' : 'vip_status is null');
+    if (s.loyaltyTier) f.where('loyalty_tier = ?', s.loyaltyTier);
+    if (s.tag) f.where('tags @> array[?]::varchar[]', s.tag);
+    if (s.ids) f.where('id = any(?::uuid[])', s.ids);
     if (s.after)
-      add('(last_name, first_name, id) > (?, ?, ?::uuid)', s.after.lastName, s.after.firstName, s.after.id);
-    params.push(s.limit);
+      f.where(
+        '(last_name, first_name, id) > (?, ?, ?::uuid)',
+        s.after.lastName,
+        s.after.firstName,
+        s.after.id,
+      );
     return rowsOf<GuestRow>(
       this.db.manager.query(
-        `select ${SELECT} from guest.guests where ${where.join(' and ')}
-          order by last_name, first_name, id limit $${params.length}`,
-        params,
+        `select ${SELECT} from guest.guests where ${f.sql}
+          order by last_name, first_name, id limit ${f.param(s.limit)}`,
+        f.params,
       ),
     );
   }

@@ -1,4 +1,7 @@
 import {
+  decodeCursor,
+  encodeCursor,
+  isUuid,
   OutboxService,
   PropertiesRepository,
   type PropertyAccess,
@@ -51,14 +54,15 @@ export class GuestsService {
       ids: query.inHouse
         ? await this.participants.inHouseGuestIds(access.propertyId, query.inHouse)
         : undefined,
-      after: query.cursor ? decodeCursor(query.cursor) : undefined,
+      after: query.cursor ? nameCursor(query.cursor) : undefined,
       limit: limit + 1,
     });
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
       items: page.map(toDto),
-      nextCursor: rows.length > limit && last ? encodeCursor(last) : null,
+      nextCursor:
+        rows.length > limit && last ? encodeCursor([last.last_name, last.first_name, last.id]) : null,
     };
   }
 
@@ -219,22 +223,12 @@ function prefixQuery(q: string): string | undefined {
     .join(' & ');
 }
 
-function encodeCursor(row: GuestRow): string {
-  return Buffer.from(JSON.stringify([row.last_name, row.first_name, row.id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { lastName: string; firstName: string; id: string } {
-  try {
-    const [lastName, firstName, id] = JSON.parse(
-      Buffer.from(cursor, 'base64url').toString('utf8'),
-    ) as unknown[];
-    if (typeof lastName !== 'string' || typeof firstName !== 'string' || typeof id !== 'string')
-      throw new Error();
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw new Error();
-    return { lastName, firstName, id };
-  } catch {
-    throw new ValidationFailedException([
-      { field: 'cursor', code: 'invalid', message: 'cursor is not valid' },
-    ]);
-  }
+/** Cursor of the (last name, first name, id) order. */
+function nameCursor(cursor: string): { lastName: string; firstName: string; id: string } {
+  const [lastName, firstName, id] = decodeCursor(
+    cursor,
+    (k): k is [string, string, string] =>
+      k.length === 3 && typeof k[0] === 'string' && typeof k[1] === 'string' && isUuid(k[2]),
+  );
+  return { lastName, firstName, id };
 }

@@ -1,3 +1,4 @@
+import { IsOptionalNotNull } from '@app/platform';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -15,14 +16,12 @@ import {
   Max,
   MaxLength,
   Min,
-  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 
 export const TASK_PRIORITIES = ['urgent', 'high', 'standard', 'low'] as const;
 export const TASK_STATUSES = ['pending', 'assigned', 'in_progress', 'completed', 'cancelled'] as const;
 const DEPARTMENT = /^[a-z][a-z0-9_]{0,49}$/;
-const IsOptionalNotNull = () => ValidateIf((_: unknown, value: unknown) => value !== undefined);
 
 export class TaskItemDto {
   @ApiProperty({ example: 'towels' }) @IsString() @Length(1, 100) item: string;

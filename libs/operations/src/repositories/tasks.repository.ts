@@ -1,4 +1,4 @@
-import { rowsOf, TenantDb } from '@app/platform';
+import { rowsOf, SqlFilter, TenantDb } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 
 export type TaskStatus = 'pending' | 'assigned' | 'in_progress' | 'completed' | 'cancelled';
@@ -169,33 +169,23 @@ export class TasksRepository {
   }
 
   list(propertyId: string, f: TaskFilter): Promise<TaskRow[]> {
-    const where = ['property_id = $1', 'deleted_at is null'];
-    const params: unknown[] = [propertyId];
-    const add = (sql: string, ...values: unknown[]) => {
-      let out = sql;
-      for (const value of values) {
-        params.push(value);
-        out = out.replace('?', `$${params.length}`);
-      }
-      where.push(out);
-    };
-    if (f.departments) add('department = any(?::text[])', f.departments);
-    if (f.statuses) add('status = any(?::text[])', f.statuses);
-    if (f.assignee) add('assigned_to = ?::uuid', f.assignee);
-    if (f.priority) add('priority = ?', f.priority);
-    if (f.overdue) add(`${OPEN} and due_at < now()`);
+    const q = new SqlFilter().where('property_id = ?', propertyId).where('deleted_at is null');
+    if (f.departments) q.where('department = any(?::text[])', f.departments);
+    if (f.statuses) q.where('status = any(?::text[])', f.statuses);
+    if (f.assignee) q.where('assigned_to = ?::uuid', f.assignee);
+    if (f.priority) q.where('priority = ?', f.priority);
+    if (f.overdue) q.where(`${OPEN} and due_at < now()`);
     if (f.after)
-      add(
+      q.where(
         `(${RANK}, due_at, id) > (?::int, ?::timestamptz, ?::uuid)`,
         f.after.rank,
         f.after.dueAt,
         f.after.id,
       );
-    params.push(f.limit);
     return rowsOf<TaskRow>(
       this.db.manager.query(
-        `${SELECT} where ${where.join(' and ')} order by priority_rank, due_at, id limit $${params.length}`,
-        params,
+        `${SELECT} where ${q.sql} order by priority_rank, due_at, id limit ${q.param(f.limit)}`,
+        q.params,
       ),
     );
   }

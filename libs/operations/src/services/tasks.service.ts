@@ -1,6 +1,9 @@
 import { GuestDirectory } from '@app/guest';
 import {
+  decodeCursor,
+  encodeCursor,
   hasPermission,
+  isUuid,
   MembershipsRepository,
   OutboxService,
   Permission,
@@ -88,7 +91,7 @@ export class TasksService {
       assignee: q.assignee === 'me' ? access.userId : q.assignee,
       priority: q.priority,
       overdue: q.overdue,
-      after: q.cursor ? decodeCursor(q.cursor) : undefined,
+      after: q.cursor ? queueCursor(q.cursor) : undefined,
       limit: limit + 1,
     });
     const page = rows.slice(0, limit);
@@ -97,9 +100,7 @@ export class TasksService {
       items: page.map(toDto),
       nextCursor:
         rows.length > limit && last
-          ? Buffer.from(
-              JSON.stringify([last.priority_rank, new Date(last.due_at).toISOString(), last.id]),
-            ).toString('base64url')
+          ? encodeCursor([last.priority_rank, new Date(last.due_at).toISOString(), last.id])
           : null,
     };
   }
@@ -238,27 +239,6 @@ function mapReferenceError(err: unknown): never {
   throw err;
 }
 
-function decodeCursor(cursor: string): { rank: number; dueAt: string; id: string } {
-  try {
-    const [rank, dueAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (
-      typeof rank !== 'number' ||
-      !Number.isInteger(rank) ||
-      typeof dueAt !== 'string' ||
-      Number.isNaN(Date.parse(dueAt))
-    ) {
-      throw new Error();
-    }
-    if (typeof id !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id))
-      throw new Error();
-    return { rank, dueAt, id };
-  } catch {
-    throw new ValidationFailedException([
-      { field: 'cursor', code: 'invalid', message: 'cursor is not valid' },
-    ]);
-  }
-}
-
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
 export function toDto(t: TaskRow): TaskDto {
@@ -289,4 +269,18 @@ export function toDto(t: TaskRow): TaskDto {
     createdAt: new Date(t.created_at).toISOString(),
     updatedAt: new Date(t.updated_at).toISOString(),
   };
+}
+
+/** Cursor of the queue order (priority rank, due time, id). */
+function queueCursor(cursor: string): { rank: number; dueAt: string; id: string } {
+  const [rank, dueAt, id] = decodeCursor(
+    cursor,
+    (k): k is [number, string, string] =>
+      k.length === 3 &&
+      Number.isInteger(k[0]) &&
+      typeof k[1] === 'string' &&
+      !Number.isNaN(Date.parse(k[1])) &&
+      isUuid(k[2]),
+  );
+  return { rank, dueAt, id };
 }

@@ -1,2 +1,3 @@
+export * from './cursor';
 export * from './uuid-param.pipe';
 export * from './validators';

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { registerDecorator, type ValidationOptions } from 'class-validator';
+import { registerDecorator, ValidateIf, type ValidationOptions } from 'class-validator';
 import { DateTime, IANAZone } from 'luxon';
 
 /** A real IANA time zone name such as `Europe/Lisbon` (or `UTC`). */
@@ -46,3 +46,6 @@ export function IsCalendarDate(options?: ValidationOptions) {
       },
     });
 }
+
+/** May be left out, but an explicit null is validated (and refused) like any other value. */
+export const IsOptionalNotNull = () => ValidateIf((_: unknown, value: unknown) => value !== undefined);

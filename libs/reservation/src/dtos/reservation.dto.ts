@@ -1,4 +1,4 @@
-import { IsCalendarDate } from '@app/platform';
+import { IsCalendarDate, IsOptionalNotNull } from '@app/platform';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -15,7 +15,6 @@ import {
   Max,
   MaxLength,
   Min,
-  ValidateIf,
 } from 'class-validator';
 
 export const RESERVATION_STATUSES = [
@@ -26,8 +25,6 @@ export const RESERVATION_STATUSES = [
   'no_show',
 ] as const;
 
-/** May be left out, but a null would hit a NOT NULL column: refuse it as invalid. */
-const IsOptionalNotNull = () => ValidateIf((_: unknown, value: unknown) => value !== undefined);
 const MONEY = { maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false };
 
 export class CreateReservationDto {

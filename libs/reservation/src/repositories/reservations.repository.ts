@@ -1,4 +1,4 @@
-import { rowsOf, TenantDb } from '@app/platform';
+import { rowsOf, SqlFilter, TenantDb } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 
 export type ReservationStatus = 'confirmed' | 'checked_in' | 'checked_out' | 'cancelled' | 'no_show';
@@ -214,26 +214,16 @@ export class ReservationsRepository {
       limit: number;
     },
   ): Promise<ReservationRow[]> {
-    const where = ['r.property_id = $1', 'r.deleted_at is null'];
-    const params: unknown[] = [propertyId];
-    const add = (sql: string, ...values: unknown[]) => {
-      let out = sql;
-      for (const value of values) {
-        params.push(value);
-        out = out.replace('?', `$${params.length}`);
-      }
-      where.push(out);
-    };
-    if (f.status) add('r.status = ?', f.status);
-    if (f.guestId) add('r.guest_id = ?::uuid', f.guestId);
-    if (f.from) add('r.departure_date > ?::date', f.from);
-    if (f.to) add('r.arrival_date <= ?::date', f.to);
-    if (f.after) add('(r.arrival_date, r.id) > (?::date, ?::uuid)', f.after.arrival, f.after.id);
-    params.push(f.limit);
+    const q = new SqlFilter().where('r.property_id = ?', propertyId).where('r.deleted_at is null');
+    if (f.status) q.where('r.status = ?', f.status);
+    if (f.guestId) q.where('r.guest_id = ?::uuid', f.guestId);
+    if (f.from) q.where('r.departure_date > ?::date', f.from);
+    if (f.to) q.where('r.arrival_date <= ?::date', f.to);
+    if (f.after) q.where('(r.arrival_date, r.id) > (?::date, ?::uuid)', f.after.arrival, f.after.id);
     return rowsOf<ReservationRow>(
       this.db.manager.query(
-        `${SELECT} where ${where.join(' and ')} order by r.arrival_date, r.id limit $${params.length}`,
-        params,
+        `${SELECT} where ${q.sql} order by r.arrival_date, r.id limit ${q.param(f.limit)}`,
+        q.params,
       ),
     );
   }

@@ -1,10 +1,12 @@
 import { GuestDirectory } from '@app/guest';
 import {
+  decodeCursor,
+  encodeCursor,
+  isUuid,
   OutboxService,
   PropertiesRepository,
   type PropertyAccess,
   uniqueViolation,
-  ValidationFailedException,
 } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
@@ -73,17 +75,14 @@ export class ReservationsService {
       guestId: q.guestId,
       from: q.from,
       to: q.to,
-      after: q.cursor ? decodeCursor(q.cursor) : undefined,
+      after: q.cursor ? arrivalCursor(q.cursor) : undefined,
       limit: limit + 1,
     });
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
       items: page.map(toDto),
-      nextCursor:
-        rows.length > limit && last
-          ? Buffer.from(JSON.stringify([last.arrival_date, last.id])).toString('base64url')
-          : null,
+      nextCursor: rows.length > limit && last ? encodeCursor([last.arrival_date, last.id]) : null,
     };
   }
 
@@ -184,20 +183,6 @@ function mapWriteError(err: unknown): never {
   throw err;
 }
 
-function decodeCursor(cursor: string): { arrival: string; id: string } {
-  try {
-    const [arrival, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof arrival !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(arrival)) throw new Error();
-    if (typeof id !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id))
-      throw new Error();
-    return { arrival, id };
-  } catch {
-    throw new ValidationFailedException([
-      { field: 'cursor', code: 'invalid', message: 'cursor is not valid' },
-    ]);
-  }
-}
-
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
 export function toDto(r: ReservationRow): ReservationDto {
@@ -225,4 +210,18 @@ export function toDto(r: ReservationRow): ReservationDto {
     createdAt: new Date(r.created_at).toISOString(),
     updatedAt: new Date(r.updated_at).toISOString(),
   };
+}
+
+/** Cursor of the (arrival date, id) order. */
+function arrivalCursor(cursor: string): { arrival: string; id: string } {
+  const [arrival, id] = decodeCursor(
+    cursor,
+    (k): k is [string, string] =>
+      k.length === 2 &&
+      typeof k[0] === 'string' &&
+      DateTime.fromISO(k[0]).isValid &&
+      /^\d{4}-\d{2}-\d{2}$/.test(k[0]) &&
+      isUuid(k[1]),
+  );
+  return { arrival, id };
 }
