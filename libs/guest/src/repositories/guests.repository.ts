@@ -1,4 +1,4 @@
-import { rowsOf, SqlFilter, TenantDb } from '@app/platform';
+import { type ColumnSpec, rowsOf, SqlFilter, TenantDb, writtenColumns } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 
 export interface Preference {
@@ -55,7 +55,7 @@ export interface GuestSearch {
   limit: number;
 }
 
-const COLUMNS: Record<keyof GuestWrite, string> = {
+const COLUMNS: { [K in keyof GuestWrite]-?: ColumnSpec } = {
   firstName: 'first_name',
   lastName: 'last_name',
   email: 'email',
@@ -63,7 +63,7 @@ const COLUMNS: Record<keyof GuestWrite, string> = {
   language: 'language',
   loyaltyTier: 'loyalty_tier',
   vipStatus: 'vip_status',
-  externalIds: 'external_ids',
+  externalIds: { column: 'external_ids', json: true },
   notes: 'notes',
   tags: 'tags',
 };
@@ -72,24 +72,18 @@ const SELECT = `id, first_name, last_name, email, phone, language, loyalty_tier,
   preferences, stay_count, total_revenue, to_char(last_stay_date, 'YYYY-MM-DD') as last_stay_date, notes, tags,
   version, created_at, updated_at`;
 
-const toParam = (key: keyof GuestWrite, value: unknown) =>
-  key === 'externalIds' ? JSON.stringify(value) : value;
-
 /** guest.guests; soft-deleted rows are invisible to every read here. */
 @Injectable()
 export class GuestsRepository {
   constructor(private readonly db: TenantDb) {}
 
   async insert(propertyId: string, guest: GuestWrite, actorId: string | null): Promise<GuestRow> {
-    const keys = (Object.keys(guest) as (keyof GuestWrite)[]).filter((k) => guest[k] !== undefined);
-    const params: unknown[] = [propertyId, actorId, ...keys.map((k) => toParam(k, guest[k]))];
-    const columns = keys.map((k) => COLUMNS[k]);
+    const c = writtenColumns(COLUMNS, guest, 3);
     const rows = await rowsOf<GuestRow>(
       this.db.manager.query(
-        `insert into guest.guests (property_id, created_by, updated_by${columns.map((c) => `, ${c}`).join('')})
-         values ($1, $2, $2${keys.map((_, i) => `, $${i + 3}`).join('')})
-         returning ${SELECT}`,
-        params,
+        `insert into guest.guests (property_id, created_by, updated_by${c.names.map((n) => `, ${n}`).join('')})
+         values ($1, $2, $2${c.placeholders.map((p) => `, ${p}`).join('')}) returning ${SELECT}`,
+        [propertyId, actorId, ...c.values],
       ),
     );
     return rows[0];
@@ -131,15 +125,14 @@ export class GuestsRepository {
 
   /** Applies the changes and bumps the version, if the caller's version is still current. */
   async update(propertyId: string, id: string, version: number, changes: GuestWrite, actorId: string | null) {
-    const keys = (Object.keys(changes) as (keyof GuestWrite)[]).filter((k) => changes[k] !== undefined);
-    const params: unknown[] = [propertyId, id, version, actorId, ...keys.map((k) => toParam(k, changes[k]))];
+    const c = writtenColumns(COLUMNS, changes, 5);
     const rows = await rowsOf<GuestRow>(
       this.db.manager.query(
         `update guest.guests
-            set version = version + 1, updated_by = $4${keys.map((k, i) => `, ${COLUMNS[k]} = $${i + 5}`).join('')}
+            set version = version + 1, updated_by = $4${c.names.map((n, i) => `, ${n} = ${c.placeholders[i]}`).join('')}
           where property_id = $1 and id = $2 and version = $3 and deleted_at is null
           returning ${SELECT}`,
-        params,
+        [propertyId, id, version, actorId, ...c.values],
       ),
     );
     return rows[0] as GuestRow | undefined;

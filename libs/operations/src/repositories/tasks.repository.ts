@@ -1,4 +1,4 @@
-import { rowsOf, SqlFilter, TenantDb } from '@app/platform';
+import { type ColumnSpec, rowsOf, SqlFilter, TenantDb, writtenColumns } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 
 export type TaskStatus = 'pending' | 'assigned' | 'in_progress' | 'completed' | 'cancelled';
@@ -50,12 +50,12 @@ export interface TaskWrite {
   notes?: string | null;
 }
 
-const COLUMNS: Record<keyof TaskWrite, string> = {
+const COLUMNS: { [K in keyof TaskWrite]-?: ColumnSpec } = {
   type: 'type',
   department: 'department',
   roomNumber: 'room_number',
   description: 'description',
-  items: 'items',
+  items: { column: 'items', json: true },
   priority: 'priority',
   source: 'source',
   guestId: 'guest_id',
@@ -63,16 +63,11 @@ const COLUMNS: Record<keyof TaskWrite, string> = {
   conversationId: 'conversation_id',
   messageId: 'message_id',
   externalRef: 'external_ref',
-  dueAt: 'due_at',
+  // Kept to the millisecond: the list cursor carries a JS Date, so a stored microsecond would
+  // make the row sort after its own cursor and repeat on the next page.
+  dueAt: { column: 'due_at', sql: (p) => `date_trunc('milliseconds', ${p}::timestamptz)` },
   notes: 'notes',
 };
-
-/**
- * Due times are kept to the millisecond: the list cursor carries a JS Date, so a stored
- * microsecond would make the row sort after its own cursor and repeat on the next page.
- */
-const placeholder = (k: keyof TaskWrite, n: number) =>
-  k === 'dueAt' ? `date_trunc('milliseconds', $${n}::timestamptz)` : `$${n}`;
 
 /** Queue order: urgent first, then by due time. */
 const RANK = `case priority when 'urgent' then 0 when 'high' then 1 when 'standard' then 2 else 3 end`;
@@ -102,12 +97,12 @@ export class TasksRepository {
   constructor(private readonly db: TenantDb) {}
 
   async insert(propertyId: string, write: TaskWrite, actorId: string | null): Promise<string> {
-    const keys = (Object.keys(write) as (keyof TaskWrite)[]).filter((k) => write[k] !== undefined);
+    const c = writtenColumns(COLUMNS, write, 3);
     const rows = await rowsOf<{ id: string }>(
       this.db.manager.query(
-        `insert into operations.tasks (property_id, created_by, updated_by${keys.map((k) => `, ${COLUMNS[k]}`).join('')})
-         values ($1, $2, $2${keys.map((k, i) => `, ${placeholder(k, i + 3)}`).join('')}) returning id`,
-        [propertyId, actorId, ...keys.map((k) => (k === 'items' ? JSON.stringify(write[k]) : write[k]))],
+        `insert into operations.tasks (property_id, created_by, updated_by${c.names.map((n) => `, ${n}`).join('')})
+         values ($1, $2, $2${c.placeholders.map((p) => `, ${p}`).join('')}) returning id`,
+        [propertyId, actorId, ...c.values],
       ),
     );
     return rows[0].id;
@@ -124,19 +119,13 @@ export class TasksRepository {
   }
 
   async update(propertyId: string, id: string, version: number, write: TaskWrite, actorId: string | null) {
-    const keys = (Object.keys(write) as (keyof TaskWrite)[]).filter((k) => write[k] !== undefined);
+    const c = writtenColumns(COLUMNS, write, 5);
     const rows = await rowsOf<{ id: string }>(
       this.db.manager.query(
         `update operations.tasks
-            set version = version + 1, updated_by = $4${keys.map((k, i) => `, ${COLUMNS[k]} = ${placeholder(k, i + 5)}`).join('')}
+            set version = version + 1, updated_by = $4${c.names.map((n, i) => `, ${n} = ${c.placeholders[i]}`).join('')}
           where property_id = $1 and id = $2 and version = $3 and deleted_at is null returning id`,
-        [
-          propertyId,
-          id,
-          version,
-          actorId,
-          ...keys.map((k) => (k === 'items' ? JSON.stringify(write[k]) : write[k])),
-        ],
+        [propertyId, id, version, actorId, ...c.values],
       ),
     );
     return rows.length === 1;

@@ -5,3 +5,4 @@ export * from './sql-filter';
 export * from './sql-runner';
 export * from './tenant-db.service';
 export * from './uuid';
+export * from './written-columns';

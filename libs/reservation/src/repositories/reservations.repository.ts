@@ -1,4 +1,4 @@
-import { rowsOf, SqlFilter, TenantDb } from '@app/platform';
+import { type ColumnSpec, rowsOf, SqlFilter, TenantDb, writtenColumns } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 
 export type ReservationStatus = 'confirmed' | 'checked_in' | 'checked_out' | 'cancelled' | 'no_show';
@@ -46,7 +46,7 @@ export interface ReservationWrite {
   notes?: string[];
 }
 
-const COLUMNS: Record<keyof ReservationWrite, string> = {
+const COLUMNS: { [K in keyof ReservationWrite]-?: ColumnSpec } = {
   guestId: 'guest_id',
   confirmationNumber: 'confirmation_number',
   externalId: 'external_id',
@@ -60,7 +60,7 @@ const COLUMNS: Record<keyof ReservationWrite, string> = {
   totalRate: 'total_rate',
   balance: 'balance',
   specialRequests: 'special_requests',
-  notes: 'notes',
+  notes: { column: 'notes', json: true },
 };
 
 /** Reservations with their guest's name (read from the guest schema the foreign key names). */
@@ -71,9 +71,6 @@ const SELECT = `select r.id, r.guest_id, g.first_name as guest_first_name, g.las
   r.total_rate, r.balance, r.special_requests, r.notes, r.version, r.created_at, r.updated_at
   from reservation.reservations r
   join guest.guests g on g.property_id = r.property_id and g.id = r.guest_id`;
-
-const param = (key: keyof ReservationWrite, value: unknown) =>
-  key === 'notes' ? JSON.stringify(value) : value;
 
 export type DayView = 'arrivals' | 'departures' | 'in-house';
 
@@ -90,12 +87,12 @@ export class ReservationsRepository {
   constructor(private readonly db: TenantDb) {}
 
   async insert(propertyId: string, write: ReservationWrite, actorId: string | null): Promise<string> {
-    const keys = (Object.keys(write) as (keyof ReservationWrite)[]).filter((k) => write[k] !== undefined);
+    const c = writtenColumns(COLUMNS, write, 3);
     const rows = await rowsOf<{ id: string }>(
       this.db.manager.query(
-        `insert into reservation.reservations (property_id, created_by, updated_by${keys.map((k) => `, ${COLUMNS[k]}`).join('')})
-         values ($1, $2, $2${keys.map((_, i) => `, $${i + 3}`).join('')}) returning id`,
-        [propertyId, actorId, ...keys.map((k) => param(k, write[k]))],
+        `insert into reservation.reservations (property_id, created_by, updated_by${c.names.map((n) => `, ${n}`).join('')})
+         values ($1, $2, $2${c.placeholders.map((p) => `, ${p}`).join('')}) returning id`,
+        [propertyId, actorId, ...c.values],
       ),
     );
     return rows[0].id;
@@ -119,13 +116,13 @@ export class ReservationsRepository {
     write: ReservationWrite,
     actorId: string | null,
   ) {
-    const keys = (Object.keys(write) as (keyof ReservationWrite)[]).filter((k) => write[k] !== undefined);
+    const c = writtenColumns(COLUMNS, write, 5);
     const rows = await rowsOf<{ id: string }>(
       this.db.manager.query(
         `update reservation.reservations
-            set version = version + 1, updated_by = $4${keys.map((k, i) => `, ${COLUMNS[k]} = $${i + 5}`).join('')}
+            set version = version + 1, updated_by = $4${c.names.map((n, i) => `, ${n} = ${c.placeholders[i]}`).join('')}
           where property_id = $1 and id = $2 and version = $3 and deleted_at is null returning id`,
-        [propertyId, id, version, actorId, ...keys.map((k) => param(k, write[k]))],
+        [propertyId, id, version, actorId, ...c.values],
       ),
     );
     return rows.length === 1;
