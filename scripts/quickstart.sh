@@ -12,6 +12,13 @@ if [ ! -f .env ]; then
   sed "s#^JWT_SECRET=.*#JWT_SECRET=${secret}#" .env.example > .env
   echo "wrote .env (with a random JWT secret)"
 fi
+# A data key for sealing integration secrets (also added to a .env written by an older version).
+if ! grep -Eq '^DATA_ENCRYPTION_KEY=[A-Za-z0-9+/]{43}=$' .env; then
+  key=$(node -e "process.stdout.write(require('crypto').randomBytes(32).toString('base64'))")
+  grep -v '^DATA_ENCRYPTION_KEY=' .env > .env.tmp || true
+  echo "DATA_ENCRYPTION_KEY=${key}" >> .env.tmp && mv .env.tmp .env
+  echo "added a random DATA_ENCRYPTION_KEY to .env"
+fi
 set -a; source .env; set +a
 step "services"; ensure_services
 step "database"; npx tsx db/scripts/provision.ts

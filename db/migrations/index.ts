@@ -2,6 +2,7 @@ import { PlatformSpine1795315783514 } from './1795315783514-platform-spine';
 import { Guests1795319000000 } from './1795319000000-guests';
 import { Reservations1795320000000 } from './1795320000000-reservations';
 import { Tasks1795321000000 } from './1795321000000-tasks';
+import { PmsSync1795322000000 } from './1795322000000-pms-sync';
 
 /** Every migration, in order. Listed explicitly so bundlers and test runners need no globbing. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   Guests1795319000000,
   Reservations1795320000000,
   Tasks1795321000000,
+  PmsSync1795322000000,
 ];

@@ -1,4 +1,5 @@
-import { AppConfig, correlationIdFor, loadConfig, Readiness } from '@app/platform';
+import { AppConfig, correlationIdFor, loadConfig, Readiness, routeBodyLimit } from '@app/platform';
+import multipart from '@fastify/multipart';
 import { Logger as NestLogger, RequestMethod, VersioningType } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -16,17 +17,30 @@ export async function createApiApp(): Promise<NestFastifyApplication> {
     trustProxy: config.TRUST_PROXY,
     return503OnClosing: true,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(ApiModule, adapter, { bufferLogs: true });
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule, adapter, {
+    bufferLogs: true,
+    rawBody: true, // webhook signatures are computed over the exact bytes received
+  });
   app.useLogger(app.get(Logger));
   app.setGlobalPrefix('api', {
     exclude: [
       { path: 'health/live', method: RequestMethod.GET },
       { path: 'health/ready', method: RequestMethod.GET },
+      { path: 'webhooks/{*path}', method: RequestMethod.ALL },
     ],
   });
   app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
 
   const fastify = app.getHttpAdapter().getInstance();
+  // Bulk-upload routes take their limit from a setting (@BodyLimit); the rest keep BODY_LIMIT_BYTES.
+  fastify.addHook('onRoute', (route) => {
+    const limit = routeBodyLimit(route.config, config);
+    if (limit !== undefined) route.bodyLimit = limit;
+  });
+  // Multipart bodies are parsed lazily by the route (request.file()); one file per request.
+  await app.register(multipart, {
+    limits: { files: 1, fields: 10, parts: 12, fieldSize: 1024, fileSize: config.PMS_IMPORT_MAX_BYTES },
+  });
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     done();

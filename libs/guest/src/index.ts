@@ -4,3 +4,4 @@ export * from './exceptions/guest.exceptions';
 export * from './guest.module';
 export * from './services/guest-directory';
 export * from './services/guest-links';
+export * from './services/guest-sync';

@@ -3,7 +3,9 @@ import { type IncomingMessage } from 'node:http';
 import { Module } from '@nestjs/common';
 import { ClsModule } from 'nestjs-cls';
 
+import { RequestAuditModule } from './audit/request-audit';
 import { ConfigModule } from './config/config.module';
+import { CryptoModule } from './crypto/secret-box';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { DirectoryModule } from './identity/directory.module';
@@ -16,6 +18,8 @@ import { RedisModule } from './redis/redis.module';
 @Module({
   imports: [
     ConfigModule,
+    CryptoModule,
+    RequestAuditModule,
     ClsModule.forRoot({
       global: true,
       middleware: {

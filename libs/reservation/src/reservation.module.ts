@@ -2,14 +2,29 @@ import { GuestLinks, GuestModule } from '@app/guest';
 import { Module, type OnModuleInit } from '@nestjs/common';
 
 import { ReservationsController } from './controllers/reservations.controller';
+import { PmsController } from './pms/pms.controller';
+import { PmsConnectionsRepository } from './pms/pms-connections.repository';
+import { PmsImportService } from './pms/pms-import.service';
+import { PmsReservationsRepository } from './pms/pms-reservations.repository';
+import { PmsSyncService } from './pms/pms-sync.service';
+import { PmsWebhookController } from './pms/pms-webhook.controller';
+import { PmsWebhookService } from './pms/pms-webhook.service';
 import { ReservationsRepository } from './repositories/reservations.repository';
 import { ReservationsService } from './services/reservations.service';
 
-/** The `reservation` bounded context; owns the `reservation` PostgreSQL schema. */
+/** The `reservation` bounded context (stays and their PMS sync); owns the `reservation` schema. */
 @Module({
   imports: [GuestModule],
-  controllers: [ReservationsController],
-  providers: [ReservationsRepository, ReservationsService],
+  controllers: [ReservationsController, PmsController, PmsWebhookController],
+  providers: [
+    ReservationsRepository,
+    ReservationsService,
+    PmsReservationsRepository,
+    PmsConnectionsRepository,
+    PmsSyncService,
+    PmsImportService,
+    PmsWebhookService,
+  ],
 })
 export class ReservationModule implements OnModuleInit {
   constructor(

@@ -10,6 +10,7 @@ export interface Tenant {
   password: string;
   organizationId: string;
   propertyId: string;
+  propertyCode: string;
 }
 
 const unique = () => randomBytes(4).toString('hex');
@@ -41,6 +42,7 @@ export async function signupTenant(api: TestApi, label = 'hotel'): Promise<Tenan
     password,
     organizationId: res.body.organization.id,
     propertyId: res.body.property.id,
+    propertyCode: `${label}-${id}`,
   };
 }
 

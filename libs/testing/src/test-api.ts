@@ -18,7 +18,13 @@ export interface TestApi {
   request<T = Record<string, unknown>>(
     method: string,
     path: string,
-    options?: { body?: unknown; token?: string; headers?: Record<string, string>; raw?: string },
+    options?: {
+      body?: unknown;
+      token?: string;
+      headers?: Record<string, string>;
+      raw?: string | Buffer;
+      form?: FormData;
+    },
   ): Promise<HttpResult<T>>;
   close(): Promise<void>;
 }
@@ -40,7 +46,7 @@ export async function startTestApi(overrides: Record<string, string> = {}): Prom
     async request(method, path, options = {}) {
       const headers: Record<string, string> = { ...(options.headers ?? {}) };
       if (options.token) headers.authorization = `Bearer ${options.token}`;
-      let body: string | undefined = options.raw;
+      let body: string | Buffer | FormData | undefined = options.raw ?? options.form;
       if (options.body !== undefined) {
         headers['content-type'] ??= 'application/json';
         body = JSON.stringify(options.body);

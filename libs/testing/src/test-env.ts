@@ -19,6 +19,7 @@ export function useTestEnvironment(
     REDIS_URL: inherited.TEST_REDIS_URL ?? 'redis://localhost:6379',
     REDIS_PREFIX: `test-${randomBytes(5).toString('hex')}`,
     JWT_SECRET: randomBytes(48).toString('base64'),
+    DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     LOG_LEVEL: inherited.TEST_LOG_LEVEL ?? 'silent',
     OUTBOX_SWEEP_INTERVAL_MS: '200',
     ...overrides,

@@ -1,2 +1,3 @@
 export * from './audit-recorder';
 export * from './audited.decorator';
+export * from './request-audit';

@@ -16,6 +16,10 @@ export enum Permission {
   TaskManage = 'task:manage',
   /** See and work the tasks of one's own department (claim, start, complete). */
   TaskWork = 'task:work',
+  /** Bulk-import guests and reservations from a PMS export. */
+  PmsImport = 'pms:import',
+  /** Manage integration credentials (the PMS webhook secret). */
+  IntegrationManage = 'integration:manage',
 }
 
 const ALL = Object.values(Permission);
@@ -35,6 +39,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     Permission.ReservationWrite,
     Permission.TaskManage,
     Permission.TaskWork,
+    Permission.PmsImport,
   ],
   front_desk: [
     Permission.PropertyRead,

@@ -21,6 +21,8 @@ export type NodeEnv = (typeof NODE_ENVS)[number];
 
 const PG_URL = /^postgres(ql)?:\/\/.+/;
 const REDIS_URL = /^rediss?:\/\/.+/;
+/** Base64 of exactly 32 bytes (43 characters and one '=' pad). */
+const DATA_KEY = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
 /** 'true'/'1'/'yes'/'on' and their opposites; anything else is left for @IsBoolean to refuse. */
 const toBool = ({ value }: { value: unknown }) => {
   if (typeof value !== 'string') return value;
@@ -101,11 +103,27 @@ export class AppConfig {
   @Max(365)
   REFRESH_TOKEN_TTL_DAYS = 30;
 
+  /** 32 random bytes, base64: seals stored integration secrets (AES-256-GCM). */
+  @Matches(DATA_KEY, { message: 'DATA_ENCRYPTION_KEY must be 32 bytes in base64 (openssl rand -base64 32)' })
+  DATA_ENCRYPTION_KEY = '';
+
+  /** The key before the last rotation: still opens what it sealed; new seals use the current key. */
+  @IsOptional()
+  @Matches(DATA_KEY, { message: 'DATA_ENCRYPTION_KEY_PREVIOUS must be 32 bytes in base64' })
+  DATA_ENCRYPTION_KEY_PREVIOUS?: string;
+
   @Type(() => Number)
   @IsInt()
   @Min(1024)
   @Max(50 * 1024 * 1024)
   BODY_LIMIT_BYTES = 1024 * 1024;
+
+  /** Largest PMS import upload (JSON body or CSV file), in bytes. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  @Max(512 * 1024 * 1024)
+  PMS_IMPORT_MAX_BYTES = 64 * 1024 * 1024;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
@@ -178,6 +196,8 @@ const KNOWN_WEAK_SECRETS = [
   // docker-compose.yml's local-trial default: public, so never valid in production.
   'compose-local-trial-secret-8f3a1c9e7b2d4a6f0e5c',
   'test-only-secret-not-for-production-use-000000',
+  // docker-compose.yml's local-trial data key.
+  'Y29tcG9zZS1sb2NhbC10cmlhbC1kYXRhLWtleS0wMDA=',
 ];
 
 export class ConfigValidationError extends Error {
@@ -222,6 +242,13 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
     weakSecret(config.JWT_SECRET)
   ) {
     problems.push('JWT_SECRET: a default, example or low-entropy secret is refused outside development');
+  }
+  if (
+    !problems.some((p) => p.startsWith('DATA_ENCRYPTION_KEY')) &&
+    config.NODE_ENV === 'production' &&
+    KNOWN_WEAK_SECRETS.includes(config.DATA_ENCRYPTION_KEY)
+  ) {
+    problems.push('DATA_ENCRYPTION_KEY: the published docker-compose trial key is refused in production');
   }
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return config;

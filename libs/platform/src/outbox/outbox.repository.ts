@@ -27,6 +27,22 @@ export class OutboxRepository {
     return rows[0].id;
   }
 
+  /** Inserts many rows in one statement (bulk imports); returns nothing, the relay finds them. */
+  async insertMany(
+    rows: { queue: string; jobName: string; payload: Record<string, unknown> }[],
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    await this.db.manager.query(
+      `insert into platform.outbox (property_id, queue, job_name, payload)
+       select $1, r.queue, r.job_name, r.payload
+         from jsonb_to_recordset($2::jsonb) as r(queue text, job_name text, payload jsonb)`,
+      [
+        this.db.propertyId,
+        JSON.stringify(rows.map((r) => ({ queue: r.queue, job_name: r.jobName, payload: r.payload }))),
+      ],
+    );
+  }
+
   /** Locks up to `limit` pending rows, oldest first; concurrent relays skip each other's rows. */
   claimPending(em: EntityManager, propertyId: string, limit: number): Promise<PendingOutboxRow[]> {
     return rowsOf<PendingOutboxRow>(

@@ -31,6 +31,19 @@ export class OutboxService {
     return this.outbox.insert(JOB_QUEUE[job], job, { ...payload, propertyId: this.db.propertyId });
   }
 
+  /** Records many domain events in one statement (bulk imports), in the order given. */
+  async publishEvents(events: { type: string; data: DomainEventPayload['data'] }[]): Promise<void> {
+    const propertyId = this.db.propertyId;
+    const occurredAt = new Date().toISOString();
+    await this.outbox.insertMany(
+      events.map((e) => ({
+        queue: JOB_QUEUE[JobName.DomainEvent],
+        jobName: JobName.DomainEvent,
+        payload: { eventId: randomUUID(), type: e.type, data: e.data, occurredAt, propertyId },
+      })),
+    );
+  }
+
   /** Records a domain event (`guest.merged`, `reservation.checked_in`, …) for subscribers. */
   async publishEvent(type: string, data: DomainEventPayload['data']): Promise<string> {
     return this.enqueue(JobName.DomainEvent, {

@@ -1,3 +1,4 @@
+export * from './body-limit';
 export * from './cursor';
 export * from './uuid-param.pipe';
 export * from './validators';

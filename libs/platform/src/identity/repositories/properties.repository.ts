@@ -66,6 +66,14 @@ export class PropertiesRepository {
     return rows[0];
   }
 
+  /** By the property's public code (webhook URLs name properties by code). */
+  async findByCode(code: string): Promise<PropertyRow | undefined> {
+    const rows = await this.db.query<PropertyRow>('select * from platform.properties where code = $1', [
+      code,
+    ]);
+    return rows[0];
+  }
+
   async update(
     id: string,
     patch: { name?: string; timezone?: string; settings?: object },

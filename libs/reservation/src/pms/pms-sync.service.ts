@@ -1,0 +1,190 @@
+import { GuestSync } from '@app/guest';
+import { OutboxService, PlatformDb, PropertiesRepository, TenantDb } from '@app/platform';
+import { Injectable, Logger } from '@nestjs/common';
+
+import { type PmsRecord, RecordParser, type RowError, RowErrorCode, RowRejected } from './pms-record';
+import { PmsReservationsRepository } from './pms-reservations.repository';
+import { type RowOutcome, SyncBatch } from './sync-batch';
+
+export interface BatchResult {
+  outcomes: RowOutcome[];
+  rejected: RowError[];
+}
+
+/** PostgreSQL errors that say a row clashed with another (rather than the database failing). */
+const ROW_CONFLICTS = new Set(['23505', '23503', '23514', '40001', '40P01']);
+
+/**
+ * Writes PMS records into the guest and reservation schemas. A batch is one property
+ * transaction: the rows it touches are locked, the records applied in memory, and what changed is
+ * written set-based together with its domain events. If the batch's writes fail on a conflict
+ * (a concurrent writer took an email, a confirmation number), each record is retried alone so
+ * only the conflicting records are rejected.
+ */
+@Injectable()
+export class PmsSyncService {
+  private readonly logger = new Logger(PmsSyncService.name);
+
+  constructor(
+    private readonly db: TenantDb,
+    private readonly platformDb: PlatformDb,
+    private readonly guests: GuestSync,
+    private readonly reservations: PmsReservationsRepository,
+    private readonly properties: PropertiesRepository,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  /** The parser for the current property's time zone and phone region. */
+  async parser(): Promise<RecordParser> {
+    const property = await this.properties.findById(this.db.propertyId);
+    const normalizer = await this.guests.contactNormalizer();
+    return new RecordParser(property?.timezone ?? 'UTC', normalizer.phone);
+  }
+
+  /** Applies records in their own property transaction(s). */
+  async applyBatch(
+    scope: { propertyId: string; userId: string | null },
+    records: PmsRecord[],
+  ): Promise<BatchResult> {
+    try {
+      return await this.db.run(scope, () => this.applyInTransaction(records, scope.userId));
+    } catch (err) {
+      if (records.length === 1 || !ROW_CONFLICTS.has(sqlState(err))) throw err;
+      this.logger.warn(`batch of ${records.length} rows hit ${sqlState(err)}; retrying row by row`);
+      const result: BatchResult = { outcomes: [], rejected: [] };
+      for (const record of records) {
+        const one = await this.applyBatch(scope, [record]).catch((e: unknown) => {
+          if (!ROW_CONFLICTS.has(sqlState(e))) throw e;
+          return {
+            outcomes: [],
+            rejected: [{ line: record.line, code: RowErrorCode.Conflict, reason: conflictReason(e) }],
+          };
+        });
+        result.outcomes.push(...one.outcomes);
+        result.rejected.push(...one.rejected);
+      }
+      return result;
+    }
+  }
+
+  /**
+   * Re-analyzes the guest and reservation tables after a bulk load (outside any batch
+   * transaction, so the ANALYZE lock is held only while it runs).
+   */
+  async refreshStatistics(): Promise<void> {
+    await this.platformDb.query('select platform.refresh_sync_statistics()');
+  }
+
+  /**
+   * Inside the caller's property transaction (webhooks apply one record with their dedup row).
+   * Rows are read without locks first, so a batch that changes nothing writes nothing (a repeated
+   * import stays cheap); rows about to change are then locked, guests before reservations (the
+   * order checkouts and merges lock in), and if any changed since the read the batch is planned
+   * again from locked rows.
+   */
+  async applyInTransaction(records: PmsRecord[], actorId: string | null): Promise<BatchResult> {
+    const propertyId = this.db.propertyId;
+    const zone = (await this.properties.findById(propertyId))?.timezone ?? 'UTC';
+    let plan = this.plan(await this.load(propertyId, records, zone, false), records);
+    let c = plan.batch.changes();
+    if (!(await this.lockUnchanged(c))) {
+      plan = this.plan(await this.load(propertyId, records, zone, true), records);
+      c = plan.batch.changes();
+    }
+    await this.guests.write(c.guestInserts, c.guestUpdates, actorId);
+    await this.reservations.insertMany(propertyId, c.reservationInserts, actorId);
+    await this.reservations.updateMany(propertyId, c.reservationUpdates, actorId);
+    await this.outbox.publishEvents(c.events);
+    return plan.result;
+  }
+
+  private plan(batch: SyncBatch, records: PmsRecord[]): { batch: SyncBatch; result: BatchResult } {
+    const result: BatchResult = { outcomes: [], rejected: [] };
+    for (const record of records) {
+      try {
+        result.outcomes.push(batch.apply(record));
+      } catch (err) {
+        if (!(err instanceof RowRejected)) throw err;
+        result.rejected.push({ line: record.line, code: err.code, reason: err.reason, field: err.field });
+      }
+    }
+    return { batch, result };
+  }
+
+  /** Locks the rows a plan updates; false if any of them changed since it was read. */
+  private async lockUnchanged(c: ReturnType<SyncBatch['changes']>): Promise<boolean> {
+    const same = (read: { id: string; version: number }[], locked: { id: string; version: number }[]) => {
+      const now = new Map(locked.map((r) => [r.id, r.version]));
+      return read.every((r) => now.get(r.id) === r.version);
+    };
+    const guests = c.guestUpdates.map((u) => u.guest);
+    if (guests.length > 0 && !same(guests, await this.guests.lockVersions(guests.map((g) => g.id))))
+      return false;
+    const reservations = c.reservationUpdates;
+    if (reservations.length === 0) return true;
+    return same(
+      reservations,
+      await this.reservations.lockVersions(
+        this.db.propertyId,
+        reservations.map((r) => r.id),
+      ),
+    );
+  }
+
+  /** Every row the records may touch; `lock`: guests first, then reservations, all for update. */
+  private async load(
+    propertyId: string,
+    records: PmsRecord[],
+    zone: string,
+    lock: boolean,
+  ): Promise<SyncBatch> {
+    const keys = {
+      externalIds: records.flatMap((r) => (r.reservation ? [r.reservation.externalId] : [])),
+      confirmationNumbers: records.flatMap((r) =>
+        r.reservation ? [r.reservation.confirmationNumber ?? r.reservation.externalId] : [],
+      ),
+    };
+    const found = await this.reservations.find(propertyId, keys, false);
+    const guestKeys = {
+      pmsIds: records.flatMap((r) => (r.guest?.externalId ? [r.guest.externalId] : [])),
+      emails: records.flatMap((r) => (r.guest?.email ? [r.guest.email] : [])),
+      phones: records.flatMap((r) => (r.guest?.phone ? [r.guest.phone] : [])),
+    };
+    const guests = await this.guests.findMatching(
+      { ids: [...new Set(found.map((r) => r.guestId))], ...guestKeys },
+      lock,
+    );
+    if (!lock) return new SyncBatch(guests, found, zone, new Date().toISOString());
+    const locked = await this.reservations.find(propertyId, keys, true);
+    const known = new Set(guests.map((g) => g.id));
+    const missing = [...new Set(locked.map((r) => r.guestId))].filter((id) => !known.has(id));
+    // A reservation moved to another guest between the two reads: lock that guest too.
+    if (missing.length > 0)
+      guests.push(
+        ...(await this.guests.findMatching({ ids: missing, pmsIds: [], emails: [], phones: [] }, true)),
+      );
+    return new SyncBatch(guests, locked, zone, new Date().toISOString());
+  }
+}
+
+function sqlState(err: unknown): string {
+  const e = err as { code?: unknown; driverError?: { code?: unknown } };
+  const code = e?.driverError?.code ?? e?.code;
+  return typeof code === 'string' ? code : '';
+}
+
+const CONFLICT_REASONS: Record<string, string> = {
+  guests_email_key: 'the email belongs to another guest',
+  guests_phone_key: 'the phone belongs to another guest',
+  guests_pms_id_key: 'another guest has this PMS id',
+  reservations_confirmation_key: 'the confirmation number belongs to another reservation',
+  reservations_external_key: 'another reservation has this PMS id',
+};
+
+function conflictReason(err: unknown): string {
+  const constraint = (err as { driverError?: { constraint?: string } })?.driverError?.constraint;
+  return (
+    (constraint && CONFLICT_REASONS[constraint]) ??
+    'the row conflicts with a concurrent change; import it again'
+  );
+}
