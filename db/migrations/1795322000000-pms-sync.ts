@@ -11,9 +11,13 @@ export class PmsSync1795322000000 implements MigrationInterface {
 
   public async up(q: QueryRunner): Promise<void> {
     await q.query(`
-      alter table guest.guests add column pms_updated_at timestamptz;
-      create unique index guests_pms_id_key on guest.guests (property_id, (external_ids ->> 'pms'))
-        where deleted_at is null and external_ids ? 'pms';
+      -- The PMS id as a plain column (kept from external_ids by PostgreSQL): its own statistics
+      -- let the planner see it is unique, so batch lookups stay index lookups.
+      alter table guest.guests
+        add column pms_id text generated always as (external_ids ->> 'pms') stored,
+        add column pms_updated_at timestamptz;
+      create unique index guests_pms_id_key on guest.guests (property_id, pms_id)
+        where deleted_at is null and pms_id is not null;
 
       create table reservation.pms_connections (
         property_id uuid not null primary key,
@@ -42,7 +46,7 @@ export class PmsSync1795322000000 implements MigrationInterface {
         primary key (property_id, event_id)
       );
       create index pms_webhook_events_received_idx on reservation.pms_webhook_events (property_id, received_at);
-      select platform.apply_tenant_policy('reservation.pms_webhook_events', 'select, insert, delete');
+      select platform.apply_tenant_policy('reservation.pms_webhook_events', 'select, insert, update, delete');
 
       -- A bulk import grows these tables faster than autovacuum re-analyzes them, and plans made on
       -- stale statistics (a property "holding one row") scan a whole property per lookup. The app
@@ -68,7 +72,7 @@ export class PmsSync1795322000000 implements MigrationInterface {
       drop table if exists reservation.pms_webhook_events;
       drop table if exists reservation.pms_connections;
       drop index if exists guest.guests_pms_id_key;
-      alter table guest.guests drop column if exists pms_updated_at;
+      alter table guest.guests drop column if exists pms_updated_at, drop column if exists pms_id;
     `);
   }
 }

@@ -31,7 +31,7 @@ export interface GuestKeys {
   phones: string[];
 }
 
-const FIELDS = `id, external_ids ->> 'pms' as "pmsId", first_name as "firstName", last_name as "lastName",
+const FIELDS = `id, pms_id as "pmsId", first_name as "firstName", last_name as "lastName",
   email, phone, language, loyalty_tier as "loyaltyTier", vip_status as "vipStatus",
   to_char(pms_updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "pmsUpdatedAt", version`;
 
@@ -64,20 +64,21 @@ export class GuestSyncRepository {
   findMatching(propertyId: string, keys: GuestKeys, lock: boolean): Promise<SyncedGuest[]> {
     return rowsOf<SyncedGuest>(
       this.db.manager.query(
-        // The key lists drive index lookups, and array(...) runs once (an InitPlan), so the plan
-        // stays right while a bulk import grows the table faster than statistics follow.
+        // One index lookup per key (LATERAL … LIMIT 1 cannot become a hash join over the whole
+        // property), and array(...) runs once: the plan stays right however large the property is
+        // and however stale its statistics are while an import grows it.
         `select ${FIELDS} from guest.guests
           where property_id = $1 and deleted_at is null and id = any(array(
             select k.v from unnest($2::uuid[]) k(v)
             union
-            select g.id from unnest($3::text[]) k(v) join guest.guests g
-              on g.property_id = $1 and g.deleted_at is null and g.external_ids ? 'pms' and (g.external_ids ->> 'pms') = k.v
+            select g.id from unnest($3::text[]) k(v), lateral (select id from guest.guests
+              where property_id = $1 and deleted_at is null and pms_id = k.v limit 1) g
             union
-            select g.id from unnest($4::text[]) k(v) join guest.guests g
-              on g.property_id = $1 and g.deleted_at is null and g.email = k.v
+            select g.id from unnest($4::text[]) k(v), lateral (select id from guest.guests
+              where property_id = $1 and deleted_at is null and email = k.v limit 1) g
             union
-            select g.id from unnest($5::text[]) k(v) join guest.guests g
-              on g.property_id = $1 and g.deleted_at is null and g.phone = k.v))
+            select g.id from unnest($5::text[]) k(v), lateral (select id from guest.guests
+              where property_id = $1 and deleted_at is null and phone = k.v limit 1) g))
           order by id${lock ? ' for update' : ''}`,
         [propertyId, keys.ids, keys.pmsIds, keys.emails, keys.phones],
       ),

@@ -160,10 +160,15 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** An ISO date-time with its own offset: JavaScript's Date reads these exactly. */
 const ZONED = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
-/** Date accepts 2027-02-30T…; keep only strings whose calendar date exists. */
-function validClock(s: string): boolean {
-  const day = s.slice(0, 10);
-  return new Date(`${day}T00:00:00Z`).toISOString().slice(0, 10) === day;
+/** `YYYY-MM-DD` naming a day that exists (no Feb 30, Feb 29 only in leap years). */
+function calendarDate(s: string): boolean {
+  if (!DATE.test(s)) return false;
+  const year = Number(s.slice(0, 4));
+  const month = Number(s.slice(5, 7));
+  const day = Number(s.slice(8, 10));
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
 }
 
 /**
@@ -333,8 +338,7 @@ export class RecordParser {
   private date(f: Record<string, unknown>, key: string): string | undefined {
     const s = this.text(f, key, 10);
     if (s === undefined) return undefined;
-    // A real calendar date: Date.UTC rolls Feb 30 over to March, which the round trip catches.
-    if (!DATE.test(s) || new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) !== s)
+    if (!calendarDate(s))
       throw new RowRejected(RowErrorCode.InvalidField, `${key} must be a calendar date (YYYY-MM-DD)`, key);
     return s;
   }
@@ -345,7 +349,7 @@ export class RecordParser {
     if (s === undefined) return undefined;
     if (ZONED.test(s)) {
       const t = new Date(s);
-      if (!Number.isNaN(t.getTime()) && validClock(s)) return t.toISOString();
+      if (!Number.isNaN(t.getTime()) && calendarDate(s.slice(0, 10))) return t.toISOString();
     }
     const t = DateTime.fromISO(s.replace(' ', 'T'), { zone: this.zone, setZone: true });
     if (!t.isValid)

@@ -76,14 +76,14 @@ export class PmsReservationsRepository {
   ): Promise<SyncedReservation[]> {
     return rowsOf<SyncedReservation>(
       this.db.manager.query(
-        // Key lists drive index lookups; array(...) runs once, whatever the table's statistics say.
+        // One index lookup per key (see GuestSyncRepository.findMatching); array(...) runs once.
         `select ${FIELDS} from reservation.reservations
           where property_id = $1 and deleted_at is null and id = any(array(
-            select r.id from unnest($2::text[]) k(v) join reservation.reservations r
-              on r.property_id = $1 and r.deleted_at is null and r.external_id = k.v
+            select r.id from unnest($2::text[]) k(v), lateral (select id from reservation.reservations
+              where property_id = $1 and deleted_at is null and external_id = k.v limit 1) r
             union
-            select r.id from unnest($3::text[]) k(v) join reservation.reservations r
-              on r.property_id = $1 and r.deleted_at is null and r.confirmation_number = k.v))
+            select r.id from unnest($3::text[]) k(v), lateral (select id from reservation.reservations
+              where property_id = $1 and deleted_at is null and confirmation_number = k.v limit 1) r))
           order by id${lock ? ' for update' : ''}`,
         [propertyId, keys.externalIds, keys.confirmationNumbers],
       ),

@@ -1,4 +1,4 @@
-import { GuestSync } from '@app/guest';
+import { GuestSync, type SyncedGuest } from '@app/guest';
 import { OutboxService, PlatformDb, PropertiesRepository, TenantDb } from '@app/platform';
 import { Injectable, Logger } from '@nestjs/common';
 
@@ -131,30 +131,50 @@ export class PmsSyncService {
     );
   }
 
-  /** Every row the records may touch; `lock`: guests first, then reservations, all for update. */
+  /**
+   * Every row the records may touch; `lock`: guests first, then reservations, all for update.
+   * Lookups by PMS id come first; confirmation numbers, emails and phones are looked up only for
+   * records those did not settle (new rows, or values that may belong to another row), so a
+   * repeated import reads each row once.
+   */
   private async load(
     propertyId: string,
     records: PmsRecord[],
     zone: string,
     lock: boolean,
   ): Promise<SyncBatch> {
+    const withReservation = records.flatMap((r) => (r.reservation ? [r.reservation] : []));
+    const byExternal = await this.reservations.find(
+      propertyId,
+      { externalIds: withReservation.map((r) => r.externalId), confirmationNumbers: [] },
+      false,
+    );
+    const held = new Map(byExternal.map((r) => [r.externalId, r]));
+    const confirmations = withReservation.flatMap((r) => {
+      const wanted = r.confirmationNumber ?? held.get(r.externalId)?.confirmationNumber ?? r.externalId;
+      return held.get(r.externalId)?.confirmationNumber === wanted ? [] : [wanted];
+    });
     const keys = {
-      externalIds: records.flatMap((r) => (r.reservation ? [r.reservation.externalId] : [])),
-      confirmationNumbers: records.flatMap((r) =>
-        r.reservation ? [r.reservation.confirmationNumber ?? r.reservation.externalId] : [],
-      ),
+      externalIds: withReservation.map((r) => r.externalId),
+      confirmationNumbers: confirmations,
     };
-    const found = await this.reservations.find(propertyId, keys, false);
-    const guestKeys = {
-      pmsIds: records.flatMap((r) => (r.guest?.externalId ? [r.guest.externalId] : [])),
-      emails: records.flatMap((r) => (r.guest?.email ? [r.guest.email] : [])),
-      phones: records.flatMap((r) => (r.guest?.phone ? [r.guest.phone] : [])),
-    };
+    const found =
+      confirmations.length > 0 ? await this.reservations.find(propertyId, keys, false) : byExternal;
+
     const guests = await this.guests.findMatching(
-      { ids: [...new Set(found.map((r) => r.guestId))], ...guestKeys },
+      {
+        ids: [...new Set(found.map((r) => r.guestId))],
+        pmsIds: records.flatMap((r) => (r.guest?.externalId ? [r.guest.externalId] : [])),
+        emails: [],
+        phones: [],
+      },
       lock,
     );
-    if (!lock) return new SyncBatch(guests, found, zone, new Date().toISOString());
+    const contacts = this.unsettledContacts(records, guests, new Map(found.map((r) => [r.externalId, r])));
+    if (contacts.emails.length + contacts.phones.length > 0)
+      guests.push(...(await this.guests.findMatching({ ids: [], pmsIds: [], ...contacts }, lock)));
+    if (!lock) return new SyncBatch(uniqueById(guests), found, zone, new Date().toISOString());
+
     const locked = await this.reservations.find(propertyId, keys, true);
     const known = new Set(guests.map((g) => g.id));
     const missing = [...new Set(locked.map((r) => r.guestId))].filter((id) => !known.has(id));
@@ -163,8 +183,36 @@ export class PmsSyncService {
       guests.push(
         ...(await this.guests.findMatching({ ids: missing, pmsIds: [], emails: [], phones: [] }, true)),
       );
-    return new SyncBatch(guests, locked, zone, new Date().toISOString());
+    return new SyncBatch(uniqueById(guests), locked, zone, new Date().toISOString());
   }
+
+  /**
+   * Emails and phones to look up: those of records whose guest is not found by PMS id or through
+   * its reservation, and those that differ from the found guest's (they may be another guest's).
+   */
+  private unsettledContacts(
+    records: PmsRecord[],
+    guests: SyncedGuest[],
+    reservations: Map<string | null, { guestId: string }>,
+  ): { emails: string[]; phones: string[] } {
+    const byPms = new Map(guests.map((g) => [g.pmsId, g]));
+    const byId = new Map(guests.map((g) => [g.id, g]));
+    const emails = new Set<string>();
+    const phones = new Set<string>();
+    for (const { guest, reservation } of records) {
+      if (!guest) continue;
+      const current =
+        (guest.externalId ? byPms.get(guest.externalId) : undefined) ??
+        (reservation ? byId.get(reservations.get(reservation.externalId)?.guestId ?? '') : undefined);
+      if (guest.email && guest.email !== current?.email) emails.add(guest.email);
+      if (guest.phone && guest.phone !== current?.phone) phones.add(guest.phone);
+    }
+    return { emails: [...emails], phones: [...phones] };
+  }
+}
+
+function uniqueById<T extends { id: string }>(rows: T[]): T[] {
+  return [...new Map(rows.map((r) => [r.id, r])).values()];
 }
 
 function sqlState(err: unknown): string {

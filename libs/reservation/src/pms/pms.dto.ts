@@ -119,7 +119,7 @@ export class PmsWebhookAckDto {
 
 export class PmsWebhookSettingsDto {
   @ApiProperty() configured: boolean;
-  @ApiProperty({ example: '/api/v1/webhooks/pms/lisbon-central' }) path: string;
+  @ApiProperty({ example: '/webhooks/pms/lisbon-central' }) path: string;
   @ApiPropertyOptional({ format: 'date-time', nullable: true }) rotatedAt: string | null;
   @ApiPropertyOptional({
     format: 'date-time',

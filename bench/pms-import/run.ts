@@ -1,0 +1,257 @@
+/**
+ * bench/pms-import: imports 100,000 reservations (with their guests) into a fresh property through
+ * the real api (a separate process, CSV uploads of 50,000 rows, the per-request maximum), prints
+ * rows/s and the api's peak RSS, then imports the same files again and prints the no-op rate.
+ *
+ *   npm run bench:pms-import            (BENCH_ROWS=… to change the size, BENCH_SKIP_BUILD=1 to reuse dist/)
+ */
+import 'reflect-metadata';
+
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+import { migrateUp } from '@app/db/scripts/migrator';
+import {
+  dropDatabase,
+  ensureDatabase,
+  ensurePgvector,
+  ensureRoles,
+  withDatabase,
+} from '@app/db/scripts/provisioning';
+import { loadDatabaseUrls, processEnvironment } from '@app/platform/config';
+
+const ROOT = join(__dirname, '..', '..');
+const env = processEnvironment();
+const ROWS = Number(env.BENCH_ROWS ?? 100_000);
+const PER_REQUEST = 50_000;
+const DATABASE = 'butler_bench_pms';
+const AIMS = { firstRowsPerSecond: 5_000, noopRowsPerSecond: 20_000, peakRssMb: 400 };
+
+interface Report {
+  rows: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+}
+
+async function main(): Promise<void> {
+  const urls = loadDatabaseUrls();
+  await ensurePgvector(urls.admin, () => undefined);
+  await ensureRoles(urls);
+  await dropDatabase(urls.admin, DATABASE);
+  await ensureDatabase(urls, DATABASE);
+  await migrateUp(withDatabase(urls.owner, DATABASE));
+  if (env.BENCH_SKIP_BUILD !== '1') {
+    console.log('building the api …');
+    execFileSync('npx', ['nest', 'build', 'api'], { cwd: ROOT, stdio: 'ignore' });
+  }
+
+  const port = await freePort();
+  const api = startApi(port, withDatabase(urls.app, DATABASE));
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    await waitReady(base, api);
+    const token = await signup(base);
+    const rssIdle = peakRssMb(api);
+    const files = chunks(ROWS, PER_REQUEST).map(([from, to]) => csv(from, to));
+    console.log(
+      `${ROWS.toLocaleString('en')} reservations in ${files.length} CSV file(s) of ≤ ${PER_REQUEST.toLocaleString('en')} rows`,
+    );
+
+    const first = await importAll(base, token, files);
+    const rssFirst = peakRssMb(api);
+    const again = await importAll(base, token, files);
+    const rssAll = peakRssMb(api);
+
+    const firstRate = ROWS / first.seconds;
+    const noopRate = ROWS / again.seconds;
+    console.log('');
+    console.log(
+      `first import   ${fmt(first.seconds, 2)} s   ${fmt(firstRate)} rows/s   created ${first.created}`,
+    );
+    console.log(
+      `re-import      ${fmt(again.seconds, 2)} s   ${fmt(noopRate)} rows/s   unchanged ${again.unchanged}`,
+    );
+    console.log(
+      `peak RSS       ${fmt(rssIdle)} MB idle, ${fmt(rssFirst)} MB after the first import, ${fmt(rssAll)} MB at the end`,
+    );
+    console.log('');
+    console.log(
+      `first import rate / aim ${fmt(AIMS.firstRowsPerSecond)}:  ${fmt(firstRate / AIMS.firstRowsPerSecond, 2)}×`,
+    );
+    console.log(
+      `no-op rate / aim ${fmt(AIMS.noopRowsPerSecond)}:      ${fmt(noopRate / AIMS.noopRowsPerSecond, 2)}×`,
+    );
+    console.log(`no-op rate / first rate:        ${fmt(noopRate / firstRate, 2)}×`);
+    console.log(`peak RSS / aim ${AIMS.peakRssMb} MB:           ${fmt(rssAll / AIMS.peakRssMb, 2)}×`);
+    if (first.created !== ROWS || first.rejected !== 0 || again.unchanged !== ROWS)
+      throw new Error('the import did not create (then leave unchanged) every row: the figures are void');
+  } finally {
+    api.kill('SIGTERM');
+    await new Promise((resolve) => api.once('exit', resolve));
+    if (env.BENCH_KEEP_DB !== '1') await dropDatabase(urls.admin, DATABASE);
+  }
+}
+
+/** A realistic export: repeat guests (about 1 in 4 reservations), contacts, mixed statuses. */
+function csv(from: number, to: number): string {
+  const lines = [
+    'reservation_id,confirmation_number,guest_id,first_name,last_name,email,phone,room_number,room_type,' +
+      'arrival_date,departure_date,status,rate_code,total_rate,special_requests,updated_at',
+  ];
+  const statuses = ['confirmed', 'confirmed', 'confirmed', 'checked_in', 'checked_out', 'cancelled'];
+  for (let n = from; n < to; n++) {
+    const guest = n % 4 === 3 ? n - 3 : n; // every fourth reservation belongs to an earlier guest
+    const arrival = new Date(Date.UTC(2026, 0, 1) + (n % 700) * 86_400_000);
+    const departure = new Date(arrival.getTime() + (1 + (n % 6)) * 86_400_000);
+    const phone = guest % 2 === 0 ? `+35191${String(guest).padStart(7, '0')}` : '';
+    lines.push(
+      [
+        `R${n}`,
+        `C${n}`,
+        `G${guest}`,
+        `First${guest}`,
+        `"Last, ${guest}"`,
+        `guest${guest}@example.com`,
+        phone,
+        String(100 + (n % 400)),
+        n % 3 === 0 ? 'Deluxe Double' : 'Superior Twin',
+        day(arrival),
+        day(departure),
+        statuses[n % statuses.length],
+        'BAR',
+        (120 + (n % 50) * 10).toFixed(2),
+        n % 5 === 0 ? '"late checkout; high floor"' : '',
+        '2026-11-01T10:00:00Z',
+      ].join(','),
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
+async function importAll(base: string, token: string, files: string[]) {
+  const total = { seconds: 0, created: 0, unchanged: 0, rejected: 0 };
+  for (const [i, file] of files.entries()) {
+    const form = new FormData();
+    form.append('file', new Blob([file], { type: 'text/csv' }), `export-${i}.csv`);
+    const started = process.hrtime.bigint();
+    const res = await fetch(`${base}/api/v1/properties/${propertyId}/pms/import`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: form,
+    });
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const report = (await res.json()) as Report;
+    if (res.status !== 200) throw new Error(`import failed: ${res.status} ${JSON.stringify(report)}`);
+    console.log(
+      `  file ${i + 1}: ${fmt(report.rows)} rows in ${fmt(seconds, 2)} s (created ${report.created}, ` +
+        `updated ${report.updated}, unchanged ${report.unchanged}, rejected ${report.rejected})`,
+    );
+    total.seconds += seconds;
+    total.created += report.created;
+    total.unchanged += report.unchanged;
+    total.rejected += report.rejected;
+  }
+  return total;
+}
+
+let propertyId = '';
+
+async function signup(base: string): Promise<string> {
+  const id = randomBytes(4).toString('hex');
+  const res = await fetch(`${base}/api/v1/auth/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      organization: { name: `Bench group ${id}` },
+      property: { name: `Bench hotel ${id}`, code: `bench-${id}`, timezone: 'Europe/Lisbon' },
+      owner: {
+        name: 'Bench owner',
+        email: `bench-${id}@example.com`,
+        password: `pw-${randomBytes(12).toString('hex')}`,
+      },
+    }),
+  });
+  const body = (await res.json()) as { accessToken: string; property: { id: string } };
+  if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${JSON.stringify(body)}`);
+  propertyId = body.property.id;
+  return body.accessToken;
+}
+
+function startApi(port: number, databaseUrl: string): ChildProcess {
+  return spawn(
+    process.execPath,
+    [
+      ...(env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', env.BENCH_PROFILE] : []),
+      ...(env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      join(ROOT, 'dist/apps/api/main.js'),
+    ],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: {
+        ...env,
+        NODE_ENV: 'development',
+        BUTLER_SKIP_DOTENV: 'true',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATABASE_URL: databaseUrl,
+        REDIS_PREFIX: `bench-${randomBytes(4).toString('hex')}`,
+        JWT_SECRET: randomBytes(48).toString('base64'),
+        DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+        LOG_LEVEL: 'warn',
+      },
+    },
+  );
+}
+
+async function waitReady(base: string, api: ChildProcess): Promise<void> {
+  for (let i = 0; i < 120; i++) {
+    if (api.exitCode !== null) throw new Error(`the api exited with ${api.exitCode}`);
+    const ok = await fetch(`${base}/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error('the api did not become ready');
+}
+
+/** The process's peak resident set (VmHWM) in MB. */
+function peakRssMb(child: ChildProcess): number {
+  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN);
+  return kb / 1024;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+function chunks(total: number, size: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let from = 0; from < total; from += size) out.push([from, Math.min(total, from + size)]);
+  return out;
+}
+
+const day = (d: Date) => d.toISOString().slice(0, 10);
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
