@@ -27,8 +27,8 @@ step "demo seed"; npx tsx db/scripts/seed.ts
 step "build"; npx nest build api && npx nest build worker
 
 step "starting api and worker"
-node dist/apps/api/main.js & api=$!
-node dist/apps/worker/main.js & worker=$!
+node --max-old-space-size=384 dist/apps/api/main.js & api=$!
+node --max-old-space-size=384 dist/apps/worker/main.js & worker=$!
 trap 'kill -TERM $api $worker 2>/dev/null; wait $api $worker 2>/dev/null' INT TERM EXIT
 
 url="${PUBLIC_BASE_URL:-http://localhost:${PORT:-3000}}"

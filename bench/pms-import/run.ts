@@ -3,7 +3,11 @@
  * the real api (a separate process, CSV uploads of 50,000 rows, the per-request maximum), prints
  * rows/s and the api's peak RSS, then imports the same files again and prints the no-op rate.
  *
- *   npm run bench:pms-import            (BENCH_ROWS=… to change the size, BENCH_SKIP_BUILD=1 to reuse dist/)
+ *   npm run bench:pms-import
+ *
+ * BENCH_ROWS changes the size; BENCH_SKIP_BUILD=1 reuses dist/; BENCH_NODE_ARGS replaces the api's
+ * node flags (default: the heap cap it is deployed with); BENCH_PROFILE=<dir> writes a CPU profile;
+ * BENCH_KEEP_DB=1 keeps the database for EXPLAIN.
  */
 import 'reflect-metadata';
 
@@ -28,6 +32,8 @@ const env = processEnvironment();
 const ROWS = Number(env.BENCH_ROWS ?? 100_000);
 const PER_REQUEST = 50_000;
 const DATABASE = 'butler_bench_pms';
+/** The heap cap the Dockerfile and npm start scripts give the api (BENCH_NODE_ARGS overrides). */
+const HEAP_AS_DEPLOYED = '--max-old-space-size=384';
 const AIMS = { firstRowsPerSecond: 5_000, noopRowsPerSecond: 20_000, peakRssMb: 400 };
 
 interface Report {
@@ -187,7 +193,7 @@ function startApi(port: number, databaseUrl: string): ChildProcess {
     process.execPath,
     [
       ...(env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', env.BENCH_PROFILE] : []),
-      ...(env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      ...(env.BENCH_NODE_ARGS ?? HEAP_AS_DEPLOYED).split(' ').filter(Boolean),
       join(ROOT, 'dist/apps/api/main.js'),
     ],
     {

@@ -19,13 +19,14 @@ export interface RowOutcome {
 
 interface GuestState {
   row: SyncedGuest;
-  saved: string | null;
+  /** The row as read from the database; null for a row this batch creates. */
+  saved: SyncedGuest | null;
   stays?: StayDelta;
 }
 
 interface ReservationState {
   row: SyncedReservation;
-  saved: string | null;
+  saved: SyncedReservation | null;
   events: Set<string>;
 }
 
@@ -35,6 +36,19 @@ const STATUS_EVENTS: Partial<Record<ReservationStatus, string>> = {
   cancelled: 'reservation.cancelled',
   no_show: 'reservation.no_show',
 };
+
+/** Field-by-field equality of two rows of the same shape (arrays compared element-wise). */
+function sameFields<T extends object>(a: T, b: T, except?: keyof T): boolean {
+  for (const key of Object.keys(a) as (keyof T)[]) {
+    if (key === except) continue;
+    const x = a[key];
+    const y = b[key];
+    if (x === y) continue;
+    if (!Array.isArray(x) || !Array.isArray(y) || x.length !== y.length || x.some((v, i) => v !== y[i]))
+      return false;
+  }
+  return true;
+}
 
 /** True when `incoming` is older than what we hold (both PMS timestamps, ISO UTC). */
 const older = (incoming: string | undefined, held: string | null) =>
@@ -60,9 +74,8 @@ export class SyncBatch {
     private readonly zone: string,
     private readonly now: string,
   ) {
-    for (const row of guests) this.indexGuest({ row, saved: JSON.stringify(row) });
-    for (const row of reservations)
-      this.indexReservation({ row, saved: JSON.stringify(row), events: new Set() });
+    for (const row of guests) this.indexGuest({ row, saved: row });
+    for (const row of reservations) this.indexReservation({ row, saved: row, events: new Set() });
   }
 
   /** Applies one record, or throws RowRejected having changed nothing. */
@@ -109,7 +122,7 @@ export class SyncBatch {
   changes() {
     const guests = [...this.guests.values()];
     const reservations = [...this.reservations.values()];
-    const changed = (s: { row: object; saved: string | null }) => JSON.stringify(s.row) !== s.saved;
+    const changed = (s: { row: object; saved: object | null }) => !sameFields(s.row, s.saved!);
     return {
       guestInserts: guests.filter((g) => g.saved === null).map((g) => ({ guest: g.row, stays: g.stays })),
       guestUpdates: guests
@@ -155,11 +168,7 @@ export class SyncBatch {
     };
     this.assertFree(this.guestsByEmail, row.email, state, 'email');
     this.assertFree(this.guestsByPhone, row.phone, state, 'phone');
-    const change: Change = !state
-      ? 'created'
-      : JSON.stringify(row) === JSON.stringify(base)
-        ? 'unchanged'
-        : 'updated';
+    const change: Change = !state ? 'created' : sameFields(row, base) ? 'unchanged' : 'updated';
     return { state, row, change, stale: false };
   }
 
@@ -295,14 +304,9 @@ export class SyncBatch {
       if (enteredStatus && STATUS_EVENTS[enteredStatus]) target.events.add(STATUS_EVENTS[enteredStatus]);
       return 'created';
     }
-    if (JSON.stringify(before) === JSON.stringify(row)) return 'unchanged';
-    const { status: _s, ...restBefore } = before;
-    const { status: _n, ...restAfter } = row;
+    if (sameFields(before, row)) return 'unchanged';
     if (enteredStatus && STATUS_EVENTS[enteredStatus]) target.events.add(STATUS_EVENTS[enteredStatus]);
-    if (
-      JSON.stringify(restBefore) !== JSON.stringify(restAfter) ||
-      (enteredStatus && !STATUS_EVENTS[enteredStatus])
-    )
+    if (!sameFields(before, row, 'status') || (enteredStatus && !STATUS_EVENTS[enteredStatus]))
       target.events.add('reservation.updated');
     return 'updated';
   }
