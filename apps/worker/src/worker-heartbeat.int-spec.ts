@@ -4,6 +4,7 @@ import { join } from 'node:path';
 
 import { ComplianceModule } from '@app/compliance';
 import { PlatformCoreModule } from '@app/platform';
+import { ReservationModule } from '@app/reservation';
 import { createTestDatabase, type TestDatabase, useTestEnvironment } from '@app/testing';
 import { Test } from '@nestjs/testing';
 
@@ -12,7 +13,7 @@ import { WorkerHeartbeat } from './worker-heartbeat';
 async function heartbeatWith(env: Record<string, string>, db: TestDatabase) {
   useTestEnvironment(db.appUrl, env);
   const moduleRef = await Test.createTestingModule({
-    imports: [PlatformCoreModule, ComplianceModule],
+    imports: [PlatformCoreModule, ComplianceModule, ReservationModule],
     providers: [WorkerHeartbeat],
   }).compile();
   await moduleRef.init();

@@ -5,4 +5,5 @@ export * from './pms/pms.controller';
 export * from './pms/pms.dto';
 export * from './pms/pms.exceptions';
 export * from './pms/pms-webhook.controller';
+export * from './pms/pms-webhook-events-prune.job';
 export * from './reservation.module';

@@ -9,6 +9,7 @@ import { PmsReservationsRepository } from './pms/pms-reservations.repository';
 import { PmsSyncService } from './pms/pms-sync.service';
 import { PmsWebhookController } from './pms/pms-webhook.controller';
 import { PmsWebhookService } from './pms/pms-webhook.service';
+import { PmsWebhookEventsPruneJob } from './pms/pms-webhook-events-prune.job';
 import { ReservationsRepository } from './repositories/reservations.repository';
 import { ReservationsService } from './services/reservations.service';
 
@@ -24,6 +25,7 @@ import { ReservationsService } from './services/reservations.service';
     PmsSyncService,
     PmsImportService,
     PmsWebhookService,
+    PmsWebhookEventsPruneJob,
   ],
 })
 export class ReservationModule implements OnModuleInit {

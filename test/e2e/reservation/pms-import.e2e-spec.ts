@@ -38,6 +38,8 @@ interface Reservation {
   totalRate: string | null;
   specialRequests: string[];
   actualDeparture: string | null;
+  pmsUpdatedAt: string | null;
+  syncedAt: string | null;
 }
 
 interface Guest {
@@ -172,7 +174,9 @@ describe(PmsController.name, () => {
         rejectedRows: [],
       });
       const held = await reservationsByExternalId(a, [`R-${run}-1`, `R-${run}-2`, `R-${run}-3`]);
+      expect(held[`R-${run}-2`].syncedAt).not.toBeNull();
       expect(held[`R-${run}-2`]).toMatchObject({
+        pmsUpdatedAt: '2027-01-05T10:00:00.000Z',
         confirmationNumber: `C-${run}-2`,
         roomType: 'Deluxe Double',
         arrivalDate: '2027-03-10',

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 
-import { PmsController, PmsWebhookController } from '@app/reservation';
+import { TenantDb } from '@app/platform';
+import { PmsController, PmsWebhookController, PmsWebhookEventsPruneJob } from '@app/reservation';
 import {
   addStaff,
   expectProblem,
@@ -468,6 +469,41 @@ describe(PmsWebhookController.name, () => {
         [event.id],
       );
       expect(events.rows.map((e) => e.property_id)).toEqual([a.propertyId, b.propertyId].sort());
+    });
+  });
+
+  describe(PmsWebhookEventsPruneJob.name, () => {
+    it("forgets one property's event ids older than 30 days and keeps the rest", async () => {
+      const old = `old-${unique()}`;
+      const recent = `recent-${unique()}`;
+      for (const [tenant, id, age] of [
+        [a, old, '31 days'],
+        [a, recent, '29 days'],
+        [b, old, '31 days'],
+      ] as const)
+        await admin.query(
+          `insert into reservation.pms_webhook_events (property_id, event_id, type, outcome, received_at)
+           values ($1, $2, 'reservation.updated', 'applied', now() - $3::interval)`,
+          [tenant.propertyId, id, age],
+        );
+      const job = api.app.get(PmsWebhookEventsPruneJob);
+
+      const pruned = await api.app
+        .get(TenantDb)
+        .run({ propertyId: a.propertyId }, () => job.handle({ propertyId: a.propertyId }));
+
+      expect(pruned).toBe(1);
+      const left = await admin.query<{ property_id: string; event_id: string }>(
+        'select property_id, event_id from reservation.pms_webhook_events where event_id = any($1::text[])',
+        [[old, recent]],
+      );
+      expect(left.rows).toEqual(
+        expect.arrayContaining([
+          { property_id: a.propertyId, event_id: recent },
+          { property_id: b.propertyId, event_id: old },
+        ]),
+      );
+      expect(left.rows).toHaveLength(2);
     });
   });
 });

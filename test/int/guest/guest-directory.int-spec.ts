@@ -1,6 +1,7 @@
 import { ComplianceModule } from '@app/compliance';
 import { GuestDirectory, GuestModule } from '@app/guest';
 import { PlatformCoreModule, rowsOf, TenantDb } from '@app/platform';
+import { ReservationModule } from '@app/reservation';
 import { createTestDatabase, pool, type TestDatabase, useTestEnvironment } from '@app/testing';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { type Pool } from 'pg';
@@ -29,7 +30,7 @@ describe(GuestDirectory.name, () => {
     db = await createTestDatabase();
     useTestEnvironment(db.appUrl, { DATABASE_POOL_SIZE: '12' });
     moduleRef = await Test.createTestingModule({
-      imports: [PlatformCoreModule, ComplianceModule, GuestModule],
+      imports: [PlatformCoreModule, ComplianceModule, GuestModule, ReservationModule],
     }).compile();
     await moduleRef.init();
     owner = pool(db.ownerUrl);

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 
 import { ComplianceModule } from '@app/compliance';
 import { PlatformCoreModule, TenantDb } from '@app/platform';
+import { ReservationModule } from '@app/reservation';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { Logger } from 'nestjs-pino';
 import { type Pool } from 'pg';
@@ -77,7 +78,7 @@ export class PrivateRedis {
 /** The platform core and compliance modules (every job handler), logging through pino. */
 export async function createQueueTestingModule(): Promise<TestingModule> {
   const moduleRef = await Test.createTestingModule({
-    imports: [PlatformCoreModule, ComplianceModule],
+    imports: [PlatformCoreModule, ComplianceModule, ReservationModule],
   }).compile();
   moduleRef.useLogger(moduleRef.get(Logger));
   await moduleRef.init();

@@ -7,8 +7,10 @@ import { QueueProducer } from '../queue/queue-producer.service';
 import { OutboxRepository } from './outbox.repository';
 
 const RETENTION_DAYS = 7;
+/** Retention jobs run daily for every property (handlers live in the contexts that own the rows). */
+const DAILY_PROPERTY_JOBS = [JobName.OutboxPrune, JobName.PmsWebhookEventsPrune] as const;
 
-/** Fans the daily prune out to one job per property (cross-property work never shares a tx). */
+/** Fans the daily retention jobs out, one per property and job (cross-property work never shares a tx). */
 @Injectable()
 @HandlesJob(JobName.OutboxPruneAll, 'platform')
 export class OutboxPruneAllJob implements JobHandler {
@@ -20,9 +22,9 @@ export class OutboxPruneAllJob implements JobHandler {
   async handle(): Promise<number> {
     const properties = await this.properties.listIds();
     const day = new Date().toISOString().slice(0, 10);
-    for (const id of properties) {
-      await this.producer.add(JobName.OutboxPrune, { propertyId: id }, `outbox-prune:${id}:${day}`);
-    }
+    for (const id of properties)
+      for (const job of DAILY_PROPERTY_JOBS)
+        await this.producer.add(job, { propertyId: id }, `${job}:${id}:${day}`);
     return properties.length;
   }
 }

@@ -13,10 +13,12 @@ export enum JobName {
   DomainEvent = 'domain-event',
   /** Daily: create the coming months' audit-log partitions (platform-wide). */
   AuditLogPartitions = 'audit-log.ensure-partitions',
-  /** Daily: enqueue one outbox prune per property (platform-wide fan-out). */
+  /** Daily: enqueue each property's retention jobs (outbox, PMS webhook events). */
   OutboxPruneAll = 'outbox.prune-all',
   /** Delete one property's published outbox rows past retention. */
   OutboxPrune = 'outbox.prune',
+  /** Forget one property's PMS webhook event ids past the redelivery window. */
+  PmsWebhookEventsPrune = 'pms.webhook-events.prune',
   /** Daily: delete refresh tokens long expired or revoked (platform-wide). */
   SessionsPrune = 'sessions.prune',
 }
@@ -27,4 +29,5 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.OutboxPruneAll]: QueueName.Maintenance,
   [JobName.OutboxPrune]: QueueName.Maintenance,
   [JobName.SessionsPrune]: QueueName.Maintenance,
+  [JobName.PmsWebhookEventsPrune]: QueueName.Maintenance,
 };

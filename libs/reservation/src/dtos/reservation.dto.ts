@@ -196,6 +196,18 @@ export class ReservationDto {
   @ApiProperty({ example: '0.00' }) balance: string;
   @ApiProperty({ type: [String] }) specialRequests: string[];
   @ApiProperty({ type: [String] }) notes: string[];
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    description: "The PMS's own last change of this reservation, as last synced.",
+  })
+  pmsUpdatedAt: string | null;
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    description: 'When a PMS import or webhook last changed this reservation.',
+  })
+  syncedAt: string | null;
   @ApiProperty() version: number;
   @ApiProperty() createdAt: string;
   @ApiProperty() updatedAt: string;

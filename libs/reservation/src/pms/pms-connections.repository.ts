@@ -1,4 +1,4 @@
-import { rowsOf, TenantDb } from '@app/platform';
+import { affectedOf, rowsOf, TenantDb } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 
 export interface PmsConnectionRow {
@@ -81,6 +81,17 @@ export class PmsConnectionsRepository {
     await this.db.manager.query(
       'update reservation.pms_connections set last_event_at = now() where property_id = $1',
       [propertyId],
+    );
+  }
+
+  /** Forgets event ids received more than `olderThanDays` ago. */
+  pruneEvents(propertyId: string, olderThanDays: number): Promise<number> {
+    return affectedOf(
+      this.db.manager.query(
+        `delete from reservation.pms_webhook_events
+          where property_id = $1 and received_at < now() - make_interval(days => $2)`,
+        [propertyId, olderThanDays],
+      ),
     );
   }
 }

@@ -27,18 +27,10 @@ describe(RecordParser.name, () => {
         7,
       );
 
-      expect(record).toEqual({
+      expect(record).toMatchObject({
         line: 7,
-        guest: expect.objectContaining({
-          externalId: 'G1',
-          lastName: 'Lee',
-          updatedAt: '2027-01-05T08:00:00.000Z',
-        }),
-        reservation: expect.objectContaining({
-          externalId: 'R1',
-          roomType: 'Twin',
-          updatedAt: '2027-01-05T08:00:00.000Z',
-        }),
+        guest: { externalId: 'G1', lastName: 'Lee', updatedAt: '2027-01-05T08:00:00.000Z' },
+        reservation: { externalId: 'R1', roomType: 'Twin', updatedAt: '2027-01-05T08:00:00.000Z' },
       });
     });
 

@@ -24,6 +24,8 @@ export interface ReservationRow {
   balance: string;
   special_requests: string[];
   notes: string[];
+  pms_updated_at: Date | null;
+  synced_at: Date | null;
   version: number;
   created_at: Date;
   updated_at: Date;
@@ -68,7 +70,8 @@ const SELECT = `select r.id, r.guest_id, g.first_name as guest_first_name, g.las
   r.confirmation_number, r.external_id, r.room_number, r.room_type,
   to_char(r.arrival_date, 'YYYY-MM-DD') as arrival_date, to_char(r.departure_date, 'YYYY-MM-DD') as departure_date,
   r.status, r.estimated_arrival, r.actual_arrival, r.estimated_departure, r.actual_departure, r.rate_code,
-  r.total_rate, r.balance, r.special_requests, r.notes, r.version, r.created_at, r.updated_at
+  r.total_rate, r.balance, r.special_requests, r.notes, r.pms_updated_at, r.synced_at, r.version, r.created_at,
+  r.updated_at
   from reservation.reservations r
   join guest.guests g on g.property_id = r.property_id and g.id = r.guest_id`;
 

@@ -206,6 +206,8 @@ export function toDto(r: ReservationRow): ReservationDto {
     balance: r.balance,
     specialRequests: r.special_requests,
     notes: r.notes,
+    pmsUpdatedAt: iso(r.pms_updated_at),
+    syncedAt: iso(r.synced_at),
     version: r.version,
     createdAt: new Date(r.created_at).toISOString(),
     updatedAt: new Date(r.updated_at).toISOString(),
