@@ -34,11 +34,18 @@ export class ReservationModule implements OnModuleInit {
     private readonly reservations: ReservationsRepository,
   ) {}
 
-  /** A merged guest's reservations follow the surviving profile, in the merge's transaction. */
+  /**
+   * A merged guest's reservations follow the surviving profile, in the merge's transaction; a
+   * guest with open reservations cannot be deleted.
+   */
   onModuleInit(): void {
     this.merges.register('reservation', ({ propertyId, sourceGuestId, targetGuestId }) =>
       this.reservations.moveGuest(propertyId, sourceGuestId, targetGuestId),
     );
     this.merges.provideInHouse((propertyId, date) => this.reservations.inHouseGuestIds(propertyId, date));
+    this.merges.guardDeletion(async (propertyId, guestId) => {
+      const open = await this.reservations.openCount(propertyId, guestId);
+      return open > 0 ? `${open} open reservation${open === 1 ? '' : 's'} (confirmed or checked in)` : null;
+    });
   }
 }

@@ -410,6 +410,26 @@ describe(ReservationsController.name, () => {
     });
   });
 
+  describe('deleting the guest', () => {
+    it('is refused while the guest has an open reservation, and allowed once it is over', async () => {
+      const guest = await createGuest(a.propertyId, a.token);
+      const stayA = await createReservation(a.propertyId, a.token, guest.id);
+      const stayB = await createReservation(a.propertyId, a.token, guest.id);
+      await actOk(a.propertyId, a.token, stayB.id, 'check-in');
+      const remove = () => api.request('DELETE', `${guestsOf(a.propertyId)}/${guest.id}`, { token: a.token });
+
+      const refused = expectProblem(await remove(), 409, 'guest_in_use');
+      await actOk(a.propertyId, a.token, stayA.id, 'cancel');
+      const stillRefused = await remove();
+      await actOk(a.propertyId, a.token, stayB.id, 'check-out');
+      const allowed = await remove();
+
+      expect(refused.detail).toContain('2 open reservations');
+      expectProblem(stillRefused, 409, 'guest_in_use');
+      expect(allowed.status).toBe(204);
+    });
+  });
+
   describe('checkout on the guest’s profile', () => {
     const zone = 'Pacific/Auckland';
     let propertyId: string;

@@ -8,6 +8,7 @@ export enum GuestErrorCode {
   InvalidPhone = 'invalid_phone',
   VersionConflict = 'version_conflict',
   ExternalIdConflict = 'external_id_conflict',
+  GuestInUse = 'guest_in_use',
 }
 
 export class GuestNotFoundException extends NotFoundException {
@@ -54,5 +55,11 @@ export class VersionConflictException extends AppException {
       'Conflict',
       `The guest was changed by someone else (now at version ${current}); reload and retry.`,
     );
+  }
+}
+
+export class GuestInUseException extends ConflictException {
+  constructor(reasons: string[]) {
+    super(GuestErrorCode.GuestInUse, `The guest cannot be deleted: ${reasons.join('; ')}.`);
   }
 }

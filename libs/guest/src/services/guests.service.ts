@@ -22,6 +22,7 @@ import {
 import {
   ExternalIdConflictException,
   GuestContactTakenException,
+  GuestInUseException,
   GuestNotFoundException,
   GuestPreferenceNotFoundException,
   InvalidPhoneException,
@@ -105,7 +106,11 @@ export class GuestsService {
     return toDto(row);
   }
 
+  /** Soft-deletes a guest nothing live depends on (no open reservations). */
   async remove(access: PropertyAccess, guestId: string): Promise<void> {
+    await this.require(access.propertyId, guestId, true);
+    const blockers = await this.participants.deletionBlockers(access.propertyId, guestId);
+    if (blockers.length > 0) throw new GuestInUseException(blockers);
     if (!(await this.guests.softDelete(access.propertyId, guestId, access.userId)))
       throw new GuestNotFoundException();
     await this.outbox.publishEvent('guest.deleted', { guestId });

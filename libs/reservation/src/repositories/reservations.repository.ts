@@ -171,6 +171,18 @@ export class ReservationsRepository {
     return rows.map((r) => r.guest_id);
   }
 
+  /** Live reservations of a guest that are still to come or under way. */
+  async openCount(propertyId: string, guestId: string): Promise<number> {
+    const rows = await rowsOf<{ n: number }>(
+      this.db.manager.query(
+        `select count(*)::int as n from reservation.reservations
+          where property_id = $1 and guest_id = $2 and deleted_at is null and status in ('confirmed', 'checked_in')`,
+        [propertyId, guestId],
+      ),
+    );
+    return rows[0].n;
+  }
+
   /** Re-points every reservation of one guest at another (guest merge). */
   async moveGuest(propertyId: string, fromGuestId: string, toGuestId: string): Promise<void> {
     await this.db.manager.query(
