@@ -18,6 +18,9 @@ export class PmsSync1795322000000 implements MigrationInterface {
         add column pms_updated_at timestamptz;
       create unique index guests_pms_id_key on guest.guests (property_id, pms_id)
         where deleted_at is null and pms_id is not null;
+      -- A stay counts on the guest's profile once, however often the PMS moves it in and out of
+      -- checked_out.
+      alter table reservation.reservations add column stay_counted boolean not null default false;
 
       create table reservation.pms_connections (
         property_id uuid not null primary key,
@@ -72,6 +75,7 @@ export class PmsSync1795322000000 implements MigrationInterface {
       drop table if exists reservation.pms_webhook_events;
       drop table if exists reservation.pms_connections;
       drop index if exists guest.guests_pms_id_key;
+      alter table reservation.reservations drop column if exists stay_counted;
       alter table guest.guests drop column if exists pms_updated_at, drop column if exists pms_id;
     `);
   }

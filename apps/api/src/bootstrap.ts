@@ -31,13 +31,20 @@ export async function createApiApp(): Promise<NestFastifyApplication> {
   });
   app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });
 
+  await configureFastify(app, config);
+  setUpOpenApi(app);
+  return app;
+}
+
+/** Fastify-level behaviour: request ids, per-route body limits, multipart uploads. */
+async function configureFastify(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   // Bulk-upload routes take their limit from a setting (@BodyLimit); the rest keep BODY_LIMIT_BYTES.
   fastify.addHook('onRoute', (route) => {
     const limit = routeBodyLimit(route.config, config);
     if (limit !== undefined) route.bodyLimit = limit;
   });
-  // Multipart bodies are parsed lazily by the route (request.file()); one file per request.
+  // Multipart bodies are read by the route itself (request.parts()); one file per request.
   await app.register(multipart, {
     limits: { files: 1, fields: 10, parts: 12, fieldSize: 1024, fileSize: config.PMS_IMPORT_MAX_BYTES },
   });
@@ -47,7 +54,10 @@ export async function createApiApp(): Promise<NestFastifyApplication> {
   });
   // Fastify's own errors (body too large, unparsable JSON, bad content type) reach the global
   // ProblemDetailsFilter through Nest's router exception handler, as HttpExceptions.
+}
 
+/** OpenAPI at /docs (Swagger UI) and /docs/json. */
+function setUpOpenApi(app: NestFastifyApplication): void {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -61,7 +71,6 @@ export async function createApiApp(): Promise<NestFastifyApplication> {
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
-  return app;
 }
 
 /** Drain (readiness 503), then close: in-flight requests finish; a hard deadline backs it up. */

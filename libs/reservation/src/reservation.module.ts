@@ -1,16 +1,16 @@
 import { GuestLinks, GuestModule } from '@app/guest';
 import { Module, type OnModuleInit } from '@nestjs/common';
 
+import { PmsController } from './controllers/pms.controller';
+import { PmsWebhookController } from './controllers/pms-webhook.controller';
 import { ReservationsController } from './controllers/reservations.controller';
-import { PmsController } from './pms/pms.controller';
-import { PmsConnectionsRepository } from './pms/pms-connections.repository';
-import { PmsImportService } from './pms/pms-import.service';
-import { PmsReservationsRepository } from './pms/pms-reservations.repository';
-import { PmsSyncService } from './pms/pms-sync.service';
-import { PmsWebhookController } from './pms/pms-webhook.controller';
-import { PmsWebhookService } from './pms/pms-webhook.service';
-import { PmsWebhookEventsPruneJob } from './pms/pms-webhook-events-prune.job';
+import { PmsWebhookEventsPruneJob } from './jobs/pms-webhook-events-prune.job';
+import { PmsConnectionsRepository } from './repositories/pms-connections.repository';
+import { PmsReservationsRepository } from './repositories/pms-reservations.repository';
 import { ReservationsRepository } from './repositories/reservations.repository';
+import { PmsImportService } from './services/pms-import.service';
+import { PmsSyncService } from './services/pms-sync.service';
+import { PmsWebhookService } from './services/pms-webhook.service';
 import { ReservationsService } from './services/reservations.service';
 
 /** The `reservation` bounded context (stays and their PMS sync); owns the `reservation` schema. */

@@ -57,6 +57,7 @@ interface Guest {
 type Row = Record<string, unknown>;
 
 const unique = () => randomBytes(4).toString('hex');
+const MiB = 1024 * 1024;
 
 /** A valid flat row for reservation `n` of a run (each reservation its own guest). */
 function row(run: string, n: number, overrides: Row = {}): Row {
@@ -142,7 +143,10 @@ describe(PmsController.name, () => {
   };
 
   beforeAll(async () => {
-    api = await startTestApi();
+    api = await startTestApi({
+      PMS_IMPORT_JSON_MAX_BYTES: String(4 * MiB),
+      PMS_IMPORT_MAX_BYTES: String(6 * MiB),
+    });
     admin = pool(api.db.adminUrl, { max: 2 });
     a = await signupTenant(api, 'pmsa');
     b = await signupTenant(api, 'pmsb');
@@ -378,6 +382,85 @@ describe(PmsController.name, () => {
       expect(res.body).toMatchObject({ created: 1, rejected: 1 });
       expect(res.body.rejectedRows[0]).toMatchObject({ line: 1, code: 'guest_conflict', field: 'email' });
     });
+    it('skips rows already applied (same updatedAt) and undated rows over dated data, keeping staff edits', async () => {
+      const run = unique();
+      const dated = row(run, 1, { roomNumber: '101', updatedAt: '2027-06-01T00:00:00Z' });
+      await importJson(a, [dated]);
+      const held = (await reservationsByExternalId(a, [`R-${run}-1`]))[`R-${run}-1`];
+      const edit = await api.request<Reservation>(
+        'PATCH',
+        `/api/v1/properties/${a.propertyId}/reservations/${held.id}`,
+        {
+          token: a.token,
+          body: { version: (held as unknown as { version: number }).version, roomNumber: '305' },
+        },
+      );
+      expect(edit.status).toBe(200);
+
+      const same = await importJson(a, [dated]);
+      const undated = await importJson(a, [row(run, 1, { roomNumber: '999', updatedAt: undefined })]);
+
+      expect(same.body).toMatchObject({ unchanged: 1, updated: 0, stale: 0 });
+      expect(undated.body).toMatchObject({ unchanged: 1, updated: 0, stale: 1 });
+      expect((await reservationsByExternalId(a, [`R-${run}-1`]))[`R-${run}-1`].roomNumber).toBe('305');
+    });
+
+    it('counts a stay once when the PMS moves it out, back in and out again', async () => {
+      const run = unique();
+      const at = (status: string, updatedAt: string) =>
+        row(run, 1, {
+          status,
+          updatedAt,
+          arrivalDate: '2026-10-01',
+          departureDate: '2026-10-04',
+          totalRate: '300.00',
+        });
+
+      await importJson(a, [at('checked_out', '2026-10-04T10:00:00Z')]);
+      await importJson(a, [at('checked_in', '2026-10-04T11:00:00Z')]);
+      await importJson(a, [at('checked_out', '2026-10-04T12:00:00Z')]);
+
+      const held = (await reservationsByExternalId(a, [`R-${run}-1`]))[`R-${run}-1`];
+      expect(await guest(a, held.guestId)).toMatchObject({ stayCount: 1, totalRevenue: '300.00' });
+    });
+
+    it('treats rows naming one person by email (no PMS id) as one guest, and re-imports them unchanged', async () => {
+      const run = unique();
+      const email = `same.${run}@example.com`;
+      const rows = [
+        row(run, 1, { guestExternalId: undefined, email, firstName: 'Ann' }),
+        row(run, 2, { guestExternalId: undefined, email, firstName: 'Anne' }),
+      ];
+
+      const first = await importJson(a, rows);
+      const second = await importJson(a, rows);
+
+      expect(first.body).toMatchObject({ created: 2, rejected: 0, guests: { created: 1 } });
+      expect(second.body).toMatchObject({ unchanged: 2, guests: { created: 0, updated: 0, unchanged: 2 } });
+      const held = await reservationsByExternalId(a, [`R-${run}-1`, `R-${run}-2`]);
+      expect(held[`R-${run}-1`].guestId).toBe(held[`R-${run}-2`].guestId);
+      expect((await guest(a, held[`R-${run}-1`].guestId)).firstName).toBe('Anne');
+    });
+
+    it('rejects only the rows holding values the database cannot store', async () => {
+      const run = unique();
+      const rows = [
+        row(run, 1),
+        row(run, 2, { lastName: 'Nul\u0000Byte' }),
+        row(run, 3, { firstName: 'Broken\ud800' }),
+        row(run, 4, { arrivalDate: '0000-01-01' }),
+        row(run, 5),
+      ];
+
+      const res = await importJson(a, rows);
+
+      expect(res.body).toMatchObject({ created: 2, rejected: 3 });
+      expect(res.body.rejectedRows.map((r) => [r.line, r.field])).toEqual([
+        [2, 'lastName'],
+        [3, 'firstName'],
+        [4, 'arrivalDate'],
+      ]);
+    });
   });
 
   describe('import (CSV)', () => {
@@ -446,6 +529,24 @@ describe(PmsController.name, () => {
         'invalid_import',
       );
     });
+    it('refuses a file whose quote is never closed, naming the line, and keeps stray quotes as text', async () => {
+      const run = unique();
+      const header = 'guestExternalId,lastName,reservationExternalId,roomType,arrivalDate,departureDate\n';
+      const stray = `G-${run}-1,O"Brien"x,R-${run}-1,Twin,2027-06-01,2027-06-02\n`;
+      const before = await counts(a.propertyId);
+
+      const open = await importCsv(
+        a,
+        header + stray + `G-${run}-2,"Unclosed,R-${run}-2,Twin,2027-06-01,2027-06-02\n`,
+      );
+      const fine = await importCsv(a, header + stray);
+
+      expect(expectProblem(open, 400, 'invalid_import').detail).toMatch(/line 3/);
+      expect(await counts(a.propertyId)).not.toEqual(before); // only the second upload wrote
+      expect(fine.body).toMatchObject({ rows: 1, created: 1, rejected: 0 });
+      const held = await reservationsByExternalId(a, [`R-${run}-1`]);
+      expect((await guest(a, held[`R-${run}-1`].guestId)).lastName).toBe('O"Brien"x');
+    });
   });
 
   describe('import (limits and bad input)', () => {
@@ -488,6 +589,51 @@ describe(PmsController.name, () => {
       expect(res.body).toMatchObject({ created: 1 });
       expect((await reservationsByExternalId(a, [`R-${run}-1`]))[`R-${run}-1`].roomNumber).toBe('202');
       expect((await reservationsByExternalId(b, [`R-${run}-1`]))[`R-${run}-1`].roomNumber).toBe('101');
+    });
+
+    it('answers 413 for a JSON body or a CSV file over its limit, and writes nothing', async () => {
+      const before = await counts(a.propertyId);
+      const bigJson = [{ guestExternalId: 'G', lastName: 'x'.repeat(5 * MiB) }];
+      const bigCsv = 'guestExternalId,lastName\n' + `G-1,${'x'.repeat(7 * MiB)}\n`;
+
+      expectProblem(await importJson(a, bigJson), 413, 'payload_too_large');
+      expectProblem(await importCsv(a, bigCsv), 413, 'file_too_large');
+      expect(await counts(a.propertyId)).toEqual(before);
+    });
+
+    it('answers 400 for a broken upload: cut off, no boundary, two files, or the wrong field', async () => {
+      const send = (raw: string, contentType: string) =>
+        api.request('POST', importUrl(a.propertyId), {
+          token: a.token,
+          raw,
+          headers: { 'content-type': contentType },
+        });
+      const part = (field: string, name: string) =>
+        `--XYZ\r\nContent-Disposition: form-data; name="${field}"; filename="${name}"\r\nContent-Type: text/csv\r\n\r\nguestExternalId,lastName\r\nG-1,Lee\r\n`;
+
+      expectProblem(
+        await send(part('file', 'a.csv'), 'multipart/form-data; boundary=XYZ'),
+        400,
+        'invalid_import',
+      );
+      expectProblem(
+        await send(part('file', 'a.csv') + '--XYZ--\r\n', 'multipart/form-data'),
+        400,
+        'invalid_import',
+      );
+      expectProblem(
+        await send(
+          part('file', 'a.csv') + part('file', 'b.csv') + '--XYZ--\r\n',
+          'multipart/form-data; boundary=XYZ',
+        ),
+        400,
+        'invalid_import',
+      );
+      expectProblem(
+        await send(part('upload', 'a.csv') + '--XYZ--\r\n', 'multipart/form-data; boundary=XYZ'),
+        400,
+        'invalid_import',
+      );
     });
 
     it('records the import in the audit log with its counts, and one event per created row', async () => {

@@ -351,13 +351,13 @@ describe(PmsWebhookController.name, () => {
       expect((await toA(valid)).body).toMatchObject({ status: 'processed', change: 'created' });
     });
 
-    it('answers 422 unknown_reservation, and processes the redelivery later, when a status event names an unknown reservation', async () => {
+    it('answers 422 unknown_reservation, and processes the redelivery later, when an event names a reservation not known yet', async () => {
       const run = unique();
       const checkIn = statusEvent(run, 'guest.checked_in', '2026-10-01T15:00:00Z');
       const before = await stored(a.propertyId);
 
       expectProblem(await toA(checkIn), 422, 'unknown_reservation');
-      for (const type of ['reservation.cancelled', 'guest.checked_out'])
+      for (const type of ['reservation.cancelled', 'guest.checked_out', 'reservation.updated'])
         expectProblem(await toA(statusEvent(run, type, '2026-10-01T15:00:00Z')), 422, 'unknown_reservation');
 
       expect(await stored(a.propertyId)).toEqual(before);

@@ -1,4 +1,4 @@
-import { rowsOf, TenantDb } from '@app/platform';
+import { isoUtc, rowsOf, TenantDb } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 
 /** A guest as PMS sync sees it: the fields a PMS owns plus what sync bookkeeping needs. */
@@ -33,7 +33,7 @@ export interface GuestKeys {
 
 const FIELDS = `id, pms_id as "pmsId", first_name as "firstName", last_name as "lastName",
   email, phone, language, loyalty_tier as "loyaltyTier", vip_status as "vipStatus",
-  to_char(pms_updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "pmsUpdatedAt", version`;
+  ${isoUtc('pms_updated_at', 'pmsUpdatedAt')}, version`;
 
 const RECORD = `x(id uuid, pms_id text, first_name text, last_name text, email text, phone text, language text,
   loyalty_tier text, vip_status text, pms_updated_at timestamptz, stay_count int, revenue numeric,

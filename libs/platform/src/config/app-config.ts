@@ -118,12 +118,19 @@ export class AppConfig {
   @Max(50 * 1024 * 1024)
   BODY_LIMIT_BYTES = 1024 * 1024;
 
-  /** Largest PMS import upload (JSON body or CSV file), in bytes. */
+  /** Largest PMS import CSV file, in bytes (streamed, so it may be large). */
   @Type(() => Number)
   @IsInt()
   @Min(1024)
   @Max(512 * 1024 * 1024)
   PMS_IMPORT_MAX_BYTES = 64 * 1024 * 1024;
+
+  /** Largest PMS import JSON body, in bytes (parsed whole: keep it well under the heap). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  @Max(128 * 1024 * 1024)
+  PMS_IMPORT_JSON_MAX_BYTES = 16 * 1024 * 1024;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';

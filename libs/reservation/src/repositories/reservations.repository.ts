@@ -26,6 +26,7 @@ export interface ReservationRow {
   notes: string[];
   pms_updated_at: Date | null;
   synced_at: Date | null;
+  stay_counted: boolean;
   version: number;
   created_at: Date;
   updated_at: Date;
@@ -70,7 +71,7 @@ const SELECT = `select r.id, r.guest_id, g.first_name as guest_first_name, g.las
   r.confirmation_number, r.external_id, r.room_number, r.room_type,
   to_char(r.arrival_date, 'YYYY-MM-DD') as arrival_date, to_char(r.departure_date, 'YYYY-MM-DD') as departure_date,
   r.status, r.estimated_arrival, r.actual_arrival, r.estimated_departure, r.actual_departure, r.rate_code,
-  r.total_rate, r.balance, r.special_requests, r.notes, r.pms_updated_at, r.synced_at, r.version, r.created_at,
+  r.total_rate, r.balance, r.special_requests, r.notes, r.pms_updated_at, r.synced_at, r.stay_counted, r.version, r.created_at,
   r.updated_at
   from reservation.reservations r
   join guest.guests g on g.property_id = r.property_id and g.id = r.guest_id`;
@@ -144,7 +145,8 @@ export class ReservationsRepository {
           set status = $3, updated_by = $4, version = version + 1,
               actual_arrival = case when $5::boolean then now() else actual_arrival end,
               actual_departure = case when $6::boolean then now() else actual_departure end,
-              room_number = coalesce($7, room_number)
+              room_number = coalesce($7, room_number),
+              stay_counted = stay_counted or $6::boolean
         where property_id = $1 and id = $2`,
       [
         propertyId,

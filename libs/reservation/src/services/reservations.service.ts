@@ -136,8 +136,9 @@ export class ReservationsService {
       { actualArrival: action === 'check_in', actualDeparture: action === 'check_out', roomNumber },
       access.userId,
     );
-    if (action === 'check_out') {
-      // The stay ended at the planned departure, or today if the guest leaves early.
+    if (action === 'check_out' && !current.stay_counted) {
+      // The stay ended at the planned departure, or today if the guest leaves early (a stay the
+      // PMS already counted, before moving it back in house, is not counted twice).
       const today = await this.localToday(access.propertyId);
       await this.guests.recordStay(current.guest_id, {
         revenue: current.total_rate,

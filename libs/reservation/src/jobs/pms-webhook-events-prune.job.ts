@@ -1,7 +1,7 @@
 import { HandlesJob, type JobHandler, JobName, type PropertyJobPayload } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 
-import { PmsConnectionsRepository } from './pms-connections.repository';
+import { PmsConnectionsRepository } from '../repositories/pms-connections.repository';
 
 /** A PMS redelivers for hours, not weeks: event ids older than this are forgotten. */
 export const WEBHOOK_EVENT_RETENTION_DAYS = 30;

@@ -24,14 +24,15 @@ import {
 } from '@nestjs/swagger';
 import { type FastifyRequest } from 'fastify';
 
-import { PmsImportReportDto, PmsImportRowDto, PmsWebhookSecretDto, PmsWebhookSettingsDto } from './pms.dto';
 import {
-  ImportFileException,
-  UnsupportedImportException,
-  WebhookNotConfiguredException,
-} from './pms.exceptions';
-import { PmsImportService } from './pms-import.service';
-import { PmsWebhookService } from './pms-webhook.service';
+  PmsImportReportDto,
+  PmsImportRowDto,
+  PmsWebhookSecretDto,
+  PmsWebhookSettingsDto,
+} from '../dtos/pms.dto';
+import { WebhookNotConfiguredException } from '../exceptions/pms.exceptions';
+import { PmsImportService } from '../services/pms-import.service';
+import { PmsWebhookService } from '../services/pms-webhook.service';
 
 @ApiTags('pms')
 @ApiProblems(400, 401, 403, 404, 413, 415, 503)
@@ -49,11 +50,12 @@ export class PmsController {
   @RequirePermissions(Permission.PmsImport)
   @Audited('pms.import', 'property')
   @OwnTransactions()
-  @BodyLimit('PMS_IMPORT_MAX_BYTES')
+  @BodyLimit('PMS_IMPORT_JSON_MAX_BYTES')
   @ApiOperation({
     summary: 'Bulk upsert guests and reservations from a PMS export',
     description:
-      'A JSON array of rows, or a CSV file sent as multipart/form-data (field `file`) whose header names ' +
+      'A JSON array of rows (up to PMS_IMPORT_JSON_MAX_BYTES, 16 MiB by default), or a CSV file sent as ' +
+      'multipart/form-data (field `file`, up to PMS_IMPORT_MAX_BYTES, 64 MiB) whose header names ' +
       'the fields. A row is flat (guestExternalId, firstName, …, reservationExternalId, roomType, ' +
       'arrivalDate, …, updatedAt) or nested ({ guest, reservation }). Rows are keyed by PMS ids, so ' +
       'importing the same file again changes nothing. At most 50,000 rows; written in batches of ' +
@@ -69,23 +71,14 @@ export class PmsController {
     },
   })
   @ApiOkResponse({ type: PmsImportReportDto })
-  async import(
+  import(
     @Param('propertyId', UuidParam) _p: string,
     @CurrentAccess() a: PropertyAccess,
     @Req() request: FastifyRequest,
   ): Promise<PmsImportReportDto> {
-    if (request.isMultipart()) {
-      const upload = await request.file().catch((err: unknown) => {
-        throw uploadProblem(err);
-      });
-      if (!upload) throw new ImportFileException('Attach the CSV file as the multipart field "file".');
-      return this.imports.importCsv(a, upload.file).catch((err: unknown) => {
-        throw uploadProblem(err);
-      });
-    }
-    if (!(request.headers['content-type'] ?? '').toLowerCase().startsWith('application/json'))
-      throw new UnsupportedImportException();
-    return this.imports.importJson(a, request.body);
+    return request.isMultipart()
+      ? this.imports.importUpload(a, request.parts())
+      : this.imports.importJson(a, request.headers['content-type'] ?? '', request.body);
   }
 
   @Get('webhook')
@@ -120,14 +113,4 @@ export class PmsController {
   ): Promise<void> {
     if (!(await this.webhooks.removeSecret(a))) throw new WebhookNotConfiguredException();
   }
-}
-
-/** Multipart limits (file size, parts) surface as Fastify errors: answer them as problems. */
-function uploadProblem(err: unknown): unknown {
-  const code = (err as { code?: unknown }).code;
-  if (code === 'FST_REQ_FILE_TOO_LARGE')
-    return new ImportFileException('The file is larger than the upload limit.', 413);
-  if (typeof code === 'string' && code.startsWith('FST_'))
-    return new ImportFileException(`The upload could not be read: ${(err as Error).message}`);
-  return err;
 }

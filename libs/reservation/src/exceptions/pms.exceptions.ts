@@ -13,6 +13,8 @@ export enum PmsErrorCode {
   InvalidEvent = 'invalid_event',
   UnknownReservation = 'unknown_reservation',
   EventConflict = 'event_conflict',
+  ImportInterrupted = 'import_interrupted',
+  SecretUnreadable = 'secret_unreadable',
 }
 
 export class ImportFileException extends AppException {
@@ -89,5 +91,18 @@ export class EventConflictException extends AppException {
 export class WebhookNotConfiguredException extends AppException {
   constructor() {
     super(PmsErrorCode.WebhookNotConfigured, 404, 'Not found', 'No PMS webhook secret is configured.');
+  }
+}
+
+/** An import that failed after some batches were committed: says how far it got. */
+export class ImportInterruptedException extends AppException {
+  constructor(processed: number, rows: number, status: number, reason: string) {
+    super(
+      PmsErrorCode.ImportInterrupted,
+      status >= 500 ? status : 500,
+      'Import interrupted',
+      `The import stopped after ${processed} of ${rows} rows were written or found unchanged (${reason}). ` +
+        'Import the same file again: rows already written come back unchanged.',
+    );
   }
 }

@@ -2,17 +2,20 @@ import { GuestSync, type SyncedGuest } from '@app/guest';
 import { OutboxService, PlatformDb, PropertiesRepository, TenantDb } from '@app/platform';
 import { Injectable, Logger } from '@nestjs/common';
 
-import { type PmsRecord, RecordParser, type RowError, RowErrorCode, RowRejected } from './pms-record';
-import { PmsReservationsRepository } from './pms-reservations.repository';
-import { type RowOutcome, SyncBatch } from './sync-batch';
+import { PmsReservationsRepository } from '../repositories/pms-reservations.repository';
+import { type PmsRecord, RecordParser, type RowError, RowErrorCode, RowRejected } from './pms-record.parser';
+import { type RowOutcome, SyncBatch } from './pms-sync-batch';
 
 export interface BatchResult {
   outcomes: RowOutcome[];
   rejected: RowError[];
 }
 
-/** PostgreSQL errors that say a row clashed with another (rather than the database failing). */
-const ROW_CONFLICTS = new Set(['23505', '23503', '23514', '40001', '40P01']);
+/**
+ * PostgreSQL errors about a row (a value refused: class 22; a constraint: class 23; a clash with
+ * a concurrent writer), as opposed to the database failing: the batch is then retried row by row.
+ */
+const rowLevel = (err: unknown) => /^(22|23|40001|40P01)/.test(sqlState(err));
 
 /**
  * Writes PMS records into the guest and reservation schemas. A batch is one property
@@ -49,12 +52,12 @@ export class PmsSyncService {
     try {
       return await this.db.run(scope, () => this.applyInTransaction(records, scope.userId));
     } catch (err) {
-      if (records.length === 1 || !ROW_CONFLICTS.has(sqlState(err))) throw err;
+      if (records.length === 1 || !rowLevel(err)) throw err;
       this.logger.warn(`batch of ${records.length} rows hit ${sqlState(err)}; retrying row by row`);
       const result: BatchResult = { outcomes: [], rejected: [] };
       for (const record of records) {
         const one = await this.applyBatch(scope, [record]).catch((e: unknown) => {
-          if (!ROW_CONFLICTS.has(sqlState(e))) throw e;
+          if (!rowLevel(e)) throw e;
           return {
             outcomes: [],
             rejected: [{ line: record.line, code: RowErrorCode.Conflict, reason: conflictReason(e) }],
@@ -143,24 +146,7 @@ export class PmsSyncService {
     zone: string,
     lock: boolean,
   ): Promise<SyncBatch> {
-    const withReservation = records.flatMap((r) => (r.reservation ? [r.reservation] : []));
-    const byExternal = await this.reservations.find(
-      propertyId,
-      { externalIds: withReservation.map((r) => r.externalId), confirmationNumbers: [] },
-      false,
-    );
-    const held = new Map(byExternal.map((r) => [r.externalId, r]));
-    const confirmations = withReservation.flatMap((r) => {
-      const wanted = r.confirmationNumber ?? held.get(r.externalId)?.confirmationNumber ?? r.externalId;
-      return held.get(r.externalId)?.confirmationNumber === wanted ? [] : [wanted];
-    });
-    const keys = {
-      externalIds: withReservation.map((r) => r.externalId),
-      confirmationNumbers: confirmations,
-    };
-    const found =
-      confirmations.length > 0 ? await this.reservations.find(propertyId, keys, false) : byExternal;
-
+    const { found, keys } = await this.findReservations(propertyId, records);
     const guests = await this.guests.findMatching(
       {
         ids: [...new Set(found.map((r) => r.guestId))],
@@ -184,6 +170,26 @@ export class PmsSyncService {
         ...(await this.guests.findMatching({ ids: missing, pmsIds: [], emails: [], phones: [] }, true)),
       );
     return new SyncBatch(uniqueById(guests), locked, zone, new Date().toISOString());
+  }
+
+  /** Reservations by PMS id, then by confirmation number where that may name another row. */
+  private async findReservations(propertyId: string, records: PmsRecord[]) {
+    const withReservation = records.flatMap((r) => (r.reservation ? [r.reservation] : []));
+    const externalIds = withReservation.map((r) => r.externalId);
+    const byExternal = await this.reservations.find(
+      propertyId,
+      { externalIds, confirmationNumbers: [] },
+      false,
+    );
+    const held = new Map(byExternal.map((r) => [r.externalId, r]));
+    const confirmationNumbers = withReservation.flatMap((r) => {
+      const wanted = r.confirmationNumber ?? held.get(r.externalId)?.confirmationNumber ?? r.externalId;
+      return held.get(r.externalId)?.confirmationNumber === wanted ? [] : [wanted];
+    });
+    const keys = { externalIds, confirmationNumbers };
+    const found =
+      confirmationNumbers.length > 0 ? await this.reservations.find(propertyId, keys, false) : byExternal;
+    return { found, keys };
   }
 
   /**
@@ -231,8 +237,7 @@ const CONFLICT_REASONS: Record<string, string> = {
 
 function conflictReason(err: unknown): string {
   const constraint = (err as { driverError?: { constraint?: string } })?.driverError?.constraint;
-  return (
-    (constraint && CONFLICT_REASONS[constraint]) ??
-    'the row conflicts with a concurrent change; import it again'
-  );
+  if (constraint && CONFLICT_REASONS[constraint]) return CONFLICT_REASONS[constraint];
+  if (sqlState(err).startsWith('22')) return `a value the database refuses: ${(err as Error).message}`;
+  return 'the row conflicts with a concurrent change; import it again';
 }

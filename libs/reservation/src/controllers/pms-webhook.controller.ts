@@ -13,8 +13,8 @@ import {
 import { ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type FastifyRequest } from 'fastify';
 
-import { PmsWebhookAckDto, PmsWebhookEventDto } from './pms.dto';
-import { PmsWebhookService } from './pms-webhook.service';
+import { PmsWebhookAckDto, PmsWebhookEventDto } from '../dtos/pms.dto';
+import { PmsWebhookService } from '../services/pms-webhook.service';
 
 const DESCRIPTION =
   'Events in one normalized shape: `{ id, type, occurredAt, data: { guest?, reservation? } }` with ' +

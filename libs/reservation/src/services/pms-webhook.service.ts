@@ -1,7 +1,15 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
-import { AuditRecorder, PropertiesRepository, type PropertyAccess, SecretBox, TenantDb } from '@app/platform';
-import { Injectable } from '@nestjs/common';
+import {
+  AuditRecorder,
+  DependencyUnavailableException,
+  PropertiesRepository,
+  type PropertyAccess,
+  SecretBox,
+  SecretUnreadableError,
+  TenantDb,
+} from '@app/platform';
+import { Injectable, Logger } from '@nestjs/common';
 
 import {
   PMS_EVENT_TYPES,
@@ -9,16 +17,16 @@ import {
   type PmsWebhookAckDto,
   type PmsWebhookSecretDto,
   type PmsWebhookSettingsDto,
-} from './pms.dto';
+} from '../dtos/pms.dto';
 import {
   EventConflictException,
   InvalidEventException,
   PmsErrorCode,
   UnknownReservationException,
   WebhookUnauthorizedException,
-} from './pms.exceptions';
-import { type PmsConnectionRow, PmsConnectionsRepository } from './pms-connections.repository';
-import { type PmsRecord, RowErrorCode, RowRejected } from './pms-record';
+} from '../exceptions/pms.exceptions';
+import { type PmsConnectionRow, PmsConnectionsRepository } from '../repositories/pms-connections.repository';
+import { type PmsRecord, RowErrorCode, RowRejected } from './pms-record.parser';
 import { PmsSyncService } from './pms-sync.service';
 
 /** How far X-Timestamp may be from our clock (either way). */
@@ -47,6 +55,8 @@ const STATUS_OF: Partial<Record<PmsEventType, 'cancelled' | 'checked_in' | 'chec
  */
 @Injectable()
 export class PmsWebhookService {
+  private readonly logger = new Logger(PmsWebhookService.name);
+
   constructor(
     private readonly db: TenantDb,
     private readonly properties: PropertiesRepository,
@@ -62,7 +72,8 @@ export class PmsWebhookService {
       throw new WebhookUnauthorizedException(PmsErrorCode.SignatureMissing, 'X-Signature is missing.');
     const timestamp = checkTimestamp(d.timestamp);
     const property = await this.properties.findByCode(d.propertyCode);
-    // An unknown property answers like a wrong signature, so codes cannot be probed.
+    // An unknown property answers like a wrong signature. (Property codes are not secret: they
+    // are in every webhook URL; a property without a secret says so, to help whoever sets it up.)
     if (!property) throw invalidSignature();
     return this.db.run({ propertyId: property.id }, async () => {
       const connection = await this.connections.find(property.id);
@@ -71,7 +82,8 @@ export class PmsWebhookService {
           PmsErrorCode.WebhookNotConfigured,
           'No PMS webhook secret is configured for this property; create one first.',
         );
-      if (!this.verify(connection, property.id, timestamp, d.rawBody, signature)) throw invalidSignature();
+      if (!this.verifyOrFail(connection, property.id, timestamp, d.rawBody, signature))
+        throw invalidSignature();
       const event = parseEnvelope(d.body);
       if (!(await this.connections.recordEvent(property.id, event.id, event.type)))
         return { status: 'duplicate', eventId: event.id };
@@ -113,6 +125,20 @@ export class PmsWebhookService {
 
   async removeSecret(access: PropertyAccess): Promise<boolean> {
     return this.connections.remove(access.propertyId);
+  }
+
+  /** A secret sealed with a key this process lacks is an outage (503), not the sender's fault. */
+  private verifyOrFail(...args: Parameters<PmsWebhookService['verify']>): boolean {
+    try {
+      return this.verify(...args);
+    } catch (err) {
+      if (!(err instanceof SecretUnreadableError)) throw err;
+      this.logger.error(`PMS webhook secret of property ${args[1]} is unreadable: ${err.message}`);
+      throw new DependencyUnavailableException(
+        PmsErrorCode.SecretUnreadable,
+        'The webhook secret cannot be read with the configured data keys; retry later.',
+      );
+    }
   }
 
   private verify(
@@ -223,8 +249,9 @@ const invalidSignature = () =>
 const context = (propertyId: string) => `pms-webhook:${propertyId}`;
 
 function eventProblem(type: PmsEventType, code: RowErrorCode, reason: string): Error {
-  // A status change for a reservation we do not hold yet: the PMS should redeliver it later.
-  if (code === RowErrorCode.MissingField && STATUS_OF[type])
+  // An event about a reservation we do not hold yet, too thin to create it (it overtook its
+  // reservation.created): the PMS should redeliver it later.
+  if (code === RowErrorCode.MissingField && type !== 'guest.updated')
     return new UnknownReservationException(
       `The reservation is not known yet (${reason}); deliver its reservation.created first, or retry later.`,
     );

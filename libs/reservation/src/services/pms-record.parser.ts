@@ -160,13 +160,31 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** An ISO date-time with its own offset: JavaScript's Date reads these exactly. */
 const ZONED = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
+/**
+ * Text PostgreSQL refuses or that has no place in a name or a note: NUL and the other C0
+ * controls (tab and line breaks are fine), DEL, and UTF-16 halves without their other half.
+ */
+function unstorable(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0x7f) return true;
+    if (c >= 0xdc00 && c <= 0xdfff) return true; // a low half with no high half before it
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const next = s.charCodeAt(i + 1);
+      if (!(next >= 0xdc00 && next <= 0xdfff)) return true;
+      i++;
+    }
+  }
+  return false;
+}
+
 /** `YYYY-MM-DD` naming a day that exists (no Feb 30, Feb 29 only in leap years). */
 function calendarDate(s: string): boolean {
   if (!DATE.test(s)) return false;
   const year = Number(s.slice(0, 4));
   const month = Number(s.slice(5, 7));
   const day = Number(s.slice(8, 10));
-  if (month < 1 || month > 12 || day < 1) return false;
+  if (year < 1 || month < 1 || month > 12 || day < 1) return false;
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   return day <= [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
 }
@@ -323,6 +341,12 @@ export class RecordParser {
     if (typeof v !== 'string' && typeof v !== 'number')
       throw new RowRejected(RowErrorCode.InvalidField, `${label} must be text`, label);
     const s = String(v).trim();
+    if (unstorable(s))
+      throw new RowRejected(
+        RowErrorCode.InvalidField,
+        `${label} holds control characters or broken Unicode`,
+        label,
+      );
     if (s.length > max)
       throw new RowRejected(RowErrorCode.InvalidField, `${label} is longer than ${max} characters`, label);
     return s;
@@ -358,7 +382,7 @@ export class RecordParser {
       if (!Number.isNaN(t.getTime()) && calendarDate(s.slice(0, 10))) return t.toISOString();
     }
     const t = DateTime.fromISO(s.replace(' ', 'T'), { zone: this.zone, setZone: true });
-    if (!t.isValid)
+    if (!t.isValid || t.year < 1 || t.year > 9999)
       throw new RowRejected(RowErrorCode.InvalidField, `${key} must be an ISO 8601 date-time`, key);
     return t.toUTC().toISO();
   }

@@ -1,4 +1,4 @@
-import { rowsOf, TenantDb } from '@app/platform';
+import { isoUtc, rowsOf, TenantDb } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 
 import { type ReservationStatus } from '../repositories/reservations.repository';
@@ -23,24 +23,24 @@ export interface SyncedReservation {
   balance: string;
   specialRequests: string[];
   pmsUpdatedAt: string | null;
+  /** The stay has been added to the guest's statistics. */
+  stayCounted: boolean;
   version: number;
 }
-
-const iso = (column: string, alias: string) =>
-  `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as "${alias}"`;
 
 const FIELDS = `id, guest_id as "guestId", external_id as "externalId", confirmation_number as "confirmationNumber",
   room_number as "roomNumber", room_type as "roomType", to_char(arrival_date, 'YYYY-MM-DD') as "arrivalDate",
   to_char(departure_date, 'YYYY-MM-DD') as "departureDate", status,
-  ${iso('estimated_arrival', 'estimatedArrival')}, ${iso('estimated_departure', 'estimatedDeparture')},
-  ${iso('actual_arrival', 'actualArrival')}, ${iso('actual_departure', 'actualDeparture')},
+  ${isoUtc('estimated_arrival', 'estimatedArrival')}, ${isoUtc('estimated_departure', 'estimatedDeparture')},
+  ${isoUtc('actual_arrival', 'actualArrival')}, ${isoUtc('actual_departure', 'actualDeparture')},
   rate_code as "rateCode", total_rate::text as "totalRate", balance::text as balance,
-  special_requests as "specialRequests", ${iso('pms_updated_at', 'pmsUpdatedAt')}, version`;
+  special_requests as "specialRequests", ${isoUtc('pms_updated_at', 'pmsUpdatedAt')}, stay_counted as "stayCounted", version`;
 
 const RECORD = `x(id uuid, guest_id uuid, external_id text, confirmation_number text, room_number text,
   room_type text, arrival_date date, departure_date date, status text, estimated_arrival timestamptz,
   estimated_departure timestamptz, actual_arrival timestamptz, actual_departure timestamptz, rate_code text,
-  total_rate numeric, balance numeric, special_requests text[], pms_updated_at timestamptz)`;
+  total_rate numeric, balance numeric, special_requests text[], pms_updated_at timestamptz,
+  stay_counted boolean)`;
 
 const toRecord = (r: SyncedReservation) => ({
   id: r.id,
@@ -61,6 +61,7 @@ const toRecord = (r: SyncedReservation) => ({
   balance: r.balance,
   special_requests: r.specialRequests,
   pms_updated_at: r.pmsUpdatedAt,
+  stay_counted: r.stayCounted,
 });
 
 /** Set-based reads and writes of reservation.reservations for PMS sync. */
@@ -107,11 +108,11 @@ export class PmsReservationsRepository {
       `insert into reservation.reservations (id, property_id, guest_id, external_id, confirmation_number,
               room_number, room_type, arrival_date, departure_date, status, estimated_arrival,
               estimated_departure, actual_arrival, actual_departure, rate_code, total_rate, balance,
-              special_requests, pms_updated_at, synced_at, created_by, updated_by)
+              special_requests, pms_updated_at, stay_counted, synced_at, created_by, updated_by)
        select x.id, $1, x.guest_id, x.external_id, x.confirmation_number, x.room_number, x.room_type,
               x.arrival_date, x.departure_date, x.status, x.estimated_arrival, x.estimated_departure,
               x.actual_arrival, x.actual_departure, x.rate_code, x.total_rate, x.balance, x.special_requests,
-              x.pms_updated_at, now(), $3, $3
+              x.pms_updated_at, x.stay_counted, now(), $3, $3
          from jsonb_to_recordset($2::jsonb) as ${RECORD}`,
       [propertyId, JSON.stringify(rows.map(toRecord)), actorId],
     );
@@ -127,6 +128,7 @@ export class PmsReservationsRepository {
               estimated_departure = x.estimated_departure, actual_arrival = x.actual_arrival,
               actual_departure = x.actual_departure, rate_code = x.rate_code, total_rate = x.total_rate,
               balance = x.balance, special_requests = x.special_requests, pms_updated_at = x.pms_updated_at,
+              stay_counted = x.stay_counted,
               synced_at = now(), version = r.version + 1, updated_by = $3
          from jsonb_to_recordset($2::jsonb) as ${RECORD}
         where r.property_id = $1 and r.id = x.id`,

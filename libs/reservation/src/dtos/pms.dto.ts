@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 import { RESERVATION_STATUSES } from '../dtos/reservation.dto';
-import { RowErrorCode } from './pms-record';
+import { RowErrorCode } from '../services/pms-record.parser';
 
 export class ChangeCountsDto {
   @ApiProperty() created: number;

@@ -2,9 +2,9 @@ import { type StayDelta, type SyncedGuest } from '@app/guest';
 import { uuidv7 } from '@app/platform';
 import { DateTime } from 'luxon';
 
+import { type SyncedReservation } from '../repositories/pms-reservations.repository';
 import { type ReservationStatus } from '../repositories/reservations.repository';
-import { type PmsGuestInput, type PmsRecord, RowErrorCode, RowRejected } from './pms-record';
-import { type SyncedReservation } from './pms-reservations.repository';
+import { type PmsGuestInput, type PmsRecord, RowErrorCode, RowRejected } from './pms-record.parser';
 
 export type Change = 'created' | 'updated' | 'unchanged';
 
@@ -50,9 +50,16 @@ function sameFields<T extends object>(a: T, b: T, except?: keyof T): boolean {
   return true;
 }
 
-/** True when `incoming` is older than what we hold (both PMS timestamps, ISO UTC). */
-const older = (incoming: string | undefined, held: string | null) =>
-  incoming !== undefined && held !== null && incoming < held;
+/**
+ * How PMS data dates against what we hold (both the PMS's own `updatedAt`, ISO UTC): `apply` when
+ * newer or when we hold no PMS date; `same` when already applied (skipped, so local edits since
+ * stay); `older` when older, or undated while ours is dated (skipped and reported stale).
+ */
+function dating(incoming: string | undefined, held: string | null): 'apply' | 'same' | 'older' {
+  if (held === null) return 'apply';
+  if (incoming === undefined || incoming < held) return 'older';
+  return incoming === held ? 'same' : 'apply';
+}
 
 /**
  * Applies PMS records, in order, to an in-memory copy of the rows they touch (loaded and locked
@@ -95,9 +102,9 @@ export class SyncBatch {
         'a new reservation needs its guest (guestExternalId, a name, email or phone)',
         'guest',
       );
-    const reservationStale = existing !== undefined && older(rIn.updatedAt, existing.row.pmsUpdatedAt);
+    const dated = existing ? dating(rIn.updatedAt, existing.row.pmsUpdatedAt) : 'apply';
     const guestPlan = record.guest ? this.planGuest(record.guest, existing) : undefined;
-    const next = reservationStale ? undefined : this.planReservation(rIn, existing, guestPlan?.row.id);
+    const next = dated === 'apply' ? this.planReservation(rIn, existing, guestPlan?.row.id) : undefined;
     // Commit: guest first (a new reservation points at it), then the reservation and its stay.
     if (guestPlan) this.commitGuest(guestPlan.state, guestPlan.row);
     let reservation: Change = 'unchanged';
@@ -114,7 +121,7 @@ export class SyncBatch {
       change,
       guest,
       reservation,
-      stale: reservationStale || Boolean(guestPlan?.stale),
+      stale: dated === 'older' || Boolean(guestPlan?.stale),
     };
   }
 
@@ -151,8 +158,9 @@ export class SyncBatch {
       pmsUpdatedAt: null,
       version: 1,
     };
-    const stale = state !== undefined && older(input?.updatedAt, base.pmsUpdatedAt);
-    if (!input || stale)
+    const dated = state ? dating(input?.updatedAt, base.pmsUpdatedAt) : 'apply';
+    const stale = dated === 'older';
+    if (!input || dated !== 'apply')
       return { state, row: base, change: state ? ('unchanged' as Change) : ('created' as Change), stale };
     const row: SyncedGuest = {
       ...base,
@@ -216,27 +224,7 @@ export class SyncBatch {
   ): SyncedReservation {
     const confirmationNumber =
       input.confirmationNumber ?? existing?.row.confirmationNumber ?? input.externalId;
-    const holder = this.byConfirmation.get(confirmationNumber);
-    let base = existing?.row;
-    if (holder && holder !== existing) {
-      // A reservation entered by hand before the PMS knew it: adopt it instead of duplicating.
-      if (existing || holder.row.externalId !== null)
-        throw new RowRejected(
-          RowErrorCode.ReservationConflict,
-          `confirmation number ${confirmationNumber} belongs to another reservation`,
-          'confirmationNumber',
-        );
-      base = holder.row;
-    }
-    if (!base) {
-      for (const field of ['roomType', 'arrivalDate', 'departureDate'] as const)
-        if (!input[field])
-          throw new RowRejected(
-            RowErrorCode.MissingField,
-            `${field} is required for a new reservation`,
-            field,
-          );
-    }
+    const base = this.baseFor(input, existing, confirmationNumber);
     const arrivalDate = input.arrivalDate ?? base?.arrivalDate ?? input.arrivalDate!;
     const departureDate = input.departureDate ?? base?.departureDate ?? input.departureDate!;
     if (departureDate <= arrivalDate)
@@ -246,14 +234,6 @@ export class SyncBatch {
         'departureDate',
       );
     const status = input.status ?? base?.status ?? 'confirmed';
-    const entering = status !== (base?.status ?? null) ? status : null;
-    const at = input.updatedAt ?? this.now;
-    const actualArrival =
-      input.actualArrival ??
-      base?.actualArrival ??
-      (entering === 'checked_in' || entering === 'checked_out' ? at : null);
-    const actualDeparture =
-      input.actualDeparture ?? base?.actualDeparture ?? (entering === 'checked_out' ? at : null);
     return {
       id: base?.id ?? uuidv7(),
       guestId: guestId ?? base!.guestId,
@@ -266,14 +246,63 @@ export class SyncBatch {
       status,
       estimatedArrival: input.estimatedArrival ?? base?.estimatedArrival ?? null,
       estimatedDeparture: input.estimatedDeparture ?? base?.estimatedDeparture ?? null,
-      actualArrival,
-      actualDeparture,
+      ...this.actualTimes(input, base, status),
       rateCode: input.rateCode ?? base?.rateCode ?? null,
       totalRate: input.totalRate ?? base?.totalRate ?? null,
       balance: input.balance ?? base?.balance ?? '0.00',
       specialRequests: input.specialRequests ?? base?.specialRequests ?? [],
       pmsUpdatedAt: input.updatedAt ?? base?.pmsUpdatedAt ?? null,
+      stayCounted: base?.stayCounted ?? false,
       version: base?.version ?? 1,
+    };
+  }
+
+  /**
+   * The row a record updates: its own, or a reservation entered by hand with the same
+   * confirmation number (adopted rather than duplicated); none for a new one, which must then
+   * carry what a reservation needs.
+   */
+  private baseFor(
+    input: NonNullable<PmsRecord['reservation']>,
+    existing: ReservationState | undefined,
+    confirmationNumber: string,
+  ): SyncedReservation | undefined {
+    const holder = this.byConfirmation.get(confirmationNumber);
+    if (holder && holder !== existing) {
+      if (existing || holder.row.externalId !== null)
+        throw new RowRejected(
+          RowErrorCode.ReservationConflict,
+          `confirmation number ${confirmationNumber} belongs to another reservation`,
+          'confirmationNumber',
+        );
+      return holder.row;
+    }
+    if (!existing)
+      for (const field of ['roomType', 'arrivalDate', 'departureDate'] as const)
+        if (!input[field])
+          throw new RowRejected(
+            RowErrorCode.MissingField,
+            `${field} is required for a new reservation`,
+            field,
+          );
+    return existing?.row;
+  }
+
+  /** Arrival and departure stamps: given, held, or the PMS's change time when the status enters. */
+  private actualTimes(
+    input: NonNullable<PmsRecord['reservation']>,
+    base: SyncedReservation | undefined,
+    status: ReservationStatus,
+  ): Pick<SyncedReservation, 'actualArrival' | 'actualDeparture'> {
+    const entering = status !== (base?.status ?? null) ? status : null;
+    const at = input.updatedAt ?? this.now;
+    return {
+      actualArrival:
+        input.actualArrival ??
+        base?.actualArrival ??
+        (entering === 'checked_in' || entering === 'checked_out' ? at : null),
+      actualDeparture:
+        input.actualDeparture ?? base?.actualDeparture ?? (entering === 'checked_out' ? at : null),
     };
   }
 
@@ -299,7 +328,10 @@ export class SyncBatch {
     }
     const target = state ?? this.reservations.get(row.id)!;
     const enteredStatus = row.status !== (before?.status ?? 'confirmed') ? row.status : null;
-    if (row.status === 'checked_out' && before?.status !== 'checked_out') this.countStay(row);
+    if (row.status === 'checked_out' && !row.stayCounted) {
+      this.countStay(row);
+      row.stayCounted = true;
+    }
     if (!before) {
       if (enteredStatus && STATUS_EVENTS[enteredStatus]) target.events.add(STATUS_EVENTS[enteredStatus]);
       return 'created';

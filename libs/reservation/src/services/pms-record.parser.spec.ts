@@ -1,4 +1,4 @@
-import { columnTarget, RecordParser, RowRejected } from './pms-record';
+import { columnTarget, RecordParser, RowRejected } from './pms-record.parser';
 
 const parser = new RecordParser('America/Los_Angeles', (raw) =>
   /^\+?\d{8,15}$/.test(raw) ? `+${raw.replace('+', '')}` : undefined,
@@ -70,6 +70,9 @@ describe(RecordParser.name, () => {
       ['a bad email', { email: 'nobody' }, 'email'],
       ['an unknown field', { roomColour: 'blue' }, 'roomColour'],
       ['a too long room number', { roomNumber: 'x'.repeat(21) }, 'roomNumber'],
+      ['a NUL byte', { roomType: 'Tw\u0000in' }, 'roomType'],
+      ['half a surrogate pair', { rateCode: 'BAR\ud83d' }, 'rateCode'],
+      ['year zero', { arrivalDate: '0000-12-30' }, 'arrivalDate'],
     ])('rejects %s', (_case, change, field) => {
       expect(rejection(() => parser.fromObject({ ...base, ...change }, 1))).toMatchObject({ field });
     });
