@@ -3,6 +3,7 @@ import { Guests1795319000000 } from './1795319000000-guests';
 import { Reservations1795320000000 } from './1795320000000-reservations';
 import { Tasks1795321000000 } from './1795321000000-tasks';
 import { PmsSync1795322000000 } from './1795322000000-pms-sync';
+import { Conversations1795323000000 } from './1795323000000-conversations';
 
 /** Every migration, in order. Listed explicitly so bundlers and test runners need no globbing. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   Reservations1795320000000,
   Tasks1795321000000,
   PmsSync1795322000000,
+  Conversations1795323000000,
 ];

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { ComplianceModule } from '@app/compliance';
+import { ConversationModule } from '@app/conversation';
 import { PlatformCoreModule } from '@app/platform';
 import { ReservationModule } from '@app/reservation';
 import { createTestDatabase, type TestDatabase, useTestEnvironment } from '@app/testing';
@@ -13,7 +14,7 @@ import { WorkerHeartbeat } from './worker-heartbeat';
 async function heartbeatWith(env: Record<string, string>, db: TestDatabase) {
   useTestEnvironment(db.appUrl, env);
   const moduleRef = await Test.createTestingModule({
-    imports: [PlatformCoreModule, ComplianceModule, ReservationModule],
+    imports: [PlatformCoreModule, ComplianceModule, ReservationModule, ConversationModule],
     providers: [WorkerHeartbeat],
   }).compile();
   await moduleRef.init();

@@ -7,3 +7,4 @@ export * from './exceptions/pms.exceptions';
 export * from './exceptions/reservation.exceptions';
 export * from './jobs/pms-webhook-events-prune.job';
 export * from './reservation.module';
+export * from './services/stay-lookup';

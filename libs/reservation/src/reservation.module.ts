@@ -12,6 +12,7 @@ import { PmsImportService } from './services/pms-import.service';
 import { PmsSyncService } from './services/pms-sync.service';
 import { PmsWebhookService } from './services/pms-webhook.service';
 import { ReservationsService } from './services/reservations.service';
+import { StayLookup } from './services/stay-lookup';
 
 /** The `reservation` bounded context (stays and their PMS sync); owns the `reservation` schema. */
 @Module({
@@ -26,7 +27,9 @@ import { ReservationsService } from './services/reservations.service';
     PmsImportService,
     PmsWebhookService,
     PmsWebhookEventsPruneJob,
+    StayLookup,
   ],
+  exports: [StayLookup],
 })
 export class ReservationModule implements OnModuleInit {
   constructor(

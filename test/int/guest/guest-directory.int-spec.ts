@@ -1,4 +1,5 @@
 import { ComplianceModule } from '@app/compliance';
+import { ConversationModule } from '@app/conversation';
 import { GuestDirectory, GuestModule } from '@app/guest';
 import { PlatformCoreModule, rowsOf, TenantDb } from '@app/platform';
 import { ReservationModule } from '@app/reservation';
@@ -30,7 +31,7 @@ describe(GuestDirectory.name, () => {
     db = await createTestDatabase();
     useTestEnvironment(db.appUrl, { DATABASE_POOL_SIZE: '12' });
     moduleRef = await Test.createTestingModule({
-      imports: [PlatformCoreModule, ComplianceModule, GuestModule, ReservationModule],
+      imports: [PlatformCoreModule, ComplianceModule, GuestModule, ReservationModule, ConversationModule],
     }).compile();
     await moduleRef.init();
     owner = pool(db.ownerUrl);

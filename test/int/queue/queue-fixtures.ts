@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 
 import { ComplianceModule } from '@app/compliance';
+import { ConversationModule } from '@app/conversation';
 import { PlatformCoreModule, TenantDb } from '@app/platform';
 import { ReservationModule } from '@app/reservation';
 import { Test, type TestingModule } from '@nestjs/testing';
@@ -78,7 +79,7 @@ export class PrivateRedis {
 /** The platform core and compliance modules (every job handler), logging through pino. */
 export async function createQueueTestingModule(): Promise<TestingModule> {
   const moduleRef = await Test.createTestingModule({
-    imports: [PlatformCoreModule, ComplianceModule, ReservationModule],
+    imports: [PlatformCoreModule, ComplianceModule, ReservationModule, ConversationModule],
   }).compile();
   moduleRef.useLogger(moduleRef.get(Logger));
   await moduleRef.init();

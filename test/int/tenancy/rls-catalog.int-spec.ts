@@ -15,7 +15,14 @@ import {
  * The platform directory, read before any property context exists. A new platform table must be
  * either a tenant table (property_id + policy) or added here on purpose.
  */
-const PLATFORM_DIRECTORY = ['memberships', 'organizations', 'properties', 'refresh_tokens', 'users'];
+const PLATFORM_DIRECTORY = [
+  'channel_routes',
+  'memberships',
+  'organizations',
+  'properties',
+  'refresh_tokens',
+  'users',
+];
 
 /** The only shape of policy expression the tenancy helper writes. */
 const POLICY_EXPRESSION = '(property_id = platform.current_property_id())';

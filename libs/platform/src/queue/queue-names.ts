@@ -17,6 +17,8 @@ export enum JobName {
   OutboxPruneAll = 'outbox.prune-all',
   /** Delete one property's published outbox rows past retention. */
   OutboxPrune = 'outbox.prune',
+  /** Attach a received guest message to its guest and conversation. */
+  InboundMessage = 'conversation.inbound-message',
   /** Forget one property's PMS webhook event ids past the redelivery window. */
   PmsWebhookEventsPrune = 'pms.webhook-events.prune',
   /** Daily: delete refresh tokens long expired or revoked (platform-wide). */
@@ -30,4 +32,5 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.OutboxPrune]: QueueName.Maintenance,
   [JobName.SessionsPrune]: QueueName.Maintenance,
   [JobName.PmsWebhookEventsPrune]: QueueName.Maintenance,
+  [JobName.InboundMessage]: QueueName.InboundProcessing,
 };

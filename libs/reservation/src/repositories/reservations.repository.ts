@@ -160,6 +160,20 @@ export class ReservationsRepository {
     );
   }
 
+  /** The guest's stay under way, else their next one to come (from `today`, a local date). */
+  async currentOrNext(propertyId: string, guestId: string, today: string): Promise<string | undefined> {
+    const rows = await rowsOf<{ id: string }>(
+      this.db.manager.query(
+        `select id from reservation.reservations
+          where property_id = $1 and guest_id = $2 and deleted_at is null
+            and (status = 'checked_in' or (status = 'confirmed' and departure_date >= $3::date))
+          order by (status = 'checked_in') desc, arrival_date, id limit 1`,
+        [propertyId, guestId, today],
+      ),
+    );
+    return rows[0]?.id;
+  }
+
   /** Guests whose stay spans the night of `date` (cancellations and no-shows excluded). */
   async inHouseGuestIds(propertyId: string, date: string): Promise<string[]> {
     const rows = await rowsOf<{ guest_id: string }>(

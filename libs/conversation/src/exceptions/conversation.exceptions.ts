@@ -1,0 +1,64 @@
+import { AppException, ConflictException, NotFoundException } from '@app/platform';
+
+export enum ConversationErrorCode {
+  ChannelNotFound = 'channel_not_found',
+  ChannelAddressTaken = 'channel_address_taken',
+  ChannelInUse = 'channel_in_use',
+  VersionConflict = 'version_conflict',
+  SignatureMissing = 'signature_missing',
+  SignatureInvalid = 'signature_invalid',
+  InvalidWebhook = 'invalid_webhook',
+  ConversationNotFound = 'conversation_not_found',
+}
+
+export class ChannelNotFoundException extends NotFoundException {
+  constructor() {
+    super('Channel', ConversationErrorCode.ChannelNotFound);
+  }
+}
+
+export class ChannelAddressTakenException extends ConflictException {
+  constructor() {
+    super(
+      ConversationErrorCode.ChannelAddressTaken,
+      'This address is already registered as a channel of that kind.',
+    );
+  }
+}
+
+export class ChannelInUseException extends ConflictException {
+  constructor() {
+    super(
+      ConversationErrorCode.ChannelInUse,
+      'The channel has conversations; disable it (enabled: false) instead of deleting it.',
+    );
+  }
+}
+
+export class ChannelVersionConflictException extends AppException {
+  constructor(current: number) {
+    super(
+      ConversationErrorCode.VersionConflict,
+      409,
+      'Conflict',
+      `The channel was changed by someone else (now at version ${current}); reload and retry.`,
+    );
+  }
+}
+
+export class WebhookSignatureException extends AppException {
+  constructor(detail: string, status: 401 | 403) {
+    super(
+      status === 401 ? ConversationErrorCode.SignatureMissing : ConversationErrorCode.SignatureInvalid,
+      status,
+      status === 401 ? 'Unauthorized' : 'Forbidden',
+      detail,
+    );
+  }
+}
+
+export class InvalidWebhookException extends AppException {
+  constructor(detail: string) {
+    super(ConversationErrorCode.InvalidWebhook, 400, 'Invalid webhook', detail);
+  }
+}

@@ -1,0 +1,116 @@
+import { AppConfig, JobName, OutboxService, TenantDb } from '@app/platform';
+import { Injectable, Logger } from '@nestjs/common';
+
+import {
+  ChannelNotFoundException,
+  InvalidWebhookException,
+  WebhookSignatureException,
+} from '../exceptions/conversation.exceptions';
+import { ChannelAccountsRepository } from '../repositories/channel-accounts.repository';
+import { type InboundMessage, type MediaItem, MessagesRepository } from '../repositories/messages.repository';
+import { ChannelAccountsService } from './channel-accounts.service';
+import { twilioSignatureValid } from './twilio-signature';
+
+export type TwilioParams = Record<string, string | string[]>;
+
+/** Twilio serves message media from its own API host only; nothing else is recorded. */
+const MEDIA_HOSTS = /^(api\.twilio\.com|[a-z0-9-]+\.twiliocdn\.com)$/;
+
+/**
+ * Twilio's incoming-message webhook (SMS and WhatsApp). Fail-closed: without a valid
+ * X-Twilio-Signature under the account's auth token nothing is stored. A message is stored once
+ * per MessageSid, with its processing job, in one transaction; the answer is an empty TwiML.
+ */
+@Injectable()
+export class TwilioInboundService {
+  private readonly logger = new Logger(TwilioInboundService.name);
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly db: TenantDb,
+    private readonly accounts: ChannelAccountsRepository,
+    private readonly channels: ChannelAccountsService,
+    private readonly messages: MessagesRepository,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  async receive(
+    path: string,
+    params: TwilioParams,
+    signature: string | undefined,
+  ): Promise<{ duplicate: boolean }> {
+    if (!signature) {
+      this.logger.warn(`Twilio webhook without X-Twilio-Signature refused (${path})`);
+      throw new WebhookSignatureException('X-Twilio-Signature is missing.', 401);
+    }
+    const to = one(params, 'To');
+    const whatsapp = to?.startsWith('whatsapp:') ?? false;
+    const route =
+      to &&
+      (await this.accounts.route(
+        [whatsapp ? 'twilio_whatsapp' : 'twilio_sms'],
+        to.replace(/^whatsapp:/, ''),
+      ));
+    if (!route || !route.enabled) throw new ChannelNotFoundException();
+    return this.db.run({ propertyId: route.propertyId }, async () => {
+      const account = await this.channels.require(route.propertyId, route.accountId);
+      const url = `${this.config.PUBLIC_BASE_URL.replace(/\/+$/, '')}${path}`;
+      if (!twilioSignatureValid(this.channels.open(account).authToken, url, params, signature)) {
+        this.logger.warn(`Twilio webhook with a wrong signature refused (account ${account.id})`);
+        throw new WebhookSignatureException('X-Twilio-Signature does not match.', 403);
+      }
+      const id = await this.messages.insertInbound(route.propertyId, account.id, this.message(params));
+      if (id) await this.outbox.enqueue(JobName.InboundMessage, { messageId: id });
+      return { duplicate: id === undefined };
+    });
+  }
+
+  private message(params: TwilioParams): InboundMessage {
+    const sid = one(params, 'MessageSid') ?? one(params, 'SmsSid');
+    const from = one(params, 'From')?.replace(/^whatsapp:/, '');
+    if (!sid || !/^[A-Z]{2}[0-9a-f]{32}$/.test(sid) || !from)
+      throw new InvalidWebhookException('MessageSid and From are required.');
+    const media = this.media(params);
+    const body = one(params, 'Body') ?? '';
+    return {
+      channelMessageId: sid,
+      from,
+      content: body,
+      contentType: body === '' && media[0] ? (media[0].type as InboundMessage['contentType']) : 'text',
+      media,
+    };
+  }
+
+  private media(params: TwilioParams): MediaItem[] {
+    const count = Math.min(Number(one(params, 'NumMedia') ?? 0) || 0, 10);
+    const items: MediaItem[] = [];
+    for (let i = 0; i < count; i++) {
+      const url = one(params, `MediaUrl${i}`);
+      const mimeType = one(params, `MediaContentType${i}`) ?? null;
+      if (!url) continue;
+      let host = '';
+      try {
+        const parsed = new URL(url);
+        host = parsed.protocol === 'https:' ? parsed.hostname : '';
+      } catch {
+        /* not a URL: dropped below */
+      }
+      if (!MEDIA_HOSTS.test(host)) {
+        this.logger.warn(`Twilio media URL on an unexpected host dropped (${host || 'invalid'})`);
+        continue;
+      }
+      items.push({ type: mediaType(mimeType), url, mimeType, size: null });
+    }
+    return items;
+  }
+}
+
+function one(params: TwilioParams, name: string): string | undefined {
+  const v = params[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function mediaType(mime: string | null): string {
+  const top = mime?.split('/')[0];
+  return top === 'image' || top === 'audio' || top === 'video' ? top : 'document';
+}
