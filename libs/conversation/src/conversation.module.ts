@@ -3,25 +3,36 @@ import { ReservationModule } from '@app/reservation';
 import { Module } from '@nestjs/common';
 
 import { ChannelsController } from './controllers/channels.controller';
+import { ConversationsController } from './controllers/conversations.controller';
 import { TwilioWebhookController } from './controllers/twilio-webhook.controller';
 import { InboundMessageJob } from './jobs/inbound-message.job';
+import { OutboundMessageJob } from './jobs/outbound-message.job';
 import { ChannelAccountsRepository } from './repositories/channel-accounts.repository';
 import { ConversationsRepository } from './repositories/conversations.repository';
+import { DeliveriesRepository } from './repositories/deliveries.repository';
 import { MessagesRepository } from './repositories/messages.repository';
+import { OptOutsRepository } from './repositories/opt-outs.repository';
 import { ChannelAccountsService } from './services/channel-accounts.service';
+import { InboxService } from './services/inbox.service';
 import { TwilioInboundService } from './services/twilio-inbound.service';
+import { TwilioSender } from './services/twilio-sender';
 
 /** The `conversation` bounded context: channel accounts, inbound webhooks, conversations, messages. */
 @Module({
   imports: [GuestModule, ReservationModule],
-  controllers: [ChannelsController, TwilioWebhookController],
+  controllers: [ChannelsController, ConversationsController, TwilioWebhookController],
   providers: [
     ChannelAccountsRepository,
     ChannelAccountsService,
     ConversationsRepository,
     MessagesRepository,
+    DeliveriesRepository,
+    OptOutsRepository,
+    InboxService,
     TwilioInboundService,
+    TwilioSender,
     InboundMessageJob,
+    OutboundMessageJob,
   ],
   exports: [ChannelAccountsService],
 })

@@ -1,4 +1,5 @@
 export * from './factories';
+export * from './fake-twilio';
 export * from './http-assertions';
 export * from './test-api';
 export * from './test-database';

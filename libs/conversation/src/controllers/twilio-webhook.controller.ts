@@ -46,4 +46,22 @@ export class TwilioWebhookController {
     await this.inbound.receive(request.url, params ?? {}, signature);
     return EMPTY_TWIML;
   }
+
+  @Post('status')
+  @Public()
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({
+    summary: 'Delivery status of a message we sent (Twilio StatusCallback)',
+    description:
+      'Signed like incoming messages. Statuses only move forward (sent < delivered < read); failed wins.',
+  })
+  @ApiConsumes('application/x-www-form-urlencoded')
+  @ApiHeader({ name: 'X-Twilio-Signature', required: true })
+  async status(
+    @Req() request: FastifyRequest,
+    @Headers('x-twilio-signature') signature: string | undefined,
+    @Body() params: TwilioParams,
+  ): Promise<void> {
+    await this.inbound.receiveStatus(request.url, params ?? {}, signature);
+  }
 }

@@ -9,6 +9,9 @@ export enum ConversationErrorCode {
   SignatureInvalid = 'signature_invalid',
   InvalidWebhook = 'invalid_webhook',
   ConversationNotFound = 'conversation_not_found',
+  InvalidTransition = 'invalid_transition',
+  RecipientOptedOut = 'recipient_opted_out',
+  WhatsAppWindowClosed = 'whatsapp_window_closed',
 }
 
 export class ChannelNotFoundException extends NotFoundException {
@@ -60,5 +63,35 @@ export class WebhookSignatureException extends AppException {
 export class InvalidWebhookException extends AppException {
   constructor(detail: string) {
     super(ConversationErrorCode.InvalidWebhook, 400, 'Invalid webhook', detail);
+  }
+}
+
+export class ConversationNotFoundException extends NotFoundException {
+  constructor() {
+    super('Conversation', ConversationErrorCode.ConversationNotFound);
+  }
+}
+
+export class InvalidStateTransitionException extends ConflictException {
+  constructor(from: string, action: string) {
+    super(ConversationErrorCode.InvalidTransition, `A ${from} conversation cannot ${action}.`);
+  }
+}
+
+export class RecipientOptedOutException extends ConflictException {
+  constructor() {
+    super(
+      ConversationErrorCode.RecipientOptedOut,
+      'The guest opted out of SMS from this number (STOP); nothing was sent.',
+    );
+  }
+}
+
+export class WhatsAppWindowClosedException extends ConflictException {
+  constructor() {
+    super(
+      ConversationErrorCode.WhatsAppWindowClosed,
+      'No guest message in the last 24 hours: WhatsApp only allows a registered template now.',
+    );
   }
 }

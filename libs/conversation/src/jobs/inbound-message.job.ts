@@ -10,10 +10,15 @@ import {
 import { StayLookup } from '@app/reservation';
 import { Injectable } from '@nestjs/common';
 
-import { ConversationsRepository } from '../repositories/conversations.repository';
+import { type ChannelAccountRow } from '../repositories/channel-accounts.repository';
+import { type ConversationRow, ConversationsRepository } from '../repositories/conversations.repository';
 import { MessagesRepository } from '../repositories/messages.repository';
+import { OptOutsRepository } from '../repositories/opt-outs.repository';
 import { ChannelAccountsService } from '../services/channel-accounts.service';
 import { KINDS } from '../services/channel-kinds';
+import { KEYWORD_REPLY, smsKeyword } from '../services/channel-rules';
+
+const HELP_TEXT = 'Reply to this number to reach the hotel. Reply STOP to opt out, START to opt back in.';
 
 export interface InboundMessagePayload extends PropertyJobPayload {
   messageId: string;
@@ -34,6 +39,7 @@ export class InboundMessageJob implements JobHandler<InboundMessagePayload> {
     private readonly channels: ChannelAccountsService,
     private readonly guests: GuestDirectory,
     private readonly stays: StayLookup,
+    private readonly optOuts: OptOutsRepository,
     private readonly outbox: OutboxService,
   ) {}
 
@@ -72,6 +78,36 @@ export class InboundMessageJob implements JobHandler<InboundMessagePayload> {
       message.received_at ?? message.created_at,
     );
     await this.outbox.publishEvent('message.created', { conversationId: conversation.id, messageId });
+    if (type === 'sms') await this.keyword(propertyId, account, conversation, message.content);
     return conversation.id;
+  }
+
+  /** STOP-style words record an opt-out, START-style words lift it, HELP gets the help text. */
+  private async keyword(
+    propertyId: string,
+    account: ChannelAccountRow,
+    conversation: ConversationRow,
+    content: string,
+  ): Promise<void> {
+    const keyword = smsKeyword(content);
+    if (!keyword) return;
+    const address = conversation.channel_id;
+    if (keyword === 'opt_out') await this.optOuts.optOut(propertyId, 'sms', address);
+    if (keyword === 'opt_in') await this.optOuts.optIn(propertyId, 'sms', address);
+    const reply = {
+      opt_out: `You will get no more messages from ${account.name}. Reply START to receive them again.`,
+      opt_in: `You will receive messages from ${account.name} again. Reply STOP to opt out.`,
+      help: typeof account.settings.helpText === 'string' ? account.settings.helpText : HELP_TEXT,
+    }[keyword];
+    const message = await this.messages.insertOutbound(propertyId, {
+      accountId: account.id,
+      conversationId: conversation.id,
+      senderType: 'system',
+      senderId: null,
+      content: reply,
+      internal: false,
+      intent: KEYWORD_REPLY,
+    });
+    await this.outbox.enqueue(JobName.OutboundMessage, { messageId: message.id });
   }
 }

@@ -1,4 +1,4 @@
-import { rowsOf, TenantDb } from '@app/platform';
+import { rowsOf, SqlFilter, TenantDb } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 
 import { type ChannelType } from '../services/channel-kinds';
@@ -31,10 +31,26 @@ const FIELDS = `id, guest_id, reservation_id, channel_account_id, channel_type, 
   ai_mode, guest_language, unread_count, last_message_at, last_inbound_at, resolved_at, closed_at, version,
   created_at, updated_at`;
 
+/** The list's columns, plus its sort key at full (microsecond) precision for exact cursors. */
+const LIST_FIELDS = `${FIELDS.split(',')
+  .map((f) => `c.${f.trim()}`)
+  .join(', ')}, to_char(coalesce(c.last_message_at, c.created_at) at time zone 'UTC',
+  'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as sort_key`;
+
 /** conversation.conversations. */
 @Injectable()
 export class ConversationsRepository {
   constructor(private readonly db: TenantDb) {}
+
+  async findById(propertyId: string, id: string, forUpdate = false): Promise<ConversationRow | undefined> {
+    const rows = await rowsOf<ConversationRow>(
+      this.db.manager.query(
+        `select ${FIELDS} from conversation.conversations where property_id = $1 and id = $2${forUpdate ? ' for update' : ''}`,
+        [propertyId, id],
+      ),
+    );
+    return rows[0];
+  }
 
   /** The open conversation (new, active or escalated) with this address on this account. */
   async findOpen(
@@ -83,5 +99,92 @@ export class ConversationsRepository {
         where property_id = $1 and id = $2`,
       [propertyId, id, at],
     );
+  }
+
+  list(
+    propertyId: string,
+    f: {
+      state?: string;
+      channel?: string;
+      assignee?: string;
+      unassigned?: boolean;
+      unread?: boolean;
+      priority?: string;
+      guestId?: string;
+      q?: string;
+      after?: { at: string; id: string };
+      limit: number;
+    },
+  ): Promise<(ConversationRow & { sort_key: string })[]> {
+    const w = new SqlFilter().where('c.property_id = ?', propertyId);
+    if (f.state) w.where('c.state = ?', f.state);
+    if (f.channel) w.where('c.channel_type = ?', f.channel);
+    if (f.assignee) w.where('c.assigned_to = ?::uuid', f.assignee);
+    if (f.unassigned !== undefined)
+      w.where(f.unassigned ? 'c.assigned_to is null' : 'c.assigned_to is not null');
+    if (f.unread !== undefined) w.where(f.unread ? 'c.unread_count > 0' : 'c.unread_count = 0');
+    if (f.priority) w.where('c.priority = ?', f.priority);
+    if (f.guestId) w.where('c.guest_id = ?::uuid', f.guestId);
+    if (f.q)
+      w.where(
+        `exists (select 1 from conversation.messages m where m.property_id = c.property_id
+                  and m.conversation_id = c.id and m.content ilike ?)`,
+        `%${f.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`,
+      );
+    // Newest activity first; conversations without messages sort as of their creation.
+    if (f.after)
+      w.where(
+        '(coalesce(c.last_message_at, c.created_at), c.id) < (?::timestamptz, ?::uuid)',
+        f.after.at,
+        f.after.id,
+      );
+    return rowsOf<ConversationRow & { sort_key: string }>(
+      this.db.manager.query(
+        `select ${LIST_FIELDS} from conversation.conversations c where ${w.sql}
+          order by coalesce(c.last_message_at, c.created_at) desc, c.id desc limit ${w.param(f.limit)}`,
+        w.params,
+      ),
+    );
+  }
+
+  /** Applies a change the service validated; bumps the version. */
+  async set(
+    propertyId: string,
+    id: string,
+    change: Partial<{
+      state: ConversationState;
+      assignedTo: string | null;
+      aiMode: 'auto' | 'paused';
+      unreadCount: number;
+      lastMessageAt: Date;
+    }>,
+  ): Promise<ConversationRow> {
+    const rows = await rowsOf<ConversationRow>(
+      this.db.manager.query(
+        `update conversation.conversations
+            set state = coalesce($3, state),
+                assigned_to = case when $4::boolean then $5::uuid else assigned_to end,
+                ai_mode = coalesce($6, ai_mode),
+                unread_count = coalesce($7, unread_count),
+                last_message_at = greatest(last_message_at, $8::timestamptz),
+                resolved_at = case when $3 = 'resolved' then now() when $3 in ('active', 'escalated') then null
+                                   else resolved_at end,
+                closed_at = case when $3 = 'closed' then now() when $3 in ('active', 'escalated') then null
+                                 else closed_at end,
+                version = version + 1
+          where property_id = $1 and id = $2 returning ${FIELDS}`,
+        [
+          propertyId,
+          id,
+          change.state ?? null,
+          'assignedTo' in change,
+          change.assignedTo ?? null,
+          change.aiMode ?? null,
+          change.unreadCount ?? null,
+          change.lastMessageAt ?? null,
+        ],
+      ),
+    );
+    return rows[0];
   }
 }

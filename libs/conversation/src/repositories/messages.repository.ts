@@ -28,6 +28,7 @@ export interface MessageRow {
   content: string;
   content_type: string;
   media: MediaItem[];
+  intent: string | null;
   channel_message_id: string | null;
   delivery_status: string | null;
   delivery_error: string | null;
@@ -37,7 +38,7 @@ export interface MessageRow {
 }
 
 const FIELDS = `id, channel_account_id, conversation_id, direction, sender_type, sender_id, sender_address, internal,
-  content, content_type, media, channel_message_id, delivery_status, delivery_error, received_at, processed_at,
+  content, content_type, media, intent, channel_message_id, delivery_status, delivery_error, received_at, processed_at,
   created_at`;
 
 /** conversation.messages. */
@@ -82,6 +83,59 @@ export class MessagesRepository {
     await this.db.manager.query(
       `update conversation.messages set conversation_id = $3, processed_at = now() where property_id = $1 and id = $2`,
       [propertyId, id, conversationId],
+    );
+  }
+
+  /** An outbound (or internal) message written by staff, the AI or the system. */
+  async insertOutbound(
+    propertyId: string,
+    m: {
+      accountId: string;
+      conversationId: string;
+      senderType: 'staff' | 'ai' | 'system';
+      senderId: string | null;
+      content: string;
+      internal: boolean;
+      intent?: string;
+    },
+  ): Promise<MessageRow> {
+    const rows = await rowsOf<MessageRow>(
+      this.db.manager.query(
+        `insert into conversation.messages (property_id, channel_account_id, conversation_id, direction, sender_type,
+                sender_id, internal, content, intent, delivery_status, processed_at)
+         values ($1, $2, $3, 'outbound', $4, $5, $6, $7, $8, case when $6 then null else 'pending' end, now())
+         returning ${FIELDS}`,
+        [
+          propertyId,
+          m.accountId,
+          m.conversationId,
+          m.senderType,
+          m.senderId,
+          m.internal,
+          m.content,
+          m.intent ?? null,
+        ],
+      ),
+    );
+    return rows[0];
+  }
+
+  /** A conversation's messages, newest first, before an optional (created_at, id) key. */
+  page(
+    propertyId: string,
+    conversationId: string,
+    before: { at: string; id: string } | undefined,
+    limit: number,
+  ): Promise<(MessageRow & { sort_key: string })[]> {
+    return rowsOf<MessageRow & { sort_key: string }>(
+      this.db.manager.query(
+        `select ${FIELDS}, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as sort_key
+           from conversation.messages
+          where property_id = $1 and conversation_id = $2
+            and ($3::timestamptz is null or (created_at, id) < ($3::timestamptz, $4::uuid))
+          order by created_at desc, id desc limit $5`,
+        [propertyId, conversationId, before?.at ?? null, before?.id ?? null, limit],
+      ),
     );
   }
 }

@@ -7,6 +7,7 @@ import {
   WebhookSignatureException,
 } from '../exceptions/conversation.exceptions';
 import { ChannelAccountsRepository } from '../repositories/channel-accounts.repository';
+import { DeliveriesRepository, type DeliveryStatus } from '../repositories/deliveries.repository';
 import { type InboundMessage, type MediaItem, MessagesRepository } from '../repositories/messages.repository';
 import { ChannelAccountsService } from './channel-accounts.service';
 import { twilioSignatureValid } from './twilio-signature';
@@ -31,6 +32,7 @@ export class TwilioInboundService {
     private readonly accounts: ChannelAccountsRepository,
     private readonly channels: ChannelAccountsService,
     private readonly messages: MessagesRepository,
+    private readonly deliveries: DeliveriesRepository,
     private readonly outbox: OutboxService,
   ) {}
 
@@ -39,18 +41,57 @@ export class TwilioInboundService {
     params: TwilioParams,
     signature: string | undefined,
   ): Promise<{ duplicate: boolean }> {
+    return this.verified(path, params, signature, one(params, 'To'), async (propertyId, accountId) => {
+      const id = await this.messages.insertInbound(propertyId, accountId, this.message(params));
+      if (id) await this.outbox.enqueue(JobName.InboundMessage, { messageId: id });
+      return { duplicate: id === undefined };
+    });
+  }
+
+  /**
+   * A delivery callback for a message we sent (Twilio posts it to the StatusCallback URL, signed
+   * the same way). Statuses only move forward; failed always wins.
+   */
+  async receiveStatus(path: string, params: TwilioParams, signature: string | undefined): Promise<void> {
+    await this.verified(path, params, signature, one(params, 'From'), async (propertyId, accountId) => {
+      const status = STATUSES[one(params, 'MessageStatus') ?? ''];
+      const sid = one(params, 'MessageSid');
+      if (!status || !sid) return;
+      const error = one(params, 'ErrorCode') ? `Twilio error ${one(params, 'ErrorCode')}` : undefined;
+      const changed = await this.deliveries.advanceMessage(
+        propertyId,
+        { channelMessageId: sid, accountId },
+        status,
+        {
+          error,
+        },
+      );
+      if (changed)
+        await this.outbox.publishEvent('message.status', {
+          conversationId: changed.conversation_id,
+          messageId: changed.id,
+          status,
+        });
+    });
+  }
+
+  /**
+   * Routes by our own number (`whatsapp:`-prefixed for WhatsApp), then checks the signature under
+   * that account's auth token, then runs `work` in the account's property transaction.
+   */
+  private async verified<T>(
+    path: string,
+    params: TwilioParams,
+    signature: string | undefined,
+    ourNumber: string | undefined,
+    work: (propertyId: string, accountId: string) => Promise<T>,
+  ): Promise<T> {
     if (!signature) {
       this.logger.warn(`Twilio webhook without X-Twilio-Signature refused (${path})`);
       throw new WebhookSignatureException('X-Twilio-Signature is missing.', 401);
     }
-    const to = one(params, 'To');
-    const whatsapp = to?.startsWith('whatsapp:') ?? false;
-    const route =
-      to &&
-      (await this.accounts.route(
-        [whatsapp ? 'twilio_whatsapp' : 'twilio_sms'],
-        to.replace(/^whatsapp:/, ''),
-      ));
+    const kind = ourNumber?.startsWith('whatsapp:') ? 'twilio_whatsapp' : 'twilio_sms';
+    const route = ourNumber && (await this.accounts.route([kind], ourNumber.replace(/^whatsapp:/, '')));
     if (!route || !route.enabled) throw new ChannelNotFoundException();
     return this.db.run({ propertyId: route.propertyId }, async () => {
       const account = await this.channels.require(route.propertyId, route.accountId);
@@ -59,9 +100,7 @@ export class TwilioInboundService {
         this.logger.warn(`Twilio webhook with a wrong signature refused (account ${account.id})`);
         throw new WebhookSignatureException('X-Twilio-Signature does not match.', 403);
       }
-      const id = await this.messages.insertInbound(route.propertyId, account.id, this.message(params));
-      if (id) await this.outbox.enqueue(JobName.InboundMessage, { messageId: id });
-      return { duplicate: id === undefined };
+      return work(route.propertyId, account.id);
     });
   }
 
@@ -104,6 +143,15 @@ export class TwilioInboundService {
     return items;
   }
 }
+
+/** Twilio message statuses as ours (queued, accepted, sending and scheduled say nothing new). */
+const STATUSES: Record<string, DeliveryStatus> = {
+  sent: 'sent',
+  delivered: 'delivered',
+  read: 'read',
+  failed: 'failed',
+  undelivered: 'failed',
+};
 
 function one(params: TwilioParams, name: string): string | undefined {
   const v = params[name];

@@ -18,8 +18,12 @@ export enum Permission {
   TaskWork = 'task:work',
   /** Bulk-import guests and reservations from a PMS export. */
   PmsImport = 'pms:import',
-  /** Manage integration credentials (the PMS webhook secret). */
+  /** Manage integration credentials (the PMS webhook secret, channel accounts). */
   IntegrationManage = 'integration:manage',
+  /** Read the guest conversations inbox. */
+  ConversationRead = 'conversation:read',
+  /** Reply, write notes, assign, escalate, resolve. */
+  ConversationWrite = 'conversation:write',
 }
 
 const ALL = Object.values(Permission);
@@ -40,6 +44,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     Permission.TaskManage,
     Permission.TaskWork,
     Permission.PmsImport,
+    Permission.ConversationRead,
+    Permission.ConversationWrite,
   ],
   front_desk: [
     Permission.PropertyRead,
@@ -49,6 +55,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     Permission.ReservationWrite,
     Permission.TaskManage,
     Permission.TaskWork,
+    Permission.ConversationRead,
+    Permission.ConversationWrite,
   ],
   concierge: [
     Permission.PropertyRead,
@@ -57,6 +65,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     Permission.ReservationRead,
     Permission.TaskManage,
     Permission.TaskWork,
+    Permission.ConversationRead,
+    Permission.ConversationWrite,
   ],
   // Housekeeping plans rooms from arrivals and departures; department staff work their queue.
   housekeeping: [Permission.PropertyRead, Permission.ReservationRead, Permission.TaskWork],

@@ -132,6 +132,17 @@ export class AppConfig {
   @Max(128 * 1024 * 1024)
   PMS_IMPORT_JSON_MAX_BYTES = 16 * 1024 * 1024;
 
+  /** Twilio's REST API (tests point it at a local fake). */
+  @IsUrl({ require_tld: false, require_protocol: true })
+  TWILIO_API_BASE_URL = 'https://api.twilio.com';
+
+  /** Outbound sends per second per Twilio account (a long code sends 1 SMS/s). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  TWILIO_SEND_RATE_PER_SECOND = 1;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 

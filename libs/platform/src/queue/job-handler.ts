@@ -7,9 +7,11 @@ export const JOB_HANDLER = Symbol('butler:job-handler');
 
 /**
  * `property` handlers run inside TenantDb.run keyed by the payload's propertyId (payloads without
- * one are rejected); `platform` handlers do cross-property work and fan out per property.
+ * one are rejected); `property-steps` handlers get the same check but open their own property
+ * transactions (a row must commit before a call to a provider, and the result after it);
+ * `platform` handlers do cross-property work and fan out per property.
  */
-export type JobScope = 'property' | 'platform';
+export type JobScope = 'property' | 'property-steps' | 'platform';
 
 export interface JobHandlerMeta {
   name: JobName;

@@ -17,6 +17,8 @@ export enum JobName {
   OutboxPruneAll = 'outbox.prune-all',
   /** Delete one property's published outbox rows past retention. */
   OutboxPrune = 'outbox.prune',
+  /** Send one outbound message through its channel's provider. */
+  OutboundMessage = 'conversation.outbound-message',
   /** Attach a received guest message to its guest and conversation. */
   InboundMessage = 'conversation.inbound-message',
   /** Forget one property's PMS webhook event ids past the redelivery window. */
@@ -33,4 +35,5 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.SessionsPrune]: QueueName.Maintenance,
   [JobName.PmsWebhookEventsPrune]: QueueName.Maintenance,
   [JobName.InboundMessage]: QueueName.InboundProcessing,
+  [JobName.OutboundMessage]: QueueName.OutboundMessages,
 };

@@ -51,6 +51,7 @@ export class WorkerHost implements OnApplicationShutdown {
     if (!isUuid(propertyId)) {
       throw new UnrecoverableError(`job ${job.name} ${job.id} has no valid propertyId; rejected`);
     }
+    if (handler.meta.scope === 'property-steps') return handler.instance.handle(job.data, job);
     return this.tenantDb.run({ propertyId }, () => handler.instance.handle(job.data, job));
   }
 

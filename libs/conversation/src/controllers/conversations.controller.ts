@@ -1,0 +1,206 @@
+import {
+  ApiProblems,
+  Audited,
+  CurrentAccess,
+  Permission,
+  type PropertyAccess,
+  RequirePermissions,
+  UuidParam,
+} from '@app/platform';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+
+import {
+  AiModeDto,
+  AssignDto,
+  ConversationDto,
+  ConversationPageDto,
+  ListConversationsQueryDto,
+  MessageDto,
+  MessagePageDto,
+  MessagesQueryDto,
+  NoteDto,
+  ReplyDto,
+  ReplyResultDto,
+} from '../dtos/conversation.dto';
+import { type ConversationMove, InboxService } from '../services/inbox.service';
+
+@ApiTags('conversations')
+@ApiProblems(400, 401, 403, 404, 409, 503)
+@ApiBearerAuth()
+@Controller({ path: 'properties/:propertyId/conversations', version: '1' })
+export class ConversationsController {
+  constructor(private readonly inbox: InboxService) {}
+
+  @Get()
+  @RequirePermissions(Permission.ConversationRead)
+  @ApiOperation({ summary: 'The inbox: newest activity first, with filters' })
+  @ApiOkResponse({ type: ConversationPageDto })
+  list(
+    @Param('propertyId', UuidParam) _p: string,
+    @CurrentAccess() a: PropertyAccess,
+    @Query() q: ListConversationsQueryDto,
+  ) {
+    return this.inbox.list(a, q);
+  }
+
+  @Get(':conversationId')
+  @RequirePermissions(Permission.ConversationRead)
+  @ApiOperation({ summary: 'One conversation' })
+  @ApiOkResponse({ type: ConversationDto })
+  get(
+    @Param('propertyId', UuidParam) _p: string,
+    @Param('conversationId', UuidParam) id: string,
+    @CurrentAccess() a: PropertyAccess,
+  ) {
+    return this.inbox.get(a, id);
+  }
+
+  @Get(':conversationId/messages')
+  @RequirePermissions(Permission.ConversationRead)
+  @ApiOperation({ summary: 'Its messages, newest first, in cursor pages' })
+  @ApiOkResponse({ type: MessagePageDto })
+  messages(
+    @Param('propertyId', UuidParam) _p: string,
+    @Param('conversationId', UuidParam) id: string,
+    @CurrentAccess() a: PropertyAccess,
+    @Query() q: MessagesQueryDto,
+  ) {
+    return this.inbox.messagePage(a, id, q.limit, q.cursor);
+  }
+
+  @Post(':conversationId/messages')
+  @RequirePermissions(Permission.ConversationWrite)
+  @Audited('conversation.reply', 'conversation', 'conversationId')
+  @ApiOperation({
+    summary: 'Reply to the guest (queued for delivery; pauses the AI)',
+    description:
+      'Refused with 409 recipient_opted_out (SMS STOP) or whatsapp_window_closed (no guest message in 24 h).',
+  })
+  @ApiCreatedResponse({ type: ReplyResultDto })
+  reply(
+    @Param('propertyId', UuidParam) _p: string,
+    @Param('conversationId', UuidParam) id: string,
+    @CurrentAccess() a: PropertyAccess,
+    @Body() dto: ReplyDto,
+  ) {
+    return this.inbox.reply(a, id, dto.content);
+  }
+
+  @Post(':conversationId/notes')
+  @RequirePermissions(Permission.ConversationWrite)
+  @Audited('conversation.note', 'conversation', 'conversationId')
+  @ApiOperation({ summary: 'An internal note (never sent to the guest)' })
+  @ApiCreatedResponse({ type: MessageDto })
+  note(
+    @Param('propertyId', UuidParam) _p: string,
+    @Param('conversationId', UuidParam) id: string,
+    @CurrentAccess() a: PropertyAccess,
+    @Body() dto: NoteDto,
+  ) {
+    return this.inbox.note(a, id, dto.content);
+  }
+
+  @Post(':conversationId/assign')
+  @HttpCode(HttpStatus.OK)
+  @RequirePermissions(Permission.ConversationWrite)
+  @Audited('conversation.assign', 'conversation', 'conversationId')
+  @ApiOperation({ summary: 'Assign to a staff member (or unassign with null)' })
+  @ApiOkResponse({ type: ConversationDto })
+  assign(
+    @Param('propertyId', UuidParam) _p: string,
+    @Param('conversationId', UuidParam) id: string,
+    @CurrentAccess() a: PropertyAccess,
+    @Body() dto: AssignDto,
+  ) {
+    return this.inbox.assign(a, id, dto.userId ?? null);
+  }
+
+  @Post(':conversationId/ai-mode')
+  @HttpCode(HttpStatus.OK)
+  @RequirePermissions(Permission.ConversationWrite)
+  @Audited('conversation.ai_mode', 'conversation', 'conversationId')
+  @ApiOperation({ summary: 'Let the AI answer (auto) or keep it quiet (paused)' })
+  @ApiOkResponse({ type: ConversationDto })
+  aiMode(
+    @Param('propertyId', UuidParam) _p: string,
+    @Param('conversationId', UuidParam) id: string,
+    @CurrentAccess() a: PropertyAccess,
+    @Body() dto: AiModeDto,
+  ) {
+    return this.inbox.setAiMode(a, id, dto.mode);
+  }
+
+  @Post(':conversationId/read')
+  @HttpCode(HttpStatus.OK)
+  @RequirePermissions(Permission.ConversationRead)
+  @ApiOperation({ summary: 'Mark as read' })
+  @ApiOkResponse({ type: ConversationDto })
+  read(
+    @Param('propertyId', UuidParam) _p: string,
+    @Param('conversationId', UuidParam) id: string,
+    @CurrentAccess() a: PropertyAccess,
+  ) {
+    return this.inbox.markRead(a, id);
+  }
+
+  @Post(':conversationId/escalate')
+  @HttpCode(HttpStatus.OK)
+  @RequirePermissions(Permission.ConversationWrite)
+  @Audited('conversation.escalate', 'conversation', 'conversationId')
+  @ApiOperation({ summary: 'Escalate (new or active)' })
+  @ApiOkResponse({ type: ConversationDto })
+  escalate(
+    @Param('propertyId', UuidParam) _p: string,
+    @Param('conversationId', UuidParam) id: string,
+    @CurrentAccess() a: PropertyAccess,
+  ) {
+    return this.move(a, id, 'escalate');
+  }
+
+  @Post(':conversationId/resolve')
+  @HttpCode(HttpStatus.OK)
+  @RequirePermissions(Permission.ConversationWrite)
+  @Audited('conversation.resolve', 'conversation', 'conversationId')
+  @ApiOperation({ summary: 'Resolve (new, active or escalated)' })
+  @ApiOkResponse({ type: ConversationDto })
+  resolve(
+    @Param('propertyId', UuidParam) _p: string,
+    @Param('conversationId', UuidParam) id: string,
+    @CurrentAccess() a: PropertyAccess,
+  ) {
+    return this.move(a, id, 'resolve');
+  }
+
+  @Post(':conversationId/close')
+  @HttpCode(HttpStatus.OK)
+  @RequirePermissions(Permission.ConversationWrite)
+  @Audited('conversation.close', 'conversation', 'conversationId')
+  @ApiOperation({ summary: 'Close' })
+  @ApiOkResponse({ type: ConversationDto })
+  close(
+    @Param('propertyId', UuidParam) _p: string,
+    @Param('conversationId', UuidParam) id: string,
+    @CurrentAccess() a: PropertyAccess,
+  ) {
+    return this.move(a, id, 'close');
+  }
+
+  @Post(':conversationId/reopen')
+  @HttpCode(HttpStatus.OK)
+  @RequirePermissions(Permission.ConversationWrite)
+  @Audited('conversation.reopen', 'conversation', 'conversationId')
+  @ApiOperation({ summary: 'Reopen a resolved or closed conversation (if no other is open for the address)' })
+  @ApiOkResponse({ type: ConversationDto })
+  reopen(
+    @Param('propertyId', UuidParam) _p: string,
+    @Param('conversationId', UuidParam) id: string,
+    @CurrentAccess() a: PropertyAccess,
+  ) {
+    return this.move(a, id, 'reopen');
+  }
+
+  private move(a: PropertyAccess, id: string, move: ConversationMove) {
+    return this.inbox.move(a, id, move);
+  }
+}

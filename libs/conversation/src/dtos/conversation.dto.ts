@@ -1,0 +1,119 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+
+export const CONVERSATION_STATES = ['new', 'active', 'escalated', 'resolved', 'closed'] as const;
+export const CHANNEL_TYPES = ['sms', 'whatsapp', 'email', 'webchat'] as const;
+export const PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
+const toBool = ({ value }: { value: unknown }) =>
+  value === 'true' ? true : value === 'false' ? false : value;
+
+export class ListConversationsQueryDto {
+  @ApiPropertyOptional({ enum: CONVERSATION_STATES }) @IsOptional() @IsIn(CONVERSATION_STATES) state?: string;
+  @ApiPropertyOptional({ enum: CHANNEL_TYPES }) @IsOptional() @IsIn(CHANNEL_TYPES) channel?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() assignee?: string;
+  @ApiPropertyOptional() @IsOptional() @Transform(toBool) @IsBoolean() unassigned?: boolean;
+  @ApiPropertyOptional() @IsOptional() @Transform(toBool) @IsBoolean() unread?: boolean;
+  @ApiPropertyOptional({ enum: PRIORITIES }) @IsOptional() @IsIn(PRIORITIES) priority?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() guestId?: string;
+  @ApiPropertyOptional({ description: 'Text in any message of the conversation.' })
+  @IsOptional()
+  @IsString()
+  @Length(2, 100)
+  q?: string;
+  @ApiPropertyOptional({ default: 25, maximum: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) cursor?: string;
+}
+
+export class MessagesQueryDto {
+  @ApiPropertyOptional({ default: 50, maximum: 200 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+  @ApiPropertyOptional({ description: 'Older messages than this cursor.' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  cursor?: string;
+}
+
+export class ReplyDto {
+  @ApiProperty({ example: 'Of course — two towels are on their way to 204.' })
+  @IsString()
+  @Length(1, 20000)
+  content: string;
+}
+
+export class NoteDto {
+  @ApiProperty() @IsString() @Length(1, 5000) content: string;
+}
+
+export class AssignDto {
+  @ApiProperty({ format: 'uuid', nullable: true, description: 'null unassigns.' })
+  @IsOptional()
+  @IsUUID()
+  userId: string | null;
+}
+
+export class AiModeDto {
+  @ApiProperty({ enum: ['auto', 'paused'] }) @IsIn(['auto', 'paused']) mode: 'auto' | 'paused';
+}
+
+export class MessageDto {
+  @ApiProperty() id: string;
+  @ApiProperty({ enum: ['inbound', 'outbound'] }) direction: string;
+  @ApiProperty({ enum: ['guest', 'ai', 'staff', 'system'] }) senderType: string;
+  @ApiPropertyOptional({ nullable: true }) senderId: string | null;
+  @ApiProperty({ description: 'Internal notes are never sent.' }) internal: boolean;
+  @ApiProperty() content: string;
+  @ApiProperty() contentType: string;
+  @ApiProperty({ type: [Object] }) media: object[];
+  @ApiPropertyOptional({ nullable: true, enum: ['pending', 'sent', 'delivered', 'read', 'failed'] })
+  deliveryStatus: string | null;
+  @ApiPropertyOptional({ nullable: true }) deliveryError: string | null;
+  @ApiProperty() createdAt: string;
+}
+
+export class ConversationDto {
+  @ApiProperty() id: string;
+  @ApiProperty() guestId: string;
+  @ApiPropertyOptional({ nullable: true }) reservationId: string | null;
+  @ApiProperty() channelId: string;
+  @ApiProperty({ enum: CHANNEL_TYPES }) channelType: string;
+  @ApiProperty({ description: "The guest's address on the channel." }) address: string;
+  @ApiProperty({ enum: CONVERSATION_STATES }) state: string;
+  @ApiPropertyOptional({ nullable: true }) assignedTo: string | null;
+  @ApiProperty({ enum: PRIORITIES }) priority: string;
+  @ApiProperty({ enum: ['auto', 'paused'] }) aiMode: string;
+  @ApiProperty() unreadCount: number;
+  @ApiPropertyOptional({ nullable: true }) lastMessageAt: string | null;
+  @ApiPropertyOptional({ nullable: true }) lastInboundAt: string | null;
+  @ApiPropertyOptional({ nullable: true }) resolvedAt: string | null;
+  @ApiProperty() version: number;
+  @ApiProperty() createdAt: string;
+}
+
+export class ConversationPageDto {
+  @ApiProperty({ type: [ConversationDto] }) items: ConversationDto[];
+  @ApiPropertyOptional({ nullable: true, type: String }) nextCursor: string | null;
+}
+
+export class MessagePageDto {
+  @ApiProperty({ type: [MessageDto], description: 'Newest first.' }) items: MessageDto[];
+  @ApiPropertyOptional({ nullable: true, type: String }) nextCursor: string | null;
+}
+
+export class ReplyResultDto {
+  @ApiProperty({ type: [MessageDto], description: 'More than one when the text was split for the channel.' })
+  messages: MessageDto[];
+  @ApiProperty({ type: ConversationDto }) conversation: ConversationDto;
+}

@@ -1,0 +1,177 @@
+import {
+  AppConfig,
+  HandlesJob,
+  type JobHandler,
+  JobName,
+  OutboxService,
+  type PropertyJobPayload,
+  TenantDb,
+} from '@app/platform';
+import { Injectable, Logger } from '@nestjs/common';
+import { type Job, UnrecoverableError } from 'bullmq';
+
+import { ConversationsRepository } from '../repositories/conversations.repository';
+import { DeliveriesRepository } from '../repositories/deliveries.repository';
+import { MessagesRepository } from '../repositories/messages.repository';
+import { OptOutsRepository } from '../repositories/opt-outs.repository';
+import { ChannelAccountsService } from '../services/channel-accounts.service';
+import { KINDS } from '../services/channel-kinds';
+import { KEYWORD_REPLY, MAX_LENGTH, WHATSAPP_WINDOW_MS } from '../services/channel-rules';
+import { ProviderError } from '../services/provider-error';
+import { TwilioSender } from '../services/twilio-sender';
+
+export interface OutboundMessagePayload extends PropertyJobPayload {
+  messageId: string;
+}
+
+interface Send {
+  deliveryId: string;
+  accountId: string;
+  conversationId: string;
+  twilio: { accountSid: string; authToken: string; from: string; to: string; body: string };
+}
+
+/**
+ * Sends one outbound message. The delivery row (unique idempotency key per message) commits
+ * before the provider is called and the result commits after, so a retried job never sends a
+ * message whose success was recorded. The one window left: a crash after the provider accepted
+ * the message and before its answer was written sends it again on retry.
+ */
+@Injectable()
+@HandlesJob(JobName.OutboundMessage, 'property-steps')
+export class OutboundMessageJob implements JobHandler<OutboundMessagePayload> {
+  private readonly logger = new Logger(OutboundMessageJob.name);
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly db: TenantDb,
+    private readonly messages: MessagesRepository,
+    private readonly conversations: ConversationsRepository,
+    private readonly deliveries: DeliveriesRepository,
+    private readonly optOuts: OptOutsRepository,
+    private readonly channels: ChannelAccountsService,
+    private readonly twilio: TwilioSender,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  async handle(payload: OutboundMessagePayload, job?: Job<OutboundMessagePayload>): Promise<string> {
+    const { propertyId, messageId } = payload;
+    const plan = await this.db.run({ propertyId }, () => this.prepare(propertyId, messageId));
+    if (typeof plan === 'string') return plan;
+    try {
+      const sent = await this.twilio.send({ ...plan.twilio, statusCallback: this.statusCallback() });
+      await this.finish(propertyId, messageId, plan, { status: 'sent', providerMessageId: sent.sid });
+      return 'sent';
+    } catch (err) {
+      const lastAttempt = !job || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      if (err instanceof ProviderError && err.retryable && !lastAttempt) {
+        await this.db.run({ propertyId }, () =>
+          this.deliveries.record(propertyId, plan.deliveryId, { status: 'pending', error: err.message }),
+        );
+        throw err; // BullMQ retries with backoff
+      }
+      const reason = err instanceof ProviderError ? err.message : `unexpected: ${(err as Error).message}`;
+      this.logger.warn(`message ${messageId} failed for good: ${reason}`);
+      await this.finish(propertyId, messageId, plan, { status: 'failed', error: reason });
+      throw new UnrecoverableError(reason);
+    }
+  }
+
+  /** Claims the delivery; a string says why nothing is to be sent. */
+  private async prepare(propertyId: string, messageId: string): Promise<Send | string> {
+    const message = await this.messages.findById(propertyId, messageId, true);
+    if (!message || message.direction !== 'outbound' || message.internal || !message.conversation_id)
+      return 'not an outbound message';
+    if (message.delivery_status !== 'pending') return `already ${message.delivery_status}`;
+    const delivery = await this.deliveries.claim(propertyId, messageId, message.channel_account_id);
+    if (delivery.status === 'sent' || delivery.status === 'failed')
+      return `delivery already ${delivery.status}`;
+    const account = await this.channels.require(propertyId, message.channel_account_id);
+    const conversation = (await this.conversations.findById(propertyId, message.conversation_id))!;
+    const refusal = await this.refusal(
+      propertyId,
+      KINDS[account.kind].type,
+      conversation,
+      message.content,
+      message.intent,
+    );
+    if (refusal) {
+      await this.deliveries.record(propertyId, delivery.id, { status: 'failed', error: refusal });
+      await this.markMessage(propertyId, messageId, conversation.id, 'failed', { error: refusal });
+      return refusal;
+    }
+    if (account.kind !== 'twilio_sms' && account.kind !== 'twilio_whatsapp')
+      return `no sender for ${account.kind} yet`;
+    await this.deliveries.markSending(propertyId, delivery.id);
+    const credentials = this.channels.open(account);
+    const prefix = account.kind === 'twilio_whatsapp' ? 'whatsapp:' : '';
+    return {
+      deliveryId: delivery.id,
+      accountId: account.id,
+      conversationId: conversation.id,
+      twilio: {
+        accountSid: credentials.accountSid,
+        authToken: credentials.authToken,
+        from: `${prefix}${account.route_key}`,
+        to: `${prefix}${conversation.channel_id}`,
+        body: message.content,
+      },
+    };
+  }
+
+  /** Channel rules checked again at send time: opt-out, the WhatsApp window, length. */
+  private async refusal(
+    propertyId: string,
+    type: string,
+    conversation: { channel_id: string; last_inbound_at: Date | null },
+    content: string,
+    intent: string | null,
+  ): Promise<string | null> {
+    if (
+      type === 'sms' &&
+      intent !== KEYWORD_REPLY &&
+      (await this.optOuts.isOptedOut(propertyId, 'sms', conversation.channel_id))
+    )
+      return 'recipient_opted_out: the guest replied STOP to this number';
+    if (
+      type === 'whatsapp' &&
+      (!conversation.last_inbound_at ||
+        Date.now() - new Date(conversation.last_inbound_at).getTime() > WHATSAPP_WINDOW_MS)
+    )
+      return 'whatsapp_window_closed: no guest message in the last 24 hours; use a template';
+    const max = MAX_LENGTH[type as keyof typeof MAX_LENGTH];
+    if (max && content.length > max)
+      return `too_long: ${content.length} characters, the channel takes ${max}`;
+    return null;
+  }
+
+  private async finish(
+    propertyId: string,
+    messageId: string,
+    plan: Send,
+    result: { status: 'sent' | 'failed'; providerMessageId?: string; error?: string },
+  ): Promise<void> {
+    await this.db.run({ propertyId }, async () => {
+      await this.deliveries.record(propertyId, plan.deliveryId, result);
+      await this.markMessage(propertyId, messageId, plan.conversationId, result.status, {
+        channelMessageId: result.providerMessageId,
+        error: result.error,
+      });
+    });
+  }
+
+  private async markMessage(
+    propertyId: string,
+    messageId: string,
+    conversationId: string,
+    status: 'sent' | 'failed',
+    extra: { channelMessageId?: string; error?: string },
+  ): Promise<void> {
+    const changed = await this.deliveries.advanceMessage(propertyId, { messageId }, status, extra);
+    if (changed) await this.outbox.publishEvent('message.status', { conversationId, messageId, status });
+  }
+
+  private statusCallback(): string {
+    return `${this.config.PUBLIC_BASE_URL.replace(/\/+$/, '')}/webhooks/twilio/status`;
+  }
+}

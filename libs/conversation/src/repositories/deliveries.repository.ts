@@ -1,0 +1,90 @@
+import { rowsOf, TenantDb } from '@app/platform';
+import { Injectable } from '@nestjs/common';
+
+export interface DeliveryRow {
+  id: string;
+  status: 'pending' | 'sending' | 'sent' | 'failed';
+  attempts: number;
+  provider_message_id: string | null;
+}
+
+export type DeliveryStatus = 'pending' | 'sent' | 'delivered' | 'read' | 'failed';
+
+/** conversation.deliveries (one per outbound message, keyed by an idempotency key) and message statuses. */
+@Injectable()
+export class DeliveriesRepository {
+  constructor(private readonly db: TenantDb) {}
+
+  /** The message's delivery row, created on first use; locked until the transaction ends. */
+  async claim(propertyId: string, messageId: string, accountId: string): Promise<DeliveryRow> {
+    await this.db.manager.query(
+      `insert into conversation.deliveries (property_id, message_id, channel_account_id, idempotency_key)
+       values ($1, $2, $3, $4) on conflict (property_id, idempotency_key) do nothing`,
+      [propertyId, messageId, accountId, `message:${messageId}`],
+    );
+    const rows = await rowsOf<DeliveryRow>(
+      this.db.manager.query(
+        `select id, status, attempts, provider_message_id from conversation.deliveries
+          where property_id = $1 and idempotency_key = $2 for update`,
+        [propertyId, `message:${messageId}`],
+      ),
+    );
+    return rows[0];
+  }
+
+  async markSending(propertyId: string, id: string): Promise<void> {
+    await this.db.manager.query(
+      `update conversation.deliveries set status = 'sending', attempts = attempts + 1 where property_id = $1 and id = $2`,
+      [propertyId, id],
+    );
+  }
+
+  async record(
+    propertyId: string,
+    id: string,
+    result: { status: 'pending' | 'sent' | 'failed'; providerMessageId?: string; error?: string },
+  ): Promise<void> {
+    await this.db.manager.query(
+      `update conversation.deliveries
+          set status = $3, provider_message_id = coalesce($4, provider_message_id), last_error = $5
+        where property_id = $1 and id = $2`,
+      [propertyId, id, result.status, result.providerMessageId ?? null, result.error ?? null],
+    );
+  }
+
+  /**
+   * Moves a message's delivery status forward only (pending < sent < delivered < read); `failed`
+   * always wins and is final. Returns whether it changed.
+   */
+  async advanceMessage(
+    propertyId: string,
+    where: { messageId?: string; channelMessageId?: string; accountId?: string },
+    status: DeliveryStatus,
+    extra: { channelMessageId?: string; error?: string } = {},
+  ): Promise<{ id: string; conversation_id: string } | undefined> {
+    const rows = await rowsOf<{ id: string; conversation_id: string }>(
+      this.db.manager.query(
+        `update conversation.messages
+            set delivery_status = $5, channel_message_id = coalesce($6, channel_message_id),
+                delivery_error = case when $5 = 'failed' then $7 else delivery_error end
+          where property_id = $1 and direction = 'outbound'
+            and (($2::uuid is not null and id = $2) or ($3::text is not null and channel_message_id = $3
+                 and channel_account_id = $4))
+            and coalesce(delivery_status, 'pending') <> 'failed'
+            and ($5 = 'failed' or array_position(array['pending', 'sent', 'delivered', 'read'], $5::text)
+                 > array_position(array['pending', 'sent', 'delivered', 'read'], coalesce(delivery_status, 'pending')::text))
+          returning id, conversation_id`,
+        [
+          propertyId,
+          where.messageId ?? null,
+          where.channelMessageId ?? null,
+          where.accountId ?? null,
+          status,
+          extra.channelMessageId ?? null,
+          extra.error ?? null,
+        ],
+      ),
+    );
+    return rows[0];
+  }
+}

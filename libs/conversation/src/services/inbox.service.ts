@@ -1,0 +1,257 @@
+import {
+  decodeCursor,
+  encodeCursor,
+  isUuid,
+  JobName,
+  MembershipsRepository,
+  OutboxService,
+  type PropertyAccess,
+  ValidationFailedException,
+} from '@app/platform';
+import { Injectable } from '@nestjs/common';
+
+import {
+  type ConversationDto,
+  type ConversationPageDto,
+  type ListConversationsQueryDto,
+  type MessageDto,
+  type MessagePageDto,
+  type ReplyResultDto,
+} from '../dtos/conversation.dto';
+import {
+  ConversationNotFoundException,
+  InvalidStateTransitionException,
+  RecipientOptedOutException,
+  WhatsAppWindowClosedException,
+} from '../exceptions/conversation.exceptions';
+import {
+  type ConversationRow,
+  ConversationsRepository,
+  type ConversationState,
+} from '../repositories/conversations.repository';
+import { type MessageRow, MessagesRepository } from '../repositories/messages.repository';
+import { OptOutsRepository } from '../repositories/opt-outs.repository';
+import { MAX_LENGTH, splitMessage, WHATSAPP_WINDOW_MS } from './channel-rules';
+
+/** Allowed state changes (reopen checks separately that no other conversation is open). */
+const MOVES: Record<
+  'escalate' | 'resolve' | 'close' | 'reopen',
+  { from: ConversationState[]; to: ConversationState }
+> = {
+  escalate: { from: ['new', 'active'], to: 'escalated' },
+  resolve: { from: ['new', 'active', 'escalated'], to: 'resolved' },
+  close: { from: ['new', 'active', 'escalated', 'resolved'], to: 'closed' },
+  reopen: { from: ['resolved', 'closed'], to: 'active' },
+};
+export type ConversationMove = keyof typeof MOVES;
+
+/** The staff inbox: conversations newest activity first, replies, notes, states. */
+@Injectable()
+export class InboxService {
+  constructor(
+    private readonly conversations: ConversationsRepository,
+    private readonly messages: MessagesRepository,
+    private readonly optOuts: OptOutsRepository,
+    private readonly memberships: MembershipsRepository,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  async list(access: PropertyAccess, q: ListConversationsQueryDto): Promise<ConversationPageDto> {
+    const limit = q.limit ?? 25;
+    const rows = await this.conversations.list(access.propertyId, {
+      ...q,
+      after: q.cursor ? keyCursor(q.cursor) : undefined,
+      limit: limit + 1,
+    });
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(conversationDto),
+      nextCursor: rows.length > limit && last ? encodeCursor([last.sort_key, last.id]) : null,
+    };
+  }
+
+  async get(access: PropertyAccess, id: string): Promise<ConversationDto> {
+    return conversationDto(await this.require(access.propertyId, id));
+  }
+
+  async messagePage(
+    access: PropertyAccess,
+    id: string,
+    limit = 50,
+    cursor?: string,
+  ): Promise<MessagePageDto> {
+    await this.require(access.propertyId, id);
+    const rows = await this.messages.page(
+      access.propertyId,
+      id,
+      cursor ? keyCursor(cursor) : undefined,
+      limit + 1,
+    );
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(messageDto),
+      nextCursor: rows.length > limit && last ? encodeCursor([last.sort_key, last.id]) : null,
+    };
+  }
+
+  /**
+   * A staff reply: stored and queued for delivery in the request's transaction, split on sentence
+   * ends when longer than the channel takes. It pauses the AI so it never talks over staff.
+   */
+  async reply(access: PropertyAccess, id: string, content: string): Promise<ReplyResultDto> {
+    const conversation = await this.require(access.propertyId, id, true);
+    await this.assertSendable(access.propertyId, conversation);
+    const max = MAX_LENGTH[conversation.channel_type];
+    const parts = max ? splitMessage(content, max) : [content];
+    const written: MessageRow[] = [];
+    for (const part of parts) {
+      const message = await this.messages.insertOutbound(access.propertyId, {
+        accountId: conversation.channel_account_id,
+        conversationId: id,
+        senderType: 'staff',
+        senderId: access.userId,
+        content: part,
+        internal: false,
+      });
+      await this.outbox.enqueue(JobName.OutboundMessage, { messageId: message.id });
+      await this.outbox.publishEvent('message.created', { conversationId: id, messageId: message.id });
+      written.push(message);
+    }
+    const updated = await this.conversations.set(access.propertyId, id, {
+      aiMode: 'paused',
+      state: conversation.state === 'new' ? 'active' : undefined,
+      lastMessageAt: written[written.length - 1].created_at,
+      unreadCount: 0,
+    });
+    await this.outbox.publishEvent('conversation.updated', { conversationId: id });
+    return { messages: written.map(messageDto), conversation: conversationDto(updated) };
+  }
+
+  /** An internal note: kept with the conversation, never sent. */
+  async note(access: PropertyAccess, id: string, content: string): Promise<MessageDto> {
+    const conversation = await this.require(access.propertyId, id);
+    const message = await this.messages.insertOutbound(access.propertyId, {
+      accountId: conversation.channel_account_id,
+      conversationId: id,
+      senderType: 'staff',
+      senderId: access.userId,
+      content,
+      internal: true,
+    });
+    await this.outbox.publishEvent('message.created', { conversationId: id, messageId: message.id });
+    return messageDto(message);
+  }
+
+  async assign(access: PropertyAccess, id: string, userId: string | null): Promise<ConversationDto> {
+    const conversation = await this.require(access.propertyId, id, true);
+    if (userId && (await this.memberships.accessFor(userId, access.propertyId)).length === 0)
+      throw new ValidationFailedException([
+        { field: 'userId', code: 'notStaff', message: 'userId must be active staff of this property' },
+      ]);
+    return this.change(access, conversation, {
+      assignedTo: userId,
+      state: conversation.state === 'new' && userId ? 'active' : undefined,
+    });
+  }
+
+  async move(access: PropertyAccess, id: string, move: ConversationMove): Promise<ConversationDto> {
+    const conversation = await this.require(access.propertyId, id, true);
+    const rule = MOVES[move];
+    if (!rule.from.includes(conversation.state))
+      throw new InvalidStateTransitionException(conversation.state, move);
+    if (move === 'reopen') {
+      const open = await this.conversations.findOpen(
+        access.propertyId,
+        conversation.channel_account_id,
+        conversation.channel_id,
+      );
+      if (open) throw new InvalidStateTransitionException(conversation.state, 'reopen while another is open');
+    }
+    return this.change(access, conversation, { state: rule.to });
+  }
+
+  async setAiMode(access: PropertyAccess, id: string, mode: 'auto' | 'paused'): Promise<ConversationDto> {
+    return this.change(access, await this.require(access.propertyId, id, true), { aiMode: mode });
+  }
+
+  async markRead(access: PropertyAccess, id: string): Promise<ConversationDto> {
+    return this.change(access, await this.require(access.propertyId, id, true), { unreadCount: 0 });
+  }
+
+  private async change(
+    access: PropertyAccess,
+    conversation: ConversationRow,
+    change: Parameters<ConversationsRepository['set']>[2],
+  ): Promise<ConversationDto> {
+    const updated = await this.conversations.set(access.propertyId, conversation.id, change);
+    await this.outbox.publishEvent('conversation.updated', { conversationId: conversation.id });
+    return conversationDto(updated);
+  }
+
+  /** Channel rules a reply must meet before it is accepted (the send re-checks them). */
+  private async assertSendable(propertyId: string, c: ConversationRow): Promise<void> {
+    if (c.channel_type === 'sms' && (await this.optOuts.isOptedOut(propertyId, 'sms', c.channel_id)))
+      throw new RecipientOptedOutException();
+    if (
+      c.channel_type === 'whatsapp' &&
+      (!c.last_inbound_at || Date.now() - new Date(c.last_inbound_at).getTime() > WHATSAPP_WINDOW_MS)
+    )
+      throw new WhatsAppWindowClosedException();
+  }
+
+  private async require(propertyId: string, id: string, forUpdate = false): Promise<ConversationRow> {
+    const row = await this.conversations.findById(propertyId, id, forUpdate);
+    if (!row) throw new ConversationNotFoundException();
+    return row;
+  }
+}
+
+function keyCursor(cursor: string): { at: string; id: string } {
+  const [at, id] = decodeCursor(
+    cursor,
+    (k): k is [string, string] =>
+      k.length === 2 && typeof k[0] === 'string' && !Number.isNaN(Date.parse(k[0])) && isUuid(k[1]),
+  );
+  return { at, id };
+}
+
+const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+
+export function conversationDto(c: ConversationRow): ConversationDto {
+  return {
+    id: c.id,
+    guestId: c.guest_id,
+    reservationId: c.reservation_id,
+    channelId: c.channel_account_id,
+    channelType: c.channel_type,
+    address: c.channel_id,
+    state: c.state,
+    assignedTo: c.assigned_to,
+    priority: c.priority,
+    aiMode: c.ai_mode,
+    unreadCount: c.unread_count,
+    lastMessageAt: iso(c.last_message_at),
+    lastInboundAt: iso(c.last_inbound_at),
+    resolvedAt: iso(c.resolved_at),
+    version: c.version,
+    createdAt: new Date(c.created_at).toISOString(),
+  };
+}
+
+export function messageDto(m: MessageRow): MessageDto {
+  return {
+    id: m.id,
+    direction: m.direction,
+    senderType: m.sender_type,
+    senderId: m.sender_id,
+    internal: m.internal,
+    content: m.content,
+    contentType: m.content_type,
+    media: m.media,
+    deliveryStatus: m.delivery_status,
+    deliveryError: m.delivery_error,
+    createdAt: new Date(m.created_at).toISOString(),
+  };
+}

@@ -1,0 +1,58 @@
+import { AppConfig } from '@app/platform';
+import { Injectable } from '@nestjs/common';
+
+import { ProviderError } from './provider-error';
+
+export interface TwilioSend {
+  accountSid: string;
+  authToken: string;
+  from: string;
+  to: string;
+  body: string;
+  statusCallback: string;
+}
+
+const TIMEOUT_MS = 15_000;
+
+/** Twilio's Messages API: POST /2010-04-01/Accounts/{sid}/Messages.json, basic auth, form body. */
+@Injectable()
+export class TwilioSender {
+  constructor(private readonly config: AppConfig) {}
+
+  async send(m: TwilioSend): Promise<{ sid: string; status: string }> {
+    const url = `${this.config.TWILIO_API_BASE_URL.replace(/\/+$/, '')}/2010-04-01/Accounts/${m.accountSid}/Messages.json`;
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`${m.accountSid}:${m.authToken}`).toString('base64')}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: new URLSearchParams({ To: m.to, From: m.from, Body: m.body, StatusCallback: m.statusCallback }),
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+    } catch (err) {
+      throw ProviderError.network(err);
+    }
+    const text = await res.text();
+    if (!res.ok)
+      throw ProviderError.fromResponse(res.status, twilioMessage(text), res.headers.get('retry-after'));
+    const body = JSON.parse(text) as { sid?: unknown; status?: unknown };
+    if (typeof body.sid !== 'string')
+      throw new ProviderError('Twilio answered without a message sid', true, res.status);
+    return { sid: body.sid, status: typeof body.status === 'string' ? body.status : 'queued' };
+  }
+}
+
+/** Twilio errors are `{ code, message, more_info, status }`. */
+function twilioMessage(text: string): string {
+  try {
+    const e = JSON.parse(text) as { code?: unknown; message?: unknown };
+    const message = typeof e.message === 'string' ? e.message : 'error';
+    const code = typeof e.code === 'number' || typeof e.code === 'string' ? ` (Twilio ${e.code})` : '';
+    return `${message}${code}`;
+  } catch {
+    return text.slice(0, 200);
+  }
+}

@@ -1,0 +1,344 @@
+import { randomBytes } from 'node:crypto';
+
+import {
+  ConversationsController,
+  InboundMessageJob,
+  OutboundMessageJob,
+  twilioSignature,
+} from '@app/conversation';
+import { TenantDb } from '@app/platform';
+import {
+  addStaff,
+  expectProblem,
+  type FakeTwilio,
+  pool,
+  signupTenant,
+  startFakeTwilio,
+  startTestApi,
+  type Tenant,
+  type TestApi,
+} from '@app/testing';
+import { type Job } from 'bullmq';
+import { type Pool } from 'pg';
+
+interface Conversation {
+  id: string;
+  state: string;
+  aiMode: string;
+  unreadCount: number;
+  channelType: string;
+  address: string;
+  assignedTo: string | null;
+}
+interface Message {
+  id: string;
+  direction: string;
+  senderType: string;
+  internal: boolean;
+  content: string;
+  deliveryStatus: string | null;
+  deliveryError: string | null;
+}
+
+const hex = (bytes: number) => randomBytes(bytes).toString('hex');
+const PUBLIC_BASE_URL = 'https://butler.example.com';
+const freshNumber = () =>
+  `+1415${2 + Math.floor(Math.random() * 8)}${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
+const guestNumber = () => `+35191${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
+
+let api: TestApi;
+let twilio: FakeTwilio;
+let admin: Pool;
+let a: Tenant;
+let b: Tenant;
+
+interface Line {
+  number: string;
+  authToken: string;
+  accountSid: string;
+}
+
+async function line(t: Tenant, kind = 'twilio_sms'): Promise<Line> {
+  const accountSid = `AC${hex(16)}`;
+  const authToken = hex(16);
+  twilio.allow(accountSid, authToken);
+  const res = await api.request<{ address: string }>('POST', `/api/v1/properties/${t.propertyId}/channels`, {
+    token: t.token,
+    body: { kind, name: 'Hotel', address: freshNumber(), credentials: { accountSid, authToken } },
+  });
+  if (res.status !== 201) throw new Error(`channel: ${res.status} ${JSON.stringify(res.body)}`);
+  return { number: res.body.address, authToken, accountSid };
+}
+
+function webhook(l: Line, path: string, params: Record<string, string>) {
+  return api.request('POST', path, {
+    raw: new URLSearchParams(params).toString(),
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-twilio-signature': twilioSignature(l.authToken, `${PUBLIC_BASE_URL}${path}`, params),
+    },
+  });
+}
+
+const inTenant = <T>(t: Tenant, work: () => Promise<T>) =>
+  api.app.get(TenantDb).run({ propertyId: t.propertyId }, work);
+
+/** A guest message through the webhook and the inbound job; returns its conversation id. */
+async function guestWrites(t: Tenant, l: Line, from: string, body: string, prefix = ''): Promise<string> {
+  const sid = `SM${hex(16)}`;
+  const res = await webhook(l, '/webhooks/twilio/messages', {
+    MessageSid: sid,
+    From: `${prefix}${from}`,
+    To: `${prefix}${l.number}`,
+    Body: body,
+  });
+  if (res.status !== 200) throw new Error(`webhook: ${res.status} ${JSON.stringify(res.body)}`);
+  const row = await admin.query<{ id: string }>(
+    'select id from conversation.messages where channel_message_id = $1',
+    [sid],
+  );
+  const job = api.app.get(InboundMessageJob);
+  return (await inTenant(t, () => job.handle({ propertyId: t.propertyId, messageId: row.rows[0].id })))!;
+}
+
+/** Runs the outbound job for a message as BullMQ would (attempt `attempt` of 8). */
+function send(t: Tenant, messageId: string, attempt = 0) {
+  const job = { attemptsMade: attempt, opts: { attempts: 8 } } as Job<{
+    propertyId: string;
+    messageId: string;
+  }>;
+  return api.app.get(OutboundMessageJob).handle({ propertyId: t.propertyId, messageId }, job);
+}
+
+const conversationsOf = (t: Tenant) => `/api/v1/properties/${t.propertyId}/conversations`;
+
+async function reply(t: Tenant, conversationId: string, content: string) {
+  return api.request<{ messages: Message[]; conversation: Conversation }>(
+    'POST',
+    `${conversationsOf(t)}/${conversationId}/messages`,
+    { token: t.token, body: { content } },
+  );
+}
+
+async function message(t: Tenant, conversationId: string, id: string): Promise<Message> {
+  const page = await api.request<{ items: Message[] }>(
+    'GET',
+    `${conversationsOf(t)}/${conversationId}/messages`,
+    {
+      token: t.token,
+    },
+  );
+  return page.body.items.find((m) => m.id === id)!;
+}
+
+beforeAll(async () => {
+  twilio = await startFakeTwilio();
+  api = await startTestApi({ PUBLIC_BASE_URL, TWILIO_API_BASE_URL: twilio.url });
+  admin = pool(api.db.adminUrl, { max: 2 });
+  a = await signupTenant(api, 'inba');
+  b = await signupTenant(api, 'inbb');
+});
+
+afterAll(async () => {
+  await admin?.end();
+  await api?.close();
+  await twilio?.close();
+});
+
+describe(ConversationsController.name, () => {
+  it('lists the new conversation first, unread, and only in its own property', async () => {
+    const l = await line(a);
+    const id = await guestWrites(a, l, guestNumber(), 'Is breakfast included?');
+
+    const inbox = await api.request<{ items: Conversation[] }>('GET', `${conversationsOf(a)}?unread=true`, {
+      token: a.token,
+    });
+    const read = await api.request<Conversation>('POST', `${conversationsOf(a)}/${id}/read`, {
+      token: a.token,
+    });
+
+    expect(inbox.body.items[0]).toMatchObject({ id, state: 'new', unreadCount: 1, channelType: 'sms' });
+    expect(read.body.unreadCount).toBe(0);
+    expectProblem(
+      await api.request('GET', `${conversationsOf(a)}/${id}`, { token: b.token }),
+      403,
+      'property_forbidden',
+    );
+    expectProblem(
+      await api.request('GET', `${conversationsOf(b)}/${id}`, { token: b.token }),
+      404,
+      'conversation_not_found',
+    );
+    const bInbox = await api.request<{ items: Conversation[] }>('GET', conversationsOf(b), {
+      token: b.token,
+    });
+    expect(bInbox.body.items.map((c) => c.id)).not.toContain(id);
+  });
+
+  it('sends a staff reply exactly once, pauses the AI, and never sends a note', async () => {
+    const l = await line(a);
+    const guest = guestNumber();
+    const id = await guestWrites(a, l, guest, 'Two more towels to 204 please');
+
+    const res = await reply(a, id, 'On their way!');
+    const note = await api.request<Message>('POST', `${conversationsOf(a)}/${id}/notes`, {
+      token: a.token,
+      body: { content: 'Guest sounded annoyed' },
+    });
+    const sentBefore = twilio.accepted().length;
+    await send(a, res.body.messages[0].id);
+    await send(a, res.body.messages[0].id); // a retried job after the recorded success
+
+    expect(res.status).toBe(201);
+    expect(res.body.conversation).toMatchObject({ aiMode: 'paused', state: 'active' });
+    expect(note.body).toMatchObject({ internal: true, deliveryStatus: null });
+    const sends = twilio.accepted().slice(sentBefore);
+    expect(sends).toHaveLength(1);
+    expect(sends[0]).toMatchObject({
+      accountSid: l.accountSid,
+      params: {
+        To: guest,
+        From: l.number,
+        Body: 'On their way!',
+        StatusCallback: `${PUBLIC_BASE_URL}/webhooks/twilio/status`,
+      },
+    });
+    expect(await message(a, id, res.body.messages[0].id)).toMatchObject({ deliveryStatus: 'sent' });
+    const notesQueued = await admin.query<{ n: number }>(
+      `select count(*)::int as n from platform.outbox where payload->>'messageId' = $1 and job_name = 'conversation.outbound-message'`,
+      [note.body.id],
+    );
+    expect(notesQueued.rows[0].n).toBe(0);
+  });
+
+  it('retries after a 500 and delivers once; a 400 fails the message with the reason', async () => {
+    const l = await line(a);
+    const id = await guestWrites(a, l, guestNumber(), 'hello');
+    const first = (await reply(a, id, 'Retry me')).body.messages[0];
+    const second = (await reply(a, id, 'Refuse me')).body.messages[0];
+    const before = twilio.accepted().length;
+
+    twilio.queue({ status: 500 });
+    await expect(send(a, first.id, 0)).rejects.toThrow(/HTTP 500/);
+    await send(a, first.id, 1);
+    twilio.queue({ status: 400 });
+    await expect(send(a, second.id, 0)).rejects.toThrow(/HTTP 400/);
+
+    expect(twilio.accepted().length - before).toBe(1);
+    expect(await message(a, id, first.id)).toMatchObject({ deliveryStatus: 'sent' });
+    expect(await message(a, id, second.id)).toMatchObject({ deliveryStatus: 'failed' });
+    expect((await message(a, id, second.id)).deliveryError).toMatch(/HTTP 400: fake error 400/);
+  });
+
+  it('moves delivery status forward only, from signed status callbacks', async () => {
+    const l = await line(a);
+    const id = await guestWrites(a, l, guestNumber(), 'hi');
+    const sent = (await reply(a, id, 'Status me')).body.messages[0];
+    await send(a, sent.id);
+    const sid = (
+      await admin.query<{ channel_message_id: string }>(
+        'select channel_message_id from conversation.messages where id = $1',
+        [sent.id],
+      )
+    ).rows[0].channel_message_id;
+    const status = (s: string) =>
+      webhook(l, '/webhooks/twilio/status', { MessageSid: sid, MessageStatus: s, From: l.number });
+
+    expect((await status('delivered')).status).toBe(204);
+    await status('sent'); // late and out of order
+    const afterLate = await message(a, id, sent.id);
+    await status('read');
+    const afterRead = await message(a, id, sent.id);
+
+    expect(afterLate.deliveryStatus).toBe('delivered');
+    expect(afterRead.deliveryStatus).toBe('read');
+    expectProblem(
+      await api.request('POST', '/webhooks/twilio/status', {
+        raw: new URLSearchParams({ MessageSid: sid, MessageStatus: 'failed', From: l.number }).toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': 'forged' },
+      }),
+      403,
+      'signature_invalid',
+    );
+  });
+
+  it('records STOP, confirms it, then refuses replies to that number until START', async () => {
+    const l = await line(a);
+    const guest = guestNumber();
+    const id = await guestWrites(a, l, guest, 'STOP');
+
+    const refused = await reply(a, id, 'Are you sure?');
+    const confirmation = await admin.query<{ id: string; content: string }>(
+      `select id, content from conversation.messages where conversation_id = $1 and sender_type = 'system'`,
+      [id],
+    );
+    const before = twilio.accepted().length;
+    await send(a, confirmation.rows[0].id);
+    await guestWrites(a, l, guest, 'start');
+    const allowed = await reply(a, id, 'Welcome back');
+
+    expectProblem(refused, 409, 'recipient_opted_out');
+    expect(confirmation.rows[0].content).toMatch(/Reply START/);
+    expect(twilio.accepted().length - before).toBe(1); // the confirmation still goes out
+    expect(allowed.status).toBe(201);
+  });
+
+  it("refuses free-form WhatsApp replies more than 24 hours after the guest's last message", async () => {
+    const l = await line(a, 'twilio_whatsapp');
+    const id = await guestWrites(a, l, guestNumber(), 'Olá', 'whatsapp:');
+    const ok = await reply(a, id, 'Olá! Como posso ajudar?');
+    await admin.query(
+      `update conversation.conversations set last_inbound_at = now() - interval '25 hours' where id = $1`,
+      [id],
+    );
+
+    expect(ok.status).toBe(201);
+    expectProblem(await reply(a, id, 'Still there?'), 409, 'whatsapp_window_closed');
+  });
+
+  it('splits an SMS longer than 1,600 characters on sentence ends instead of truncating it', async () => {
+    const l = await line(a);
+    const id = await guestWrites(a, l, guestNumber(), 'Tell me everything');
+    const sentence = 'This hotel has a long and storied history that we love to tell. ';
+    const text = sentence.repeat(40).trim();
+
+    const res = await reply(a, id, text);
+
+    expect(res.body.messages.length).toBeGreaterThan(1);
+    expect(res.body.messages.every((m) => m.content.length <= 1600)).toBe(true);
+    expect(res.body.messages.map((m) => m.content).join(' ')).toBe(text);
+  });
+
+  it('moves through resolve and reopen, refuses illegal moves, and lets only inbox roles act', async () => {
+    const l = await line(a);
+    const id = await guestWrites(a, l, guestNumber(), 'hi');
+    const housekeeping = await addStaff(api, a, 'housekeeping');
+    const frontDesk = await addStaff(api, a, 'front_desk');
+    const act = (action: string, token = a.token) =>
+      api.request<Conversation>('POST', `${conversationsOf(a)}/${id}/${action}`, { token });
+
+    expect((await act('resolve')).body.state).toBe('resolved');
+    expectProblem(await act('escalate'), 409, 'invalid_transition');
+    expect((await act('reopen', frontDesk.token)).body.state).toBe('active');
+    expect((await act('escalate')).body.state).toBe('escalated');
+    expectProblem(await act('resolve', housekeeping.token), 403, 'forbidden');
+    expectProblem(
+      await api.request('GET', conversationsOf(a), { token: housekeeping.token }),
+      403,
+      'forbidden',
+    );
+    const assigned = await api.request<Conversation>('POST', `${conversationsOf(a)}/${id}/assign`, {
+      token: a.token,
+      body: { userId: frontDesk.userId },
+    });
+    expect(assigned.body.assignedTo).toBe(frontDesk.userId);
+    expectProblem(
+      await api.request('POST', `${conversationsOf(a)}/${id}/assign`, {
+        token: a.token,
+        body: { userId: b.userId },
+      }),
+      400,
+      'validation_failed',
+    );
+  });
+});
