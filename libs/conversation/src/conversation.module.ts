@@ -5,6 +5,7 @@ import { Module } from '@nestjs/common';
 import { ChannelsController } from './controllers/channels.controller';
 import { ConversationsController } from './controllers/conversations.controller';
 import { TwilioWebhookController } from './controllers/twilio-webhook.controller';
+import { WhatsAppWebhookController } from './controllers/whatsapp-webhook.controller';
 import { InboundMessageJob } from './jobs/inbound-message.job';
 import { OutboundMessageJob } from './jobs/outbound-message.job';
 import { ChannelAccountsRepository } from './repositories/channel-accounts.repository';
@@ -13,14 +14,22 @@ import { DeliveriesRepository } from './repositories/deliveries.repository';
 import { MessagesRepository } from './repositories/messages.repository';
 import { OptOutsRepository } from './repositories/opt-outs.repository';
 import { ChannelAccountsService } from './services/channel-accounts.service';
+import { ChannelSenders } from './services/channel-senders';
 import { InboxService } from './services/inbox.service';
 import { TwilioInboundService } from './services/twilio-inbound.service';
 import { TwilioSender } from './services/twilio-sender';
+import { WhatsAppCloudSender } from './services/whatsapp-cloud-sender';
+import { WhatsAppInboundService } from './services/whatsapp-inbound.service';
 
 /** The `conversation` bounded context: channel accounts, inbound webhooks, conversations, messages. */
 @Module({
   imports: [GuestModule, ReservationModule],
-  controllers: [ChannelsController, ConversationsController, TwilioWebhookController],
+  controllers: [
+    ChannelsController,
+    ConversationsController,
+    TwilioWebhookController,
+    WhatsAppWebhookController,
+  ],
   providers: [
     ChannelAccountsRepository,
     ChannelAccountsService,
@@ -31,6 +40,9 @@ import { TwilioSender } from './services/twilio-sender';
     InboxService,
     TwilioInboundService,
     TwilioSender,
+    WhatsAppCloudSender,
+    ChannelSenders,
+    WhatsAppInboundService,
     InboundMessageJob,
     OutboundMessageJob,
   ],

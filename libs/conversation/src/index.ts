@@ -1,6 +1,7 @@
 export * from './controllers/channels.controller';
 export * from './controllers/conversations.controller';
 export * from './controllers/twilio-webhook.controller';
+export * from './controllers/whatsapp-webhook.controller';
 export * from './conversation.module';
 export * from './dtos/channel.dto';
 export * from './dtos/conversation.dto';

@@ -1,5 +1,6 @@
 export * from './factories';
 export * from './fake-twilio';
+export * from './fake-whatsapp';
 export * from './http-assertions';
 export * from './test-api';
 export * from './test-database';

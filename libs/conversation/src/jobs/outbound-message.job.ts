@@ -1,5 +1,4 @@
 import {
-  AppConfig,
   HandlesJob,
   type JobHandler,
   JobName,
@@ -17,8 +16,9 @@ import { OptOutsRepository } from '../repositories/opt-outs.repository';
 import { ChannelAccountsService } from '../services/channel-accounts.service';
 import { KINDS } from '../services/channel-kinds';
 import { KEYWORD_REPLY, MAX_LENGTH, WHATSAPP_WINDOW_MS } from '../services/channel-rules';
+import { type OutboundSend } from '../services/channel-sender';
+import { ChannelSenders } from '../services/channel-senders';
 import { ProviderError } from '../services/provider-error';
-import { TwilioSender } from '../services/twilio-sender';
 
 export interface OutboundMessagePayload extends PropertyJobPayload {
   messageId: string;
@@ -26,9 +26,8 @@ export interface OutboundMessagePayload extends PropertyJobPayload {
 
 interface Send {
   deliveryId: string;
-  accountId: string;
   conversationId: string;
-  twilio: { accountSid: string; authToken: string; from: string; to: string; body: string };
+  outbound: OutboundSend;
 }
 
 /**
@@ -43,14 +42,13 @@ export class OutboundMessageJob implements JobHandler<OutboundMessagePayload> {
   private readonly logger = new Logger(OutboundMessageJob.name);
 
   constructor(
-    private readonly config: AppConfig,
     private readonly db: TenantDb,
     private readonly messages: MessagesRepository,
     private readonly conversations: ConversationsRepository,
     private readonly deliveries: DeliveriesRepository,
     private readonly optOuts: OptOutsRepository,
     private readonly channels: ChannelAccountsService,
-    private readonly twilio: TwilioSender,
+    private readonly senders: ChannelSenders,
     private readonly outbox: OutboxService,
   ) {}
 
@@ -59,8 +57,11 @@ export class OutboundMessageJob implements JobHandler<OutboundMessagePayload> {
     const plan = await this.db.run({ propertyId }, () => this.prepare(propertyId, messageId));
     if (typeof plan === 'string') return plan;
     try {
-      const sent = await this.twilio.send({ ...plan.twilio, statusCallback: this.statusCallback() });
-      await this.finish(propertyId, messageId, plan, { status: 'sent', providerMessageId: sent.sid });
+      const sent = await this.senders.for(plan.outbound.account.kind).send(plan.outbound);
+      await this.finish(propertyId, messageId, plan, {
+        status: 'sent',
+        providerMessageId: sent.providerMessageId,
+      });
       return 'sent';
     } catch (err) {
       const lastAttempt = !job || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
@@ -100,21 +101,16 @@ export class OutboundMessageJob implements JobHandler<OutboundMessagePayload> {
       await this.markMessage(propertyId, messageId, conversation.id, 'failed', { error: refusal });
       return refusal;
     }
-    if (account.kind !== 'twilio_sms' && account.kind !== 'twilio_whatsapp')
-      return `no sender for ${account.kind} yet`;
     await this.deliveries.markSending(propertyId, delivery.id);
-    const credentials = this.channels.open(account);
-    const prefix = account.kind === 'twilio_whatsapp' ? 'whatsapp:' : '';
     return {
       deliveryId: delivery.id,
-      accountId: account.id,
       conversationId: conversation.id,
-      twilio: {
-        accountSid: credentials.accountSid,
-        authToken: credentials.authToken,
-        from: `${prefix}${account.route_key}`,
-        to: `${prefix}${conversation.channel_id}`,
+      outbound: {
+        account,
+        credentials: this.channels.open(account),
+        to: conversation.channel_id,
         body: message.content,
+        inReplyTo: await this.messages.lastInboundProviderId(propertyId, conversation.id),
       },
     };
   }
@@ -169,9 +165,5 @@ export class OutboundMessageJob implements JobHandler<OutboundMessagePayload> {
   ): Promise<void> {
     const changed = await this.deliveries.advanceMessage(propertyId, { messageId }, status, extra);
     if (changed) await this.outbox.publishEvent('message.status', { conversationId, messageId, status });
-  }
-
-  private statusCallback(): string {
-    return `${this.config.PUBLIC_BASE_URL.replace(/\/+$/, '')}/webhooks/twilio/status`;
   }
 }

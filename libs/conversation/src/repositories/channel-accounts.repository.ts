@@ -60,6 +60,15 @@ export class ChannelAccountsRepository {
     return rows[0];
   }
 
+  /** Every enabled account of a kind across properties (WhatsApp's verification names no number). */
+  routesOf(kind: ChannelKind): Promise<ChannelRoute[]> {
+    return this.platform.query<ChannelRoute>(
+      `select property_id as "propertyId", account_id as "accountId", enabled
+         from platform.channel_routes where kind = $1 and enabled order by property_id, account_id`,
+      [kind],
+    );
+  }
+
   async insert(
     propertyId: string,
     id: string,

@@ -138,4 +138,17 @@ export class MessagesRepository {
       ),
     );
   }
+
+  /** The provider id of the guest's latest message in the conversation (email threading). */
+  async lastInboundProviderId(propertyId: string, conversationId: string): Promise<string | null> {
+    const rows = await rowsOf<{ channel_message_id: string | null }>(
+      this.db.manager.query(
+        `select channel_message_id from conversation.messages
+          where property_id = $1 and conversation_id = $2 and direction = 'inbound'
+          order by created_at desc, id desc limit 1`,
+        [propertyId, conversationId],
+      ),
+    );
+    return rows[0]?.channel_message_id ?? null;
+  }
 }

@@ -1,6 +1,7 @@
 import { AppConfig } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 
+import { type ChannelSender, type OutboundSend } from './channel-sender';
 import { ProviderError } from './provider-error';
 
 export interface TwilioSend {
@@ -16,10 +17,24 @@ const TIMEOUT_MS = 15_000;
 
 /** Twilio's Messages API: POST /2010-04-01/Accounts/{sid}/Messages.json, basic auth, form body. */
 @Injectable()
-export class TwilioSender {
+export class TwilioSender implements ChannelSender {
   constructor(private readonly config: AppConfig) {}
 
-  async send(m: TwilioSend): Promise<{ sid: string; status: string }> {
+  async send(o: OutboundSend): Promise<{ providerMessageId: string }> {
+    const prefix = o.account.kind === 'twilio_whatsapp' ? 'whatsapp:' : '';
+    const base = this.config.PUBLIC_BASE_URL.replace(/\/+$/, '');
+    const sent = await this.post({
+      accountSid: o.credentials.accountSid,
+      authToken: o.credentials.authToken,
+      from: `${prefix}${o.account.route_key}`,
+      to: `${prefix}${o.to}`,
+      body: o.body,
+      statusCallback: `${base}/webhooks/twilio/status`,
+    });
+    return { providerMessageId: sent.sid };
+  }
+
+  private async post(m: TwilioSend): Promise<{ sid: string; status: string }> {
     const url = `${this.config.TWILIO_API_BASE_URL.replace(/\/+$/, '')}/2010-04-01/Accounts/${m.accountSid}/Messages.json`;
     let res: Response;
     try {

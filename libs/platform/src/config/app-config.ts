@@ -136,6 +136,13 @@ export class AppConfig {
   @IsUrl({ require_tld: false, require_protocol: true })
   TWILIO_API_BASE_URL = 'https://api.twilio.com';
 
+  /** Meta's Graph API (WhatsApp Cloud), and the API version messages are sent with. */
+  @IsUrl({ require_tld: false, require_protocol: true })
+  WHATSAPP_API_BASE_URL = 'https://graph.facebook.com';
+
+  @Matches(/^v\d{1,3}\.\d$/)
+  WHATSAPP_API_VERSION = 'v21.0';
+
   /** Outbound sends per second per Twilio account (a long code sends 1 SMS/s). */
   @Type(() => Number)
   @IsInt()

@@ -1,0 +1,218 @@
+import { createHmac, randomBytes } from 'node:crypto';
+
+import { InboundMessageJob, OutboundMessageJob, WhatsAppWebhookController } from '@app/conversation';
+import { TenantDb } from '@app/platform';
+import {
+  expectProblem,
+  type FakeWhatsApp,
+  pool,
+  signupTenant,
+  startFakeWhatsApp,
+  startTestApi,
+  type Tenant,
+  type TestApi,
+} from '@app/testing';
+import { type Pool } from 'pg';
+
+const hex = (bytes: number) => randomBytes(bytes).toString('hex');
+const phoneNumberId = () => String(100000000000000 + Math.floor(Math.random() * 1e14));
+
+let api: TestApi;
+let graph: FakeWhatsApp;
+let admin: Pool;
+let a: Tenant;
+let b: Tenant;
+
+interface Account {
+  id: string;
+  phoneNumberId: string;
+  appSecret: string;
+  verifyToken: string;
+}
+
+async function account(t: Tenant): Promise<Account> {
+  const creds = { accessToken: `EAA${hex(20)}`, appSecret: hex(16), verifyToken: `verify-${hex(8)}` };
+  const id = phoneNumberId();
+  graph.allow(id, creds.accessToken);
+  const res = await api.request<{ id: string }>('POST', `/api/v1/properties/${t.propertyId}/channels`, {
+    token: t.token,
+    body: { kind: 'whatsapp_cloud', name: 'WhatsApp', address: id, credentials: creds },
+  });
+  if (res.status !== 201) throw new Error(`channel: ${res.status} ${JSON.stringify(res.body)}`);
+  return { id: res.body.id, phoneNumberId: id, appSecret: creds.appSecret, verifyToken: creds.verifyToken };
+}
+
+const notification = (acc: Account, value: object) => ({
+  object: 'whatsapp_business_account',
+  entry: [
+    {
+      id: '102290129340398',
+      changes: [
+        {
+          field: 'messages',
+          value: {
+            messaging_product: 'whatsapp',
+            metadata: { display_phone_number: '15550783881', phone_number_id: acc.phoneNumberId },
+            ...value,
+          },
+        },
+      ],
+    },
+  ],
+});
+
+const textMessage = (from: string, body: string) => ({
+  from,
+  id: `wamid.${hex(16)}`,
+  timestamp: String(Math.floor(Date.now() / 1000)),
+  type: 'text',
+  text: { body },
+});
+
+function post(body: object, secret?: string, signature?: string) {
+  const raw = JSON.stringify(body);
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  const sig =
+    signature ?? (secret ? `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}` : undefined);
+  if (sig) headers['x-hub-signature-256'] = sig;
+  return api.request<{ received: number }>('POST', '/webhooks/whatsapp', { raw, headers });
+}
+
+const count = async (propertyId: string) =>
+  (
+    await admin.query<{ n: number }>(
+      'select count(*)::int as n from conversation.messages where property_id = $1',
+      [propertyId],
+    )
+  ).rows[0].n;
+
+beforeAll(async () => {
+  graph = await startFakeWhatsApp();
+  api = await startTestApi({ WHATSAPP_API_BASE_URL: graph.url });
+  admin = pool(api.db.adminUrl, { max: 2 });
+  a = await signupTenant(api, 'waa');
+  b = await signupTenant(api, 'wab');
+});
+
+afterAll(async () => {
+  await admin?.end();
+  await api?.close();
+  await graph?.close();
+});
+
+describe(WhatsAppWebhookController.name, () => {
+  it("answers Meta's verification challenge only for a known verify token", async () => {
+    const acc = await account(a);
+    const verify = (token: string) =>
+      api.request(
+        'GET',
+        `/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=${token}&hub.challenge=1158201444`,
+      );
+
+    const ok = await verify(acc.verifyToken);
+
+    expect(ok.status).toBe(200);
+    expect(ok.body).toBe(1158201444);
+    expectProblem(await verify('not-a-token'), 403, 'signature_invalid');
+  });
+
+  it('stores every message of a signed batch once, with accents and emoji, and ignores a redelivery', async () => {
+    const acc = await account(a);
+    const messages = [
+      textMessage('351912345678', 'Olá! Há toalhas? 🧖'),
+      textMessage('351912345679', 'Café às 7?'),
+    ];
+    const body = notification(acc, {
+      contacts: [{ profile: { name: 'Zoë' }, wa_id: '351912345678' }],
+      messages,
+    });
+    const before = await count(a.propertyId);
+
+    const first = await post(body, acc.appSecret);
+    const again = await post(body, acc.appSecret);
+
+    expect(first.body).toEqual({ received: 2 });
+    expect(again.body).toEqual({ received: 0 });
+    expect((await count(a.propertyId)) - before).toBe(2);
+    const row = await admin.query<{ sender_address: string; content: string }>(
+      'select sender_address, content from conversation.messages where channel_message_id = $1',
+      [messages[0].id],
+    );
+    expect(row.rows[0]).toEqual({ sender_address: '+351912345678', content: 'Olá! Há toalhas? 🧖' });
+  });
+
+  it("stores nothing without a signature (401), with a wrong one or another app's (403), or for an unknown number (404)", async () => {
+    const acc = await account(a);
+    const other = await account(b);
+    const body = notification(acc, { messages: [textMessage('351912000001', 'hi')] });
+    const before = await count(a.propertyId);
+
+    expectProblem(await post(body), 401, 'signature_missing');
+    expectProblem(await post(body, undefined, 'sha256=' + '0'.repeat(64)), 403, 'signature_invalid');
+    expectProblem(await post(body, other.appSecret), 403, 'signature_invalid');
+    expectProblem(
+      await post(notification({ ...acc, phoneNumberId: phoneNumberId() }, { messages: [] }), acc.appSecret),
+      404,
+      'channel_not_found',
+    );
+
+    expect(await count(a.propertyId)).toBe(before);
+  });
+
+  it('replies through the Graph API exactly once and follows its delivery statuses forward', async () => {
+    const acc = await account(a);
+    const incoming = textMessage('351912000002', 'Can I check in early?');
+    await post(notification(acc, { messages: [incoming] }), acc.appSecret);
+    const messageId = (
+      await admin.query<{ id: string }>(
+        'select id from conversation.messages where channel_message_id = $1',
+        [incoming.id],
+      )
+    ).rows[0].id;
+    const tenantDb = api.app.get(TenantDb);
+    const conversationId = (await tenantDb.run({ propertyId: a.propertyId }, () =>
+      api.app.get(InboundMessageJob).handle({ propertyId: a.propertyId, messageId }),
+    ))!;
+    const reply = await api.request<{ messages: { id: string }[] }>(
+      'POST',
+      `/api/v1/properties/${a.propertyId}/conversations/${conversationId}/messages`,
+      { token: a.token, body: { content: 'Yes, from 11:00.' } },
+    );
+    const sentId = reply.body.messages[0].id;
+    const before = graph.accepted().length;
+
+    await api.app.get(OutboundMessageJob).handle({ propertyId: a.propertyId, messageId: sentId });
+    await api.app.get(OutboundMessageJob).handle({ propertyId: a.propertyId, messageId: sentId });
+
+    const sends = graph.accepted().slice(before);
+    expect(sends).toHaveLength(1);
+    expect(sends[0]).toMatchObject({
+      phoneNumberId: acc.phoneNumberId,
+      body: {
+        messaging_product: 'whatsapp',
+        to: '351912000002',
+        type: 'text',
+        text: { body: 'Yes, from 11:00.' },
+      },
+    });
+    const wamid = (
+      await admin.query<{ channel_message_id: string }>(
+        'select channel_message_id from conversation.messages where id = $1',
+        [sentId],
+      )
+    ).rows[0].channel_message_id;
+    const statuses = (...s: string[]) =>
+      post(
+        notification(acc, {
+          statuses: s.map((status) => ({ id: wamid, status, recipient_id: '351912000002' })),
+        }),
+        acc.appSecret,
+      );
+    await statuses('read', 'delivered');
+    const status = await admin.query<{ delivery_status: string }>(
+      'select delivery_status from conversation.messages where id = $1',
+      [sentId],
+    );
+    expect(status.rows[0].delivery_status).toBe('read');
+  });
+});
