@@ -4,6 +4,7 @@ import { Module } from '@nestjs/common';
 
 import { ChannelsController } from './controllers/channels.controller';
 import { ConversationsController } from './controllers/conversations.controller';
+import { MailgunWebhookController } from './controllers/mailgun-webhook.controller';
 import { TwilioWebhookController } from './controllers/twilio-webhook.controller';
 import { WhatsAppWebhookController } from './controllers/whatsapp-webhook.controller';
 import { InboundMessageJob } from './jobs/inbound-message.job';
@@ -16,6 +17,8 @@ import { OptOutsRepository } from './repositories/opt-outs.repository';
 import { ChannelAccountsService } from './services/channel-accounts.service';
 import { ChannelSenders } from './services/channel-senders';
 import { InboxService } from './services/inbox.service';
+import { MailgunInboundService } from './services/mailgun-inbound.service';
+import { MailgunSender } from './services/mailgun-sender';
 import { TwilioInboundService } from './services/twilio-inbound.service';
 import { TwilioSender } from './services/twilio-sender';
 import { WhatsAppCloudSender } from './services/whatsapp-cloud-sender';
@@ -29,6 +32,7 @@ import { WhatsAppInboundService } from './services/whatsapp-inbound.service';
     ConversationsController,
     TwilioWebhookController,
     WhatsAppWebhookController,
+    MailgunWebhookController,
   ],
   providers: [
     ChannelAccountsRepository,
@@ -42,6 +46,8 @@ import { WhatsAppInboundService } from './services/whatsapp-inbound.service';
     TwilioSender,
     WhatsAppCloudSender,
     ChannelSenders,
+    MailgunSender,
+    MailgunInboundService,
     WhatsAppInboundService,
     InboundMessageJob,
     OutboundMessageJob,

@@ -1,5 +1,6 @@
 export * from './controllers/channels.controller';
 export * from './controllers/conversations.controller';
+export * from './controllers/mailgun-webhook.controller';
 export * from './controllers/twilio-webhook.controller';
 export * from './controllers/whatsapp-webhook.controller';
 export * from './conversation.module';

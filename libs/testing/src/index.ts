@@ -1,4 +1,5 @@
 export * from './factories';
+export * from './fake-mailgun';
 export * from './fake-twilio';
 export * from './fake-whatsapp';
 export * from './http-assertions';

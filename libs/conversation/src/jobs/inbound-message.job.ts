@@ -18,6 +18,11 @@ import { ChannelAccountsService } from '../services/channel-accounts.service';
 import { KINDS } from '../services/channel-kinds';
 import { KEYWORD_REPLY, smsKeyword } from '../services/channel-rules';
 
+const references = (entities: Record<string, unknown> | null): string[] =>
+  Array.isArray(entities?.references)
+    ? entities.references.filter((r): r is string => typeof r === 'string')
+    : [];
+
 const HELP_TEXT = 'Reply to this number to reach the hotel. Reply STOP to opt out, START to opt back in.';
 
 export interface InboundMessagePayload extends PropertyJobPayload {
@@ -52,7 +57,14 @@ export class InboundMessageJob implements JobHandler<InboundMessagePayload> {
     await this.db.manager.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [
       `conversation:${propertyId}:${account.id}:${message.sender_address}`,
     ]);
-    let conversation = await this.conversations.findOpen(propertyId, account.id, message.sender_address);
+    // An email answering one of ours joins that thread; otherwise the open conversation of the address.
+    const referenced =
+      type === 'email'
+        ? await this.messages.conversationReferenced(propertyId, account.id, references(message.entities))
+        : undefined;
+    let conversation = referenced
+      ? await this.conversations.findById(propertyId, referenced, true)
+      : await this.conversations.findOpen(propertyId, account.id, message.sender_address);
     if (!conversation) {
       const identity =
         type === 'email'

@@ -102,6 +102,7 @@ export class OutboundMessageJob implements JobHandler<OutboundMessagePayload> {
       return refusal;
     }
     await this.deliveries.markSending(propertyId, delivery.id);
+    const last = await this.messages.lastInbound(propertyId, conversation.id);
     return {
       deliveryId: delivery.id,
       conversationId: conversation.id,
@@ -110,7 +111,8 @@ export class OutboundMessageJob implements JobHandler<OutboundMessagePayload> {
         credentials: this.channels.open(account),
         to: conversation.channel_id,
         body: message.content,
-        inReplyTo: await this.messages.lastInboundProviderId(propertyId, conversation.id),
+        inReplyTo: last.providerId,
+        subject: last.subject,
       },
     };
   }

@@ -14,6 +14,8 @@ export interface InboundMessage {
   content: string;
   contentType: 'text' | 'image' | 'audio' | 'video' | 'document' | 'location';
   media: MediaItem[];
+  /** Channel details kept with the message (an email's subject and thread references). */
+  entities?: Record<string, unknown>;
 }
 
 export interface MessageRow {
@@ -29,6 +31,7 @@ export interface MessageRow {
   content_type: string;
   media: MediaItem[];
   intent: string | null;
+  entities: Record<string, unknown> | null;
   channel_message_id: string | null;
   delivery_status: string | null;
   delivery_error: string | null;
@@ -38,7 +41,7 @@ export interface MessageRow {
 }
 
 const FIELDS = `id, channel_account_id, conversation_id, direction, sender_type, sender_id, sender_address, internal,
-  content, content_type, media, intent, channel_message_id, delivery_status, delivery_error, received_at, processed_at,
+  content, content_type, media, intent, entities, channel_message_id, delivery_status, delivery_error, received_at, processed_at,
   created_at`;
 
 /** conversation.messages. */
@@ -51,8 +54,8 @@ export class MessagesRepository {
     const rows = await rowsOf<{ id: string }>(
       this.db.manager.query(
         `insert into conversation.messages (property_id, channel_account_id, direction, sender_type, sender_address,
-                content, content_type, media, channel_message_id, received_at)
-         values ($1, $2, 'inbound', 'guest', $3, $4, $5, $6, $7, now())
+                content, content_type, media, channel_message_id, entities, received_at)
+         values ($1, $2, 'inbound', 'guest', $3, $4, $5, $6, $7, $8, now())
          on conflict (property_id, channel_account_id, channel_message_id) where channel_message_id is not null
          do nothing returning id`,
         [
@@ -63,6 +66,7 @@ export class MessagesRepository {
           m.contentType,
           JSON.stringify(m.media),
           m.channelMessageId,
+          m.entities ? JSON.stringify(m.entities) : null,
         ],
       ),
     );
@@ -139,16 +143,39 @@ export class MessagesRepository {
     );
   }
 
-  /** The provider id of the guest's latest message in the conversation (email threading). */
-  async lastInboundProviderId(propertyId: string, conversationId: string): Promise<string | null> {
-    const rows = await rowsOf<{ channel_message_id: string | null }>(
+  /** The guest's latest message in the conversation: its provider id and subject (email threading). */
+  async lastInbound(
+    propertyId: string,
+    conversationId: string,
+  ): Promise<{ providerId: string | null; subject: string | null }> {
+    const rows = await rowsOf<{ channel_message_id: string | null; subject: string | null }>(
       this.db.manager.query(
-        `select channel_message_id from conversation.messages
+        `select channel_message_id, entities ->> 'subject' as subject from conversation.messages
           where property_id = $1 and conversation_id = $2 and direction = 'inbound'
           order by created_at desc, id desc limit 1`,
         [propertyId, conversationId],
       ),
     );
-    return rows[0]?.channel_message_id ?? null;
+    return { providerId: rows[0]?.channel_message_id ?? null, subject: rows[0]?.subject ?? null };
+  }
+
+  /** The open conversation an email answers, found by the ids it references on this account. */
+  async conversationReferenced(
+    propertyId: string,
+    accountId: string,
+    references: string[],
+  ): Promise<string | undefined> {
+    if (references.length === 0) return undefined;
+    const rows = await rowsOf<{ conversation_id: string }>(
+      this.db.manager.query(
+        `select m.conversation_id from conversation.messages m
+           join conversation.conversations c on c.property_id = m.property_id and c.id = m.conversation_id
+          where m.property_id = $1 and m.channel_account_id = $2 and m.channel_message_id = any($3::text[])
+            and c.state in ('new', 'active', 'escalated')
+          order by m.created_at desc limit 1`,
+        [propertyId, accountId, references],
+      ),
+    );
+    return rows[0]?.conversation_id;
   }
 }

@@ -9,6 +9,8 @@ export interface OutboundSend {
   body: string;
   /** Email threading: the provider message id of the message this one answers, if any. */
   inReplyTo?: string | null;
+  /** Email: the subject of the guest's message this one answers. */
+  subject?: string | null;
 }
 
 /** A provider adapter. Throws ProviderError (retryable or not) when the provider refuses. */

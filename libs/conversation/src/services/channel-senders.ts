@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 
 import { type ChannelKind } from './channel-kinds';
 import { type ChannelSender } from './channel-sender';
+import { MailgunSender } from './mailgun-sender';
 import { ProviderError } from './provider-error';
 import { TwilioSender } from './twilio-sender';
 import { WhatsAppCloudSender } from './whatsapp-cloud-sender';
@@ -11,8 +12,13 @@ import { WhatsAppCloudSender } from './whatsapp-cloud-sender';
 export class ChannelSenders {
   private readonly byKind: Partial<Record<ChannelKind, ChannelSender>>;
 
-  constructor(twilio: TwilioSender, whatsapp: WhatsAppCloudSender) {
-    this.byKind = { twilio_sms: twilio, twilio_whatsapp: twilio, whatsapp_cloud: whatsapp };
+  constructor(twilio: TwilioSender, whatsapp: WhatsAppCloudSender, mailgun: MailgunSender) {
+    this.byKind = {
+      twilio_sms: twilio,
+      twilio_whatsapp: twilio,
+      whatsapp_cloud: whatsapp,
+      email_mailgun: mailgun,
+    };
   }
 
   for(kind: ChannelKind): ChannelSender {

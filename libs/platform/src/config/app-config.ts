@@ -143,6 +143,10 @@ export class AppConfig {
   @Matches(/^v\d{1,3}\.\d$/)
   WHATSAPP_API_VERSION = 'v21.0';
 
+  /** Mailgun's API (EU accounts use https://api.eu.mailgun.net). */
+  @IsUrl({ require_tld: false, require_protocol: true })
+  MAILGUN_API_BASE_URL = 'https://api.mailgun.net';
+
   /** Outbound sends per second per Twilio account (a long code sends 1 SMS/s). */
   @Type(() => Number)
   @IsInt()

@@ -1,0 +1,52 @@
+import { AppConfig } from '@app/platform';
+import { Injectable } from '@nestjs/common';
+
+import { type ChannelSender, type OutboundSend } from './channel-sender';
+import { ProviderError } from './provider-error';
+
+const TIMEOUT_MS = 15_000;
+
+/** Mailgun: POST /v3/{domain}/messages, basic auth api:{key}, form body; replies keep the thread. */
+@Injectable()
+export class MailgunSender implements ChannelSender {
+  constructor(private readonly config: AppConfig) {}
+
+  async send(o: OutboundSend): Promise<{ providerMessageId: string }> {
+    const domain =
+      typeof o.account.settings.domain === 'string'
+        ? o.account.settings.domain
+        : o.account.route_key.split('@')[1];
+    const form = new URLSearchParams({
+      from: `${o.account.name} <${o.account.route_key}>`,
+      to: o.to,
+      subject: o.subject
+        ? /^re:/i.test(o.subject)
+          ? o.subject
+          : `Re: ${o.subject}`
+        : `A message from ${o.account.name}`,
+      text: o.body,
+    });
+    if (o.inReplyTo) {
+      form.set('h:In-Reply-To', o.inReplyTo);
+      form.set('h:References', o.inReplyTo);
+    }
+    let res: Response;
+    try {
+      res = await fetch(`${this.config.MAILGUN_API_BASE_URL.replace(/\/+$/, '')}/v3/${domain}/messages`, {
+        method: 'POST',
+        headers: { authorization: `Basic ${Buffer.from(`api:${o.credentials.apiKey}`).toString('base64')}` },
+        body: form,
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+    } catch (err) {
+      throw ProviderError.network(err);
+    }
+    const text = await res.text();
+    if (!res.ok)
+      throw ProviderError.fromResponse(res.status, text.slice(0, 200), res.headers.get('retry-after'));
+    const id = (JSON.parse(text) as { id?: unknown }).id;
+    if (typeof id !== 'string')
+      throw new ProviderError('Mailgun answered without a message id', true, res.status);
+    return { providerMessageId: id };
+  }
+}
