@@ -172,6 +172,31 @@ export class Conversations1795323000000 implements MigrationInterface {
         for each row execute function platform.touch_updated_at();
       select platform.apply_tenant_policy('conversation.deliveries', 'select, insert, update');
 
+      -- A web chat visitor's session: the token is kept as a SHA-256 hash only.
+      create table conversation.webchat_sessions (
+        id uuid not null default platform.uuid_v7(),
+        property_id uuid not null,
+        channel_account_id uuid not null,
+        conversation_id uuid not null,
+        token_hash bytea not null,
+        origin varchar(300) not null,
+        created_at timestamptz not null default now(),
+        expires_at timestamptz not null,
+        primary key (property_id, id),
+        constraint webchat_sessions_conversation_fkey foreign key (property_id, conversation_id)
+          references conversation.conversations (property_id, id)
+      );
+      select platform.apply_tenant_policy('conversation.webchat_sessions', 'select, insert, update');
+
+      -- Session tokens are looked up before a tenant context exists (like channel routes).
+      create table platform.webchat_tokens (
+        token_hash bytea primary key,
+        property_id uuid not null,
+        session_id uuid not null,
+        expires_at timestamptz not null
+      );
+      grant select, insert on platform.webchat_tokens to butler_runtime;
+
       create table conversation.opt_outs (
         property_id uuid not null,
         channel_type varchar(10) not null,
@@ -186,6 +211,8 @@ export class Conversations1795323000000 implements MigrationInterface {
   public async down(q: QueryRunner): Promise<void> {
     await q.query(`
       drop table if exists conversation.opt_outs;
+      drop table if exists platform.webchat_tokens;
+      drop table if exists conversation.webchat_sessions;
       drop table if exists conversation.deliveries;
       drop table if exists conversation.messages;
       drop table if exists conversation.conversations;

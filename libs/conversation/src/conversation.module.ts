@@ -1,11 +1,14 @@
 import { GuestModule } from '@app/guest';
+import { DomainEventBus } from '@app/platform';
 import { ReservationModule } from '@app/reservation';
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
 
 import { ChannelsController } from './controllers/channels.controller';
 import { ConversationsController } from './controllers/conversations.controller';
+import { EventsController } from './controllers/events.controller';
 import { MailgunWebhookController } from './controllers/mailgun-webhook.controller';
 import { TwilioWebhookController } from './controllers/twilio-webhook.controller';
+import { WebchatController } from './controllers/webchat.controller';
 import { WhatsAppWebhookController } from './controllers/whatsapp-webhook.controller';
 import { InboundMessageJob } from './jobs/inbound-message.job';
 import { OutboundMessageJob } from './jobs/outbound-message.job';
@@ -19,8 +22,12 @@ import { ChannelSenders } from './services/channel-senders';
 import { InboxService } from './services/inbox.service';
 import { MailgunInboundService } from './services/mailgun-inbound.service';
 import { MailgunSender } from './services/mailgun-sender';
+import { RealtimeService } from './services/realtime.service';
+import { LIVE_EVENTS, RealtimeRelay } from './services/realtime-relay';
 import { TwilioInboundService } from './services/twilio-inbound.service';
 import { TwilioSender } from './services/twilio-sender';
+import { WebchatService } from './services/webchat.service';
+import { WebchatSender } from './services/webchat-sender';
 import { WhatsAppCloudSender } from './services/whatsapp-cloud-sender';
 import { WhatsAppInboundService } from './services/whatsapp-inbound.service';
 
@@ -33,6 +40,8 @@ import { WhatsAppInboundService } from './services/whatsapp-inbound.service';
     TwilioWebhookController,
     WhatsAppWebhookController,
     MailgunWebhookController,
+    WebchatController,
+    EventsController,
   ],
   providers: [
     ChannelAccountsRepository,
@@ -46,6 +55,10 @@ import { WhatsAppInboundService } from './services/whatsapp-inbound.service';
     TwilioSender,
     WhatsAppCloudSender,
     ChannelSenders,
+    RealtimeService,
+    RealtimeRelay,
+    WebchatService,
+    WebchatSender,
     MailgunSender,
     MailgunInboundService,
     WhatsAppInboundService,
@@ -54,4 +67,14 @@ import { WhatsAppInboundService } from './services/whatsapp-inbound.service';
   ],
   exports: [ChannelAccountsService],
 })
-export class ConversationModule {}
+export class ConversationModule implements OnModuleInit {
+  constructor(
+    private readonly bus: DomainEventBus,
+    private readonly relay: RealtimeRelay,
+  ) {}
+
+  /** Committed domain events reach staff screens on every replica (the worker dispatches them). */
+  onModuleInit(): void {
+    for (const type of LIVE_EVENTS) this.bus.subscribe(type, (event) => this.relay.forward(event));
+  }
+}

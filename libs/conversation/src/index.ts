@@ -1,7 +1,9 @@
 export * from './controllers/channels.controller';
 export * from './controllers/conversations.controller';
+export * from './controllers/events.controller';
 export * from './controllers/mailgun-webhook.controller';
 export * from './controllers/twilio-webhook.controller';
+export * from './controllers/webchat.controller';
 export * from './controllers/whatsapp-webhook.controller';
 export * from './conversation.module';
 export * from './dtos/channel.dto';
@@ -9,4 +11,5 @@ export * from './dtos/conversation.dto';
 export * from './exceptions/conversation.exceptions';
 export * from './jobs/inbound-message.job';
 export * from './jobs/outbound-message.job';
+export * from './services/realtime-relay';
 export * from './services/twilio-signature';

@@ -43,27 +43,44 @@ export async function startTestApi(overrides: Record<string, string> = {}): Prom
     db,
     env,
     baseUrl,
-    async request(method, path, options = {}) {
-      const headers: Record<string, string> = { ...(options.headers ?? {}) };
-      if (options.token) headers.authorization = `Bearer ${options.token}`;
-      let body: string | Buffer | FormData | undefined = options.raw ?? options.form;
-      if (options.body !== undefined) {
-        headers['content-type'] ??= 'application/json';
-        body = JSON.stringify(options.body);
-      }
-      const res = await fetch(`${baseUrl}${path}`, { method, headers, body });
-      const text = await res.text();
-      let parsed: unknown = text;
-      try {
-        parsed = text ? JSON.parse(text) : undefined;
-      } catch {
-        /* not JSON: keep the text */
-      }
-      return { status: res.status, headers: res.headers, body: parsed as never };
-    },
+    request: requester(baseUrl),
     async close() {
       await app.close();
       await db.drop();
     },
   };
+}
+
+function requester(baseUrl: string): TestApi['request'] {
+  return async (method, path, options = {}) => {
+    const headers: Record<string, string> = { ...(options.headers ?? {}) };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    let body: string | Buffer | FormData | undefined = options.raw ?? options.form;
+    if (options.body !== undefined) {
+      headers['content-type'] ??= 'application/json';
+      body = JSON.stringify(options.body);
+    }
+    const res = await fetch(`${baseUrl}${path}`, { method, headers, body });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* not JSON: keep the text */
+    }
+    return { status: res.status, headers: res.headers, body: parsed as never };
+  };
+}
+
+/**
+ * Another api replica on the same database and Redis prefix as `first` (for cross-replica
+ * behaviour: live streams, rate limits). Closing it leaves the database to `first`.
+ */
+export async function startReplica(first: TestApi): Promise<TestApi> {
+  const app = await createApiApp();
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  return { ...first, app, baseUrl, request: requester(baseUrl), close: () => app.close() };
 }

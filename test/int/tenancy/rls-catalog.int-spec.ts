@@ -22,6 +22,7 @@ const PLATFORM_DIRECTORY = [
   'properties',
   'refresh_tokens',
   'users',
+  'webchat_tokens',
 ];
 
 /** The only shape of policy expression the tenancy helper writes. */

@@ -12,6 +12,9 @@ export enum ConversationErrorCode {
   InvalidTransition = 'invalid_transition',
   RecipientOptedOut = 'recipient_opted_out',
   WhatsAppWindowClosed = 'whatsapp_window_closed',
+  OriginNotAllowed = 'origin_not_allowed',
+  SessionInvalid = 'session_invalid',
+  RateLimited = 'rate_limited',
 }
 
 export class ChannelNotFoundException extends NotFoundException {
@@ -92,6 +95,43 @@ export class WhatsAppWindowClosedException extends ConflictException {
     super(
       ConversationErrorCode.WhatsAppWindowClosed,
       'No guest message in the last 24 hours: WhatsApp only allows a registered template now.',
+    );
+  }
+}
+
+export class OriginNotAllowedException extends AppException {
+  constructor() {
+    super(
+      ConversationErrorCode.OriginNotAllowed,
+      403,
+      'Forbidden',
+      "This page's origin may not open a chat on this widget.",
+    );
+  }
+}
+
+export class WebchatSessionInvalidException extends AppException {
+  constructor() {
+    super(
+      ConversationErrorCode.SessionInvalid,
+      401,
+      'Unauthorized',
+      'The chat session is missing, unknown or expired.',
+    );
+  }
+}
+
+export class WebchatRateLimitedException extends AppException {
+  constructor(retryAfterSeconds: number) {
+    super(
+      ConversationErrorCode.RateLimited,
+      429,
+      'Too many requests',
+      'At most 10 messages a minute; wait a little.',
+      undefined,
+      {
+        'Retry-After': String(retryAfterSeconds),
+      },
     );
   }
 }

@@ -75,4 +75,11 @@ export class GuestDirectory {
     await this.outbox.publishEvent('guest.created', { guestId: row.id });
     return { guestId: row.id, created: true };
   }
+
+  /** A profile for a visitor known by nothing yet (a web chat session); staff complete it later. */
+  async createAnonymous(language?: string): Promise<GuestRef> {
+    const row = await this.guests.insert(this.db.propertyId, { firstName: '', lastName: '', language }, null);
+    await this.outbox.publishEvent('guest.created', { guestId: row.id });
+    return { guestId: row.id, created: true };
+  }
 }

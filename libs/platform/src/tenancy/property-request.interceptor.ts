@@ -20,10 +20,10 @@ import { type PropertyAccess } from './tenant-context';
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export const OWN_TRANSACTIONS = 'butler:own-transactions';
 /**
- * For long property writes (bulk imports) that commit in batches: the handler opens its own
- * property transactions (TenantDb.run per batch) instead of running inside one request
- * transaction, and the audit row is written in a transaction of its own when the handler ends,
- * with the outcome.
+ * For long property writes (bulk imports) that commit in batches, and for event streams: the
+ * handler opens its own property transactions (TenantDb.run per batch) instead of running inside
+ * one request transaction; for writes the audit row is written in a transaction of its own when
+ * the handler ends, with the outcome.
  */
 export const OwnTransactions = () => SetMetadata(OWN_TRANSACTIONS, true);
 
@@ -70,6 +70,8 @@ export class PropertyRequestInterceptor implements NestInterceptor {
       });
     };
     if (this.reflector.get<boolean | undefined>(OWN_TRANSACTIONS, context.getHandler())) {
+      // Reads (event streams among them) pass through untouched: nothing to audit, no transaction.
+      if (!WRITE_METHODS.has(request.method)) return next.handle();
       return from(this.runOwnTransactions(next, scope, audit));
     }
     return from(

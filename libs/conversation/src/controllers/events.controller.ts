@@ -1,0 +1,36 @@
+import {
+  ApiProblems,
+  CurrentAccess,
+  OwnTransactions,
+  Permission,
+  type PropertyAccess,
+  RequirePermissions,
+  UuidParam,
+} from '@app/platform';
+import { Controller, Get, type MessageEvent, Param, Sse } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { type Observable } from 'rxjs';
+
+import { RealtimeService } from '../services/realtime.service';
+
+/** The staff live stream: message.created, message.status, conversation.*, task.* (ids only). */
+@ApiTags('conversations')
+@ApiProblems(401, 403, 503)
+@ApiBearerAuth()
+@Controller({ path: 'properties/:propertyId/events', version: '1' })
+export class EventsController {
+  constructor(private readonly realtime: RealtimeService) {}
+
+  @Get()
+  @Sse()
+  @OwnTransactions() // a stream must not hold a request transaction open
+  @RequirePermissions(Permission.ConversationRead)
+  @ApiOperation({ summary: "Server-sent events of the property's inbox and tasks, from every api replica" })
+  @ApiOkResponse({ description: 'text/event-stream' })
+  stream(
+    @Param('propertyId', UuidParam) _p: string,
+    @CurrentAccess() a: PropertyAccess,
+  ): Observable<MessageEvent> {
+    return this.realtime.stream(`property:${a.propertyId}`);
+  }
+}
