@@ -24,6 +24,7 @@ import { MailgunInboundService } from './services/mailgun-inbound.service';
 import { MailgunSender } from './services/mailgun-sender';
 import { RealtimeService } from './services/realtime.service';
 import { LIVE_EVENTS, RealtimeRelay } from './services/realtime-relay';
+import { SendRateLimiter } from './services/send-rate-limiter';
 import { TwilioInboundService } from './services/twilio-inbound.service';
 import { TwilioSender } from './services/twilio-sender';
 import { WebchatService } from './services/webchat.service';
@@ -55,6 +56,7 @@ import { WhatsAppInboundService } from './services/whatsapp-inbound.service';
     TwilioSender,
     WhatsAppCloudSender,
     ChannelSenders,
+    SendRateLimiter,
     RealtimeService,
     RealtimeRelay,
     WebchatService,

@@ -5,6 +5,8 @@ export interface FakeTwilioSend {
   accountSid: string;
   params: Record<string, string>;
   status: number;
+  /** When the request arrived (ms since the epoch). */
+  at: number;
 }
 
 export interface FakeTwilio {
@@ -36,6 +38,15 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
         res.writeHead(status, { 'content-type': 'application/json', ...headers });
         res.end(JSON.stringify(json));
       };
+      const account = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\.json$/.exec(req.url ?? '');
+      if (req.method === 'GET' && account) {
+        const [u, p] = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64')
+          .toString()
+          .split(':');
+        return u === account[1] && tokens.get(u) === p
+          ? reply(200, { sid: u, status: 'active' })
+          : reply(401, { code: 20003, message: 'Authenticate', status: 401 });
+      }
       if (req.method !== 'POST' || !match)
         return reply(404, { code: 20404, message: 'not found', status: 404 });
       const [user, pass] = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64')
@@ -47,7 +58,7 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
         return reply(400, { code: 20001, message: 'form body required', status: 400 });
       const params = Object.fromEntries(new URLSearchParams(body));
       const next = pending.shift() ?? { status: 201 };
-      sends.push({ accountSid: match[1], params, status: next.status });
+      sends.push({ accountSid: match[1], params, status: next.status, at: Date.now() });
       if (!params.To || !params.From || params.Body === undefined)
         return reply(400, { code: 21604, message: "A 'To' phone number is required.", status: 400 });
       if (next.status >= 300)

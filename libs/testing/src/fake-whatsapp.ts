@@ -31,6 +31,11 @@ export async function startFakeWhatsApp(): Promise<FakeWhatsApp> {
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(json));
       };
+      const number = /^\/v\d+\.\d\/(\d+)\?fields=id$/.exec(req.url ?? '');
+      if (req.method === 'GET' && number)
+        return req.headers.authorization === `Bearer ${tokens.get(number[1]) ?? '-'}`
+          ? reply(200, { id: number[1] })
+          : reply(401, { error: { message: 'Invalid OAuth access token', code: 190 } });
       const match = /^\/v\d+\.\d\/(\d+)\/messages$/.exec(req.url ?? '');
       if (req.method !== 'POST' || !match)
         return reply(404, { error: { message: 'Unknown path', code: 100 } });

@@ -53,6 +53,7 @@ let a: Tenant;
 let b: Tenant;
 
 interface Line {
+  id: string;
   number: string;
   authToken: string;
   accountSid: string;
@@ -62,12 +63,16 @@ async function line(t: Tenant, kind = 'twilio_sms'): Promise<Line> {
   const accountSid = `AC${hex(16)}`;
   const authToken = hex(16);
   twilio.allow(accountSid, authToken);
-  const res = await api.request<{ address: string }>('POST', `/api/v1/properties/${t.propertyId}/channels`, {
-    token: t.token,
-    body: { kind, name: 'Hotel', address: freshNumber(), credentials: { accountSid, authToken } },
-  });
+  const res = await api.request<{ id: string; address: string }>(
+    'POST',
+    `/api/v1/properties/${t.propertyId}/channels`,
+    {
+      token: t.token,
+      body: { kind, name: 'Hotel', address: freshNumber(), credentials: { accountSid, authToken } },
+    },
+  );
   if (res.status !== 201) throw new Error(`channel: ${res.status} ${JSON.stringify(res.body)}`);
-  return { number: res.body.address, authToken, accountSid };
+  return { id: res.body.id, number: res.body.address, authToken, accountSid };
 }
 
 function webhook(l: Line, path: string, params: Record<string, string>) {
@@ -340,5 +345,47 @@ describe(ConversationsController.name, () => {
       400,
       'validation_failed',
     );
+  });
+
+  it('checks channel credentials with the provider and records the answer', async () => {
+    const l = await line(a);
+    const channel = `/api/v1/properties/${a.propertyId}/channels/${l.id}`;
+
+    const ok = await api.request<{ status: string; version: number }>('POST', `${channel}/test`, {
+      token: a.token,
+    });
+    await api.request('PATCH', channel, {
+      token: a.token,
+      body: { version: ok.body.version, credentials: { authToken: '0'.repeat(32) } },
+    });
+    const refused = await api.request<{ status: string; lastError: string }>('POST', `${channel}/test`, {
+      token: a.token,
+    });
+
+    expect(ok.body.status).toBe('connected');
+    expect(refused.body).toMatchObject({
+      status: 'error',
+      lastError: expect.stringMatching(/HTTP 401/) as string,
+    });
+    expectProblem(
+      await api.request('POST', `${channel}/test`, { token: b.token }),
+      403,
+      'property_forbidden',
+    );
+  });
+
+  it('keeps to one send per second per Twilio account, however many workers send at once', async () => {
+    const l = await line(a);
+    const id = await guestWrites(a, l, guestNumber(), 'hi');
+    const replies = await Promise.all(['one', 'two', 'three'].map((text) => reply(a, id, text)));
+
+    await Promise.all(replies.map((r) => send(a, r.body.messages[0].id)));
+
+    const seconds = twilio
+      .accepted()
+      .filter((s) => s.accountSid === l.accountSid)
+      .map((s) => Math.floor(s.at / 1000));
+    expect(seconds).toHaveLength(3);
+    expect(new Set(seconds).size).toBe(3);
   });
 });

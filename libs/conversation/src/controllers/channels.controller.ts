@@ -73,6 +73,22 @@ export class ChannelsController {
     return this.channels.update(a, id, dto);
   }
 
+  @Post(':channelId/test')
+  @HttpCode(HttpStatus.OK)
+  @Audited('channel.test', 'channel', 'channelId')
+  @ApiOperation({
+    summary: 'Check the credentials with the provider (a read; nothing is sent)',
+    description: 'The answer is recorded: status connected or error, with lastError and lastCheckedAt.',
+  })
+  @ApiOkResponse({ type: ChannelDto })
+  test(
+    @Param('propertyId', UuidParam) _p: string,
+    @Param('channelId', UuidParam) id: string,
+    @CurrentAccess() a: PropertyAccess,
+  ) {
+    return this.channels.test(a, id);
+  }
+
   @Delete(':channelId')
   @HttpCode(HttpStatus.NO_CONTENT)
   @Audited('channel.delete', 'channel', 'channelId')

@@ -19,6 +19,7 @@ import { KEYWORD_REPLY, MAX_LENGTH, WHATSAPP_WINDOW_MS } from '../services/chann
 import { type OutboundSend } from '../services/channel-sender';
 import { ChannelSenders } from '../services/channel-senders';
 import { ProviderError } from '../services/provider-error';
+import { SendRateLimiter } from '../services/send-rate-limiter';
 
 export interface OutboundMessagePayload extends PropertyJobPayload {
   messageId: string;
@@ -49,6 +50,7 @@ export class OutboundMessageJob implements JobHandler<OutboundMessagePayload> {
     private readonly optOuts: OptOutsRepository,
     private readonly channels: ChannelAccountsService,
     private readonly senders: ChannelSenders,
+    private readonly rate: SendRateLimiter,
     private readonly outbox: OutboxService,
   ) {}
 
@@ -57,6 +59,7 @@ export class OutboundMessageJob implements JobHandler<OutboundMessagePayload> {
     const plan = await this.db.run({ propertyId }, () => this.prepare(propertyId, messageId));
     if (typeof plan === 'string') return plan;
     try {
+      await this.rate.acquire(plan.outbound.account.kind, plan.outbound.account.id);
       const sent = await this.senders.for(plan.outbound.account.kind).send(plan.outbound);
       await this.finish(propertyId, messageId, plan, {
         status: 'sent',

@@ -22,6 +22,8 @@ import {
   ChannelAccountsRepository,
 } from '../repositories/channel-accounts.repository';
 import { type ChannelKind, credentialErrors, KINDS, maskSecret, settingErrors } from './channel-kinds';
+import { ChannelSenders } from './channel-senders';
+import { ProviderError } from './provider-error';
 
 /** Channel accounts of a property: validated per kind, credentials sealed and shown masked. */
 @Injectable()
@@ -30,6 +32,7 @@ export class ChannelAccountsService {
     private readonly db: TenantDb,
     private readonly accounts: ChannelAccountsRepository,
     private readonly secrets: SecretBox,
+    private readonly senders: ChannelSenders,
   ) {}
 
   async create(access: PropertyAccess, dto: CreateChannelDto): Promise<ChannelDto> {
@@ -98,6 +101,19 @@ export class ChannelAccountsService {
   async remove(access: PropertyAccess, id: string): Promise<void> {
     if (!(await this.accounts.remove(access.propertyId, id).catch(mapWriteError)))
       throw new ChannelNotFoundException();
+  }
+
+  /** Asks the provider whether the credentials work; records the answer on the account. */
+  async test(access: PropertyAccess, id: string): Promise<ChannelDto> {
+    const account = await this.require(access.propertyId, id, true);
+    let error: string | null = null;
+    try {
+      await this.senders.for(account.kind).check(account, this.open(account));
+    } catch (err) {
+      if (!(err instanceof ProviderError)) throw err;
+      error = err.message;
+    }
+    return toDto(await this.accounts.recordCheck(access.propertyId, id, error));
   }
 
   /** The account's credentials, opened (inside the account's property transaction). */

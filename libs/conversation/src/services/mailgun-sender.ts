@@ -1,7 +1,8 @@
 import { AppConfig } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 
-import { type ChannelSender, type OutboundSend } from './channel-sender';
+import { type ChannelAccountRow } from '../repositories/channel-accounts.repository';
+import { type ChannelSender, type OutboundSend, providerGet } from './channel-sender';
 import { ProviderError } from './provider-error';
 
 const TIMEOUT_MS = 15_000;
@@ -11,11 +12,15 @@ const TIMEOUT_MS = 15_000;
 export class MailgunSender implements ChannelSender {
   constructor(private readonly config: AppConfig) {}
 
+  check(account: ChannelAccountRow, c: Record<string, string>): Promise<void> {
+    return providerGet(
+      `${this.config.MAILGUN_API_BASE_URL.replace(/\/+$/, '')}/v3/domains/${domainOf(account)}`,
+      `Basic ${Buffer.from(`api:${c.apiKey}`).toString('base64')}`,
+    );
+  }
+
   async send(o: OutboundSend): Promise<{ providerMessageId: string }> {
-    const domain =
-      typeof o.account.settings.domain === 'string'
-        ? o.account.settings.domain
-        : o.account.route_key.split('@')[1];
+    const domain = domainOf(o.account);
     const form = new URLSearchParams({
       from: `${o.account.name} <${o.account.route_key}>`,
       to: o.to,
@@ -49,4 +54,10 @@ export class MailgunSender implements ChannelSender {
       throw new ProviderError('Mailgun answered without a message id', true, res.status);
     return { providerMessageId: id };
   }
+}
+
+function domainOf(account: ChannelAccountRow): string {
+  return typeof account.settings.domain === 'string'
+    ? account.settings.domain
+    : account.route_key.split('@')[1];
 }

@@ -1,7 +1,8 @@
 import { AppConfig } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 
-import { type ChannelSender, type OutboundSend } from './channel-sender';
+import { type ChannelAccountRow } from '../repositories/channel-accounts.repository';
+import { type ChannelSender, type OutboundSend, providerGet } from './channel-sender';
 import { ProviderError } from './provider-error';
 
 export interface TwilioSend {
@@ -32,6 +33,14 @@ export class TwilioSender implements ChannelSender {
       statusCallback: `${base}/webhooks/twilio/status`,
     });
     return { providerMessageId: sent.sid };
+  }
+
+  check(_account: ChannelAccountRow, c: Record<string, string>): Promise<void> {
+    const base = this.config.TWILIO_API_BASE_URL.replace(/\/+$/, '');
+    return providerGet(
+      `${base}/2010-04-01/Accounts/${c.accountSid}.json`,
+      `Basic ${Buffer.from(`${c.accountSid}:${c.authToken}`).toString('base64')}`,
+    );
   }
 
   private async post(m: TwilioSend): Promise<{ sid: string; status: string }> {

@@ -10,6 +10,9 @@ import { RealtimeService } from './realtime.service';
 export class WebchatSender implements ChannelSender {
   constructor(private readonly realtime: RealtimeService) {}
 
+  /** Nothing outside to ask: the widget key is ours. */
+  async check(): Promise<void> {}
+
   async send(o: OutboundSend): Promise<{ providerMessageId: string }> {
     const id = uuidv7();
     try {

@@ -1,7 +1,8 @@
 import { AppConfig } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 
-import { type ChannelSender, type OutboundSend } from './channel-sender';
+import { type ChannelAccountRow } from '../repositories/channel-accounts.repository';
+import { type ChannelSender, type OutboundSend, providerGet } from './channel-sender';
 import { ProviderError } from './provider-error';
 
 const TIMEOUT_MS = 15_000;
@@ -10,6 +11,13 @@ const TIMEOUT_MS = 15_000;
 @Injectable()
 export class WhatsAppCloudSender implements ChannelSender {
   constructor(private readonly config: AppConfig) {}
+
+  check(account: ChannelAccountRow, c: Record<string, string>): Promise<void> {
+    return providerGet(
+      whatsappCheckUrl(this.config.WHATSAPP_API_BASE_URL, this.config.WHATSAPP_API_VERSION, account),
+      `Bearer ${c.accessToken}`,
+    );
+  }
 
   async send(o: OutboundSend): Promise<{ providerMessageId: string }> {
     const base = this.config.WHATSAPP_API_BASE_URL.replace(/\/+$/, '');
@@ -39,6 +47,11 @@ export class WhatsAppCloudSender implements ChannelSender {
       throw new ProviderError('WhatsApp answered without a message id', true, res.status);
     return { providerMessageId: id };
   }
+}
+
+/** Reads the phone number's id with the account's token (Graph answers 401/400 when refused). */
+export function whatsappCheckUrl(base: string, version: string, account: ChannelAccountRow): string {
+  return `${base.replace(/\/+$/, '')}/${version}/${account.route_key}?fields=id`;
 }
 
 /** Graph API errors are `{ error: { message, code, error_subcode } }`. */

@@ -154,6 +154,13 @@ export class AppConfig {
   @Max(1000)
   TWILIO_SEND_RATE_PER_SECOND = 1;
 
+  /** Outbound sends per second per WhatsApp Cloud number (Meta's default throughput is 80/s). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  WHATSAPP_SEND_RATE_PER_SECOND = 80;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
