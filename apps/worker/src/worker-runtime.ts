@@ -33,6 +33,11 @@ export class WorkerRuntime {
       { name: JobName.OutboxPruneAll, data: {} },
     );
     await maintenance.upsertJobScheduler(
+      'conversation-idle',
+      { every: 15 * 60 * 1000 },
+      { name: JobName.ConversationIdleSweepAll, data: {} },
+    );
+    await maintenance.upsertJobScheduler(
       'sessions-prune',
       { every: DAY_MS },
       { name: JobName.SessionsPrune, data: {} },

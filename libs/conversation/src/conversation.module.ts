@@ -10,6 +10,7 @@ import { MailgunWebhookController } from './controllers/mailgun-webhook.controll
 import { TwilioWebhookController } from './controllers/twilio-webhook.controller';
 import { WebchatController } from './controllers/webchat.controller';
 import { WhatsAppWebhookController } from './controllers/whatsapp-webhook.controller';
+import { IdleConversationsAllJob, IdleConversationsJob } from './jobs/idle-conversations.job';
 import { InboundMessageJob } from './jobs/inbound-message.job';
 import { OutboundMessageJob } from './jobs/outbound-message.job';
 import { ChannelAccountsRepository } from './repositories/channel-accounts.repository';
@@ -66,6 +67,8 @@ import { WhatsAppInboundService } from './services/whatsapp-inbound.service';
     WhatsAppInboundService,
     InboundMessageJob,
     OutboundMessageJob,
+    IdleConversationsAllJob,
+    IdleConversationsJob,
   ],
   exports: [ChannelAccountsService],
 })

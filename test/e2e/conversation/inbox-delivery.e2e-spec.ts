@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 import {
   ConversationsController,
+  IdleConversationsJob,
   InboundMessageJob,
   OutboundMessageJob,
   twilioSignature,
@@ -387,5 +388,43 @@ describe(ConversationsController.name, () => {
       .map((s) => Math.floor(s.at / 1000));
     expect(seconds).toHaveLength(3);
     expect(new Set(seconds).size).toBe(3);
+  });
+
+  it('asks a quiet guest after the idle hours, then closes the conversation, by the property settings', async () => {
+    const l = await line(a);
+    const id = await guestWrites(a, l, guestNumber(), 'hello');
+    const settings = await api.request('PATCH', `/api/v1/properties/${a.propertyId}`, {
+      token: a.token,
+      body: { settings: { conversations: { idleWarnHours: 2, idleCloseHours: 6 } } },
+    });
+    const sweep = () =>
+      inTenant(a, () => api.app.get(IdleConversationsJob).handle({ propertyId: a.propertyId }));
+    await admin.query(
+      `update conversation.conversations set last_message_at = now() - interval '1 hour' where id = $1`,
+      [id],
+    );
+    const early = await sweep();
+    await admin.query(
+      `update conversation.conversations set last_message_at = now() - interval '3 hours' where id = $1`,
+      [id],
+    );
+    const warned = await sweep();
+    await admin.query(
+      `update conversation.conversations set idle_warned_at = now() - interval '7 hours' where id = $1`,
+      [id],
+    );
+    const closed = await sweep();
+
+    expect(settings.status).toBe(200);
+    expect(early.warned).toBe(0);
+    expect(warned.warned).toBeGreaterThanOrEqual(1);
+    const question = await admin.query<{ content: string; intent: string }>(
+      `select content, intent from conversation.messages where conversation_id = $1 and sender_type = 'system'`,
+      [id],
+    );
+    expect(question.rows).toEqual([expect.objectContaining({ intent: 'idle_check' })]);
+    expect(closed.closed).toBeGreaterThanOrEqual(1);
+    const after = await api.request<Conversation>('GET', `${conversationsOf(a)}/${id}`, { token: a.token });
+    expect(after.body.state).toBe('closed');
   });
 });

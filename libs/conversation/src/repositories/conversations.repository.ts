@@ -90,12 +90,15 @@ export class ConversationsRepository {
     return rows[0];
   }
 
-  /** A guest message arrived: it counts as unread and opens the WhatsApp service window. */
+  /**
+   * A guest message arrived: it counts as unread, opens the WhatsApp service window and restarts
+   * the idle clock.
+   */
   async touchInbound(propertyId: string, id: string, at: Date): Promise<void> {
     await this.db.manager.query(
       `update conversation.conversations
           set last_message_at = greatest(last_message_at, $3), last_inbound_at = greatest(last_inbound_at, $3),
-              unread_count = unread_count + 1, version = version + 1
+              unread_count = unread_count + 1, idle_warned_at = null, version = version + 1
         where property_id = $1 and id = $2`,
       [propertyId, id, at],
     );
@@ -186,5 +189,38 @@ export class ConversationsRepository {
       ),
     );
     return rows[0];
+  }
+
+  /** Quiet for `hours` and not yet asked: marks them asked and returns them. */
+  async markIdle(propertyId: string, hours: number, limit: number): Promise<ConversationRow[]> {
+    return rowsOf<ConversationRow>(
+      this.db.manager.query(
+        `update conversation.conversations set idle_warned_at = now()
+          where property_id = $1 and id in (
+            select id from conversation.conversations
+             where property_id = $1 and state in ('new', 'active') and idle_warned_at is null
+               and coalesce(last_message_at, created_at) < now() - make_interval(hours => $2)
+             order by id limit $3 for update skip locked)
+          returning ${FIELDS}`,
+        [propertyId, hours, limit],
+      ),
+    );
+  }
+
+  /** Asked `hours` ago with no guest message since (one clears idle_warned_at): closes them. */
+  async closeIdle(propertyId: string, hours: number, limit: number): Promise<string[]> {
+    const rows = await rowsOf<{ id: string }>(
+      this.db.manager.query(
+        `update conversation.conversations set state = 'closed', closed_at = now(), version = version + 1
+          where property_id = $1 and id in (
+            select id from conversation.conversations
+             where property_id = $1 and state in ('new', 'active') and idle_warned_at is not null
+               and idle_warned_at < now() - make_interval(hours => $2)
+             order by id limit $3 for update skip locked)
+          returning id`,
+        [propertyId, hours, limit],
+      ),
+    );
+    return rows.map((r) => r.id);
   }
 }

@@ -8,6 +8,8 @@ export interface PropertySettings {
   escalation: { threshold: number };
   /** Minutes from creation to a task's default due time, by priority. */
   tasks: { dueMinutes: { urgent: number; high: number; standard: number; low: number } };
+  /** Idle conversations: the guest is asked after `idleWarnHours`, closed `idleCloseHours` later. */
+  conversations: { idleWarnHours: number; idleCloseHours: number };
   branding: { name: string; primaryColor: string; logoUrl: string | null };
   defaultLanguage: string;
   supportedLanguages: string[];
@@ -20,6 +22,7 @@ export function defaultPropertySettings(propertyName: string): PropertySettings 
     features: { aiConcierge: true, proactiveMessaging: true, translation: true },
     escalation: { threshold: 0.7 },
     tasks: { dueMinutes: { urgent: 15, high: 30, standard: 60, low: 240 } },
+    conversations: { idleWarnHours: 4, idleCloseHours: 20 },
     branding: { name: propertyName, primaryColor: '#1f4e79', logoUrl: null },
     defaultLanguage: 'en',
     supportedLanguages: ['en'],

@@ -17,6 +17,10 @@ export enum JobName {
   OutboxPruneAll = 'outbox.prune-all',
   /** Delete one property's published outbox rows past retention. */
   OutboxPrune = 'outbox.prune',
+  /** Every 15 minutes: enqueue each property's idle-conversation sweep (platform-wide fan-out). */
+  ConversationIdleSweepAll = 'conversation.idle-sweep-all',
+  /** Ask idle guests if they need more; close conversations idle past the warning. */
+  ConversationIdleSweep = 'conversation.idle-sweep',
   /** Send one outbound message through its channel's provider. */
   OutboundMessage = 'conversation.outbound-message',
   /** Attach a received guest message to its guest and conversation. */
@@ -36,4 +40,6 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.PmsWebhookEventsPrune]: QueueName.Maintenance,
   [JobName.InboundMessage]: QueueName.InboundProcessing,
   [JobName.OutboundMessage]: QueueName.OutboundMessages,
+  [JobName.ConversationIdleSweepAll]: QueueName.Maintenance,
+  [JobName.ConversationIdleSweep]: QueueName.Maintenance,
 };

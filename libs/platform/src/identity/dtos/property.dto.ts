@@ -67,6 +67,28 @@ export class TaskSettingsDto {
   dueMinutes?: TaskDueMinutesDto;
 }
 
+export class ConversationSettingsDto {
+  @ApiPropertyOptional({
+    example: 4,
+    description: 'Hours without a message before the guest is asked if they need more.',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(720)
+  idleWarnHours?: number;
+
+  @ApiPropertyOptional({
+    example: 20,
+    description: 'Hours after that warning before the conversation closes.',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(720)
+  idleCloseHours?: number;
+}
+
 export class BrandingSettingsDto {
   @ApiPropertyOptional() @IsOptional() @Trim() @IsString() @Length(1, 200) name?: string;
   @ApiPropertyOptional({ example: '#1f4e79' }) @IsOptional() @IsHexColor() primaryColor?: string;
@@ -100,6 +122,12 @@ export class PropertySettingsDto {
   @ValidateNested()
   @Type(() => TaskSettingsDto)
   tasks?: TaskSettingsDto;
+
+  @ApiPropertyOptional({ type: ConversationSettingsDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ConversationSettingsDto)
+  conversations?: ConversationSettingsDto;
 
   @ApiPropertyOptional({ type: BrandingSettingsDto })
   @IsOptional()
