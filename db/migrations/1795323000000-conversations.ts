@@ -197,6 +197,18 @@ export class Conversations1795323000000 implements MigrationInterface {
       );
       grant select, insert on platform.webchat_tokens to butler_runtime;
 
+      -- Signed webhook tokens already accepted (Mailgun): a replay is refused. Written in the same
+      -- transaction as the message, so a failed attempt leaves the token usable for the retry.
+      create table conversation.webhook_tokens (
+        property_id uuid not null,
+        channel_account_id uuid not null,
+        token varchar(200) not null,
+        seen_at timestamptz not null default now(),
+        primary key (property_id, channel_account_id, token)
+      );
+      create index webhook_tokens_seen_idx on conversation.webhook_tokens (property_id, seen_at);
+      select platform.apply_tenant_policy('conversation.webhook_tokens', 'select, insert, delete');
+
       create table conversation.opt_outs (
         property_id uuid not null,
         channel_type varchar(10) not null,
@@ -211,6 +223,7 @@ export class Conversations1795323000000 implements MigrationInterface {
   public async down(q: QueryRunner): Promise<void> {
     await q.query(`
       drop table if exists conversation.opt_outs;
+      drop table if exists conversation.webhook_tokens;
       drop table if exists platform.webchat_tokens;
       drop table if exists conversation.webchat_sessions;
       drop table if exists conversation.deliveries;

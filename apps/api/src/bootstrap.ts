@@ -1,4 +1,5 @@
 import { AppConfig, correlationIdFor, loadConfig, Readiness, routeBodyLimit } from '@app/platform';
+import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
 import { Logger as NestLogger, RequestMethod, VersioningType } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -51,6 +52,22 @@ async function configureFastify(app: NestFastifyApplication, config: AppConfig):
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     done();
+  });
+  // Browsers reach only the web chat routes across origins (the widget runs on the hotel's site):
+  // opening a session checks the page's origin against the account; the rest needs its token.
+  await app.register(cors, {
+    delegator: (request, callback) =>
+      callback(
+        null,
+        (request.url ?? '').startsWith('/api/v1/webchat/')
+          ? {
+              origin: true,
+              methods: ['GET', 'POST'],
+              allowedHeaders: ['content-type', 'authorization'],
+              maxAge: 600,
+            }
+          : { origin: false },
+      ),
   });
   // Fastify's own errors (body too large, unparsable JSON, bad content type) reach the global
   // ProblemDetailsFilter through Nest's router exception handler, as HttpExceptions.

@@ -1,4 +1,4 @@
-import { GuestModule } from '@app/guest';
+import { GuestLinks, GuestModule } from '@app/guest';
 import { DomainEventBus } from '@app/platform';
 import { ReservationModule } from '@app/reservation';
 import { Module, type OnModuleInit } from '@nestjs/common';
@@ -18,6 +18,7 @@ import { ConversationsRepository } from './repositories/conversations.repository
 import { DeliveriesRepository } from './repositories/deliveries.repository';
 import { MessagesRepository } from './repositories/messages.repository';
 import { OptOutsRepository } from './repositories/opt-outs.repository';
+import { WebchatSessionsRepository } from './repositories/webchat-sessions.repository';
 import { ChannelAccountsService } from './services/channel-accounts.service';
 import { ChannelSenders } from './services/channel-senders';
 import { InboxService } from './services/inbox.service';
@@ -52,6 +53,7 @@ import { WhatsAppInboundService } from './services/whatsapp-inbound.service';
     MessagesRepository,
     DeliveriesRepository,
     OptOutsRepository,
+    WebchatSessionsRepository,
     InboxService,
     TwilioInboundService,
     TwilioSender,
@@ -76,10 +78,18 @@ export class ConversationModule implements OnModuleInit {
   constructor(
     private readonly bus: DomainEventBus,
     private readonly relay: RealtimeRelay,
+    private readonly links: GuestLinks,
+    private readonly conversations: ConversationsRepository,
   ) {}
 
-  /** Committed domain events reach staff screens on every replica (the worker dispatches them). */
+  /**
+   * A merged guest's conversations follow the surviving profile (in the merge's transaction);
+   * committed domain events reach staff screens on every replica (the worker dispatches them).
+   */
   onModuleInit(): void {
+    this.links.register('conversation', ({ propertyId, sourceGuestId, targetGuestId }) =>
+      this.conversations.moveGuest(propertyId, sourceGuestId, targetGuestId),
+    );
     for (const type of LIVE_EVENTS) this.bus.subscribe(type, (event) => this.relay.forward(event));
   }
 }

@@ -427,4 +427,26 @@ describe(ConversationsController.name, () => {
     const after = await api.request<Conversation>('GET', `${conversationsOf(a)}/${id}`, { token: a.token });
     expect(after.body.state).toBe('closed');
   });
+
+  it("moves a merged guest's conversations to the surviving profile", async () => {
+    const l = await line(a);
+    const kept = await guestWrites(a, l, guestNumber(), 'hi from my mobile');
+    const merged = await guestWrites(a, l, guestNumber(), 'hi from my other phone');
+    const guestOf = async (id: string) =>
+      (
+        await admin.query<{ guest_id: string }>(
+          'select guest_id from conversation.conversations where id = $1',
+          [id],
+        )
+      ).rows[0].guest_id;
+    const [target, source] = [await guestOf(kept), await guestOf(merged)];
+
+    const res = await api.request('POST', `/api/v1/properties/${a.propertyId}/guests/${target}/merge`, {
+      token: a.token,
+      body: { sourceGuestId: source },
+    });
+
+    expect(res.status).toBe(200);
+    expect(await guestOf(merged)).toBe(target);
+  });
 });

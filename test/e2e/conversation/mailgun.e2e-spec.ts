@@ -220,7 +220,7 @@ describe(MailgunWebhookController.name, () => {
 
     expect(sent.params).toMatchObject({
       to: 'rui@example.com',
-      from: `Hotel Lisboa <${box.address}>`,
+      from: `"Hotel Lisboa" <${box.address}>`,
       subject: 'Re: Late checkout',
       text: 'Yes, in the garage.',
       'h:In-Reply-To': first['Message-Id'],

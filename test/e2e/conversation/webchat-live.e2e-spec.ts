@@ -141,6 +141,64 @@ describe(WebchatController.name, () => {
     expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
   });
 
+  it('answers CORS preflights for the widget routes only', async () => {
+    const preflight = (path: string) =>
+      fetch(`${api.baseUrl}${path}`, {
+        method: 'OPTIONS',
+        headers: {
+          origin: ORIGIN,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type',
+        },
+      });
+
+    const widgetRoute = await preflight('/api/v1/webchat/sessions');
+    const staffRoute = await preflight('/api/v1/auth/login');
+
+    expect(widgetRoute.status).toBe(204);
+    expect(widgetRoute.headers.get('access-control-allow-origin')).toBe(ORIGIN);
+    expect(staffRoute.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('starts a new conversation when the visitor writes after staff closed theirs', async () => {
+    const session = await open(await widget(a));
+    await say(session.body.token, 'first');
+    const first = (
+      await admin.query<{ conversation_id: string }>(
+        'select conversation_id from conversation.webchat_sessions where id = $1',
+        [session.body.sessionId],
+      )
+    ).rows[0].conversation_id;
+    await api.request('POST', `/api/v1/properties/${a.propertyId}/conversations/${first}/close`, {
+      token: a.token,
+    });
+
+    await say(session.body.token, 'one more thing');
+
+    const second = (
+      await admin.query<{ conversation_id: string }>(
+        'select conversation_id from conversation.webchat_sessions where id = $1',
+        [session.body.sessionId],
+      )
+    ).rows[0].conversation_id;
+    expect(second).not.toBe(first);
+    const conv = await api.request<{ state: string; unreadCount: number }>(
+      'GET',
+      `/api/v1/properties/${a.propertyId}/conversations/${second}`,
+      { token: a.token },
+    );
+    expect(conv.body).toMatchObject({ state: 'new', unreadCount: 1 });
+  });
+
+  it('limits how many sessions one client opens per minute', async () => {
+    const key = await widget(a);
+    const statuses: number[] = [];
+    for (let i = 0; i < 21; i++) statuses.push((await open(key)).status);
+
+    expect(statuses.slice(0, 20).every((s) => s === 201)).toBe(true);
+    expect(statuses[20]).toBe(429);
+  });
+
   it("streams a staff reply to the visitor's session, served by another replica", async () => {
     const session = await open(await widget(a));
     await say(session.body.token, 'Can I get a taxi at 8?');

@@ -157,6 +157,12 @@ describe(WhatsAppWebhookController.name, () => {
     );
 
     expect(await count(a.propertyId)).toBe(before);
+    const ping = {
+      object: 'whatsapp_business_account',
+      entry: [{ id: '1', changes: [{ field: 'account_update', value: {} }] }],
+    };
+    expectProblem(await post(ping, 'not-the-app-secret'), 403, 'signature_invalid');
+    expect((await post(ping, acc.appSecret)).body).toEqual({ received: 0 });
   });
 
   it('replies through the Graph API exactly once and follows its delivery statuses forward', async () => {

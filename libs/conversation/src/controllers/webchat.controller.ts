@@ -1,31 +1,10 @@
 import { ApiProblems, Public } from '@app/platform';
-import { Body, Controller, Get, Headers, type MessageEvent, Post, Query, Sse } from '@nestjs/common';
-import {
-  ApiCreatedResponse,
-  ApiHeader,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProperty,
-  ApiTags,
-} from '@nestjs/swagger';
-import { IsString, Length } from 'class-validator';
+import { Body, Controller, Get, Headers, Ip, type MessageEvent, Post, Query, Sse } from '@nestjs/common';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { from, type Observable, switchMap } from 'rxjs';
 
+import { OpenWebchatDto, WebchatMessageDto, WebchatSessionDto } from '../dtos/webchat.dto';
 import { WebchatService } from '../services/webchat.service';
-
-export class OpenWebchatDto {
-  @ApiProperty({ example: 'wk_3N7…' }) @IsString() @Length(8, 100) widgetKey: string;
-}
-
-export class WebchatMessageDto {
-  @ApiProperty({ maxLength: 5000 }) @IsString() @Length(1, 5000) content: string;
-}
-
-export class WebchatSessionDto {
-  @ApiProperty({ description: 'Bearer token for the session (shown once).' }) token: string;
-  @ApiProperty() sessionId: string;
-  @ApiProperty({ format: 'date-time' }) expiresAt: string;
-}
 
 const bearer = (header: string | undefined) => header?.replace(/^Bearer\s+/i, '') || undefined;
 
@@ -45,8 +24,9 @@ export class WebchatController {
   open(
     @Body() dto: OpenWebchatDto,
     @Headers('origin') origin: string | undefined,
+    @Ip() ip: string,
   ): Promise<WebchatSessionDto> {
-    return this.webchat.openSession(dto.widgetKey, origin);
+    return this.webchat.openSession(dto.widgetKey, origin, ip);
   }
 
   @Post('messages')

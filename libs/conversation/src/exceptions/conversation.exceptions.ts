@@ -122,12 +122,12 @@ export class WebchatSessionInvalidException extends AppException {
 }
 
 export class WebchatRateLimitedException extends AppException {
-  constructor(retryAfterSeconds: number) {
+  constructor(retryAfterSeconds: number, perMinute: number) {
     super(
       ConversationErrorCode.RateLimited,
       429,
       'Too many requests',
-      'At most 10 messages a minute; wait a little.',
+      `At most ${perMinute} a minute; wait a little.`,
       undefined,
       {
         'Retry-After': String(retryAfterSeconds),

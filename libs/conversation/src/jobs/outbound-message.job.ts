@@ -56,29 +56,32 @@ export class OutboundMessageJob implements JobHandler<OutboundMessagePayload> {
 
   async handle(payload: OutboundMessagePayload, job?: Job<OutboundMessagePayload>): Promise<string> {
     const { propertyId, messageId } = payload;
+    const lastAttempt = !job || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const plan = await this.db.run({ propertyId }, () => this.prepare(propertyId, messageId));
     if (typeof plan === 'string') return plan;
+    // A Redis or database error here retries the job; only the provider's answer can fail it.
+    await this.rate.acquire(plan.outbound.account.kind, plan.outbound.account.id);
+    let sent: { providerMessageId: string };
     try {
-      await this.rate.acquire(plan.outbound.account.kind, plan.outbound.account.id);
-      const sent = await this.senders.for(plan.outbound.account.kind).send(plan.outbound);
-      await this.finish(propertyId, messageId, plan, {
-        status: 'sent',
-        providerMessageId: sent.providerMessageId,
-      });
-      return 'sent';
+      sent = await this.senders.for(plan.outbound.account.kind).send(plan.outbound);
     } catch (err) {
-      const lastAttempt = !job || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      if (err instanceof ProviderError && err.retryable && !lastAttempt) {
+      if (!(err instanceof ProviderError)) throw err;
+      if (err.retryable && !lastAttempt) {
         await this.db.run({ propertyId }, () =>
           this.deliveries.record(propertyId, plan.deliveryId, { status: 'pending', error: err.message }),
         );
-        throw err; // BullMQ retries with backoff
+        throw err; // retried with backoff (Retry-After when the provider gave one)
       }
-      const reason = err instanceof ProviderError ? err.message : `unexpected: ${(err as Error).message}`;
-      this.logger.warn(`message ${messageId} failed for good: ${reason}`);
-      await this.finish(propertyId, messageId, plan, { status: 'failed', error: reason });
-      throw new UnrecoverableError(reason);
+      this.logger.warn(`message ${messageId} failed for good: ${err.message}`);
+      await this.finish(propertyId, messageId, plan, { status: 'failed', error: err.message });
+      throw new UnrecoverableError(err.message);
     }
+    // Should this write fail, the job retries with the delivery still 'sending': the documented window.
+    await this.finish(propertyId, messageId, plan, {
+      status: 'sent',
+      providerMessageId: sent.providerMessageId,
+    });
+    return 'sent';
   }
 
   /** Claims the delivery; a string says why nothing is to be sent. */
@@ -91,6 +94,13 @@ export class OutboundMessageJob implements JobHandler<OutboundMessagePayload> {
     if (delivery.status === 'sent' || delivery.status === 'failed')
       return `delivery already ${delivery.status}`;
     const account = await this.channels.require(propertyId, message.channel_account_id);
+    if (!account.enabled) {
+      await this.deliveries.record(propertyId, delivery.id, { status: 'failed', error: 'channel_disabled' });
+      await this.markMessage(propertyId, messageId, message.conversation_id, 'failed', {
+        error: 'channel_disabled',
+      });
+      return 'channel_disabled';
+    }
     const conversation = (await this.conversations.findById(propertyId, message.conversation_id))!;
     const refusal = await this.refusal(
       propertyId,

@@ -191,7 +191,7 @@ export class ConversationsRepository {
     return rows[0];
   }
 
-  /** Quiet for `hours` and not yet asked: marks them asked and returns them. */
+  /** Guest wrote, then everyone was quiet for `hours`, not yet asked: marks them asked, returns them. */
   async markIdle(propertyId: string, hours: number, limit: number): Promise<ConversationRow[]> {
     return rowsOf<ConversationRow>(
       this.db.manager.query(
@@ -199,7 +199,7 @@ export class ConversationsRepository {
           where property_id = $1 and id in (
             select id from conversation.conversations
              where property_id = $1 and state in ('new', 'active') and idle_warned_at is null
-               and coalesce(last_message_at, created_at) < now() - make_interval(hours => $2)
+               and last_inbound_at is not null and last_message_at < now() - make_interval(hours => $2)
              order by id limit $3 for update skip locked)
           returning ${FIELDS}`,
         [propertyId, hours, limit],
@@ -222,5 +222,14 @@ export class ConversationsRepository {
       ),
     );
     return rows.map((r) => r.id);
+  }
+
+  /** Re-points a merged guest's conversations at the surviving profile (in the merge's transaction). */
+  async moveGuest(propertyId: string, fromGuestId: string, toGuestId: string): Promise<void> {
+    await this.db.manager.query(
+      `update conversation.conversations set guest_id = $3, version = version + 1
+        where property_id = $1 and guest_id = $2`,
+      [propertyId, fromGuestId, toGuestId],
+    );
   }
 }

@@ -30,4 +30,13 @@ describe('splitMessage', () => {
     expect(splitMessage('aaaa bbbb cccc dddd', 10)).toEqual(['aaaa bbbb', 'cccc dddd']);
     expect(splitMessage('x'.repeat(25), 10)).toEqual(['x'.repeat(10), 'x'.repeat(10), 'x'.repeat(5)]);
   });
+
+  it('never cuts an emoji in half', () => {
+    const text = 'a' + '😀'.repeat(1000);
+
+    const parts = splitMessage(text, 1600);
+
+    expect(parts.join('')).toBe(text);
+    expect(parts.every((p) => p.length <= 1600 && !/^[\uDC00-\uDFFF]|[\uD800-\uDBFF]$/.test(p))).toBe(true);
+  });
 });

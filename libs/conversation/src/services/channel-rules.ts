@@ -34,8 +34,10 @@ export function splitMessage(text: string, max: number): string[] {
   while (rest.length > max) {
     const window = rest.slice(0, max);
     const sentence = Math.max(window.lastIndexOf('. '), window.lastIndexOf('! '), window.lastIndexOf('? '));
-    const cut =
+    let cut =
       sentence > max / 2 ? sentence + 1 : window.lastIndexOf(' ') > max / 2 ? window.lastIndexOf(' ') : max;
+    // Never between the two halves of an emoji or other astral character.
+    if (/[\uD800-\uDBFF]/.test(rest[cut - 1] ?? '') && /[\uDC00-\uDFFF]/.test(rest[cut] ?? '')) cut--;
     parts.push(rest.slice(0, cut).trimEnd());
     rest = rest.slice(cut).trimStart();
   }

@@ -1,12 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-import {
-  DependencyUnavailableException,
-  JobName,
-  OutboxService,
-  RedisService,
-  TenantDb,
-} from '@app/platform';
+import { JobName, OutboxService, rowsOf, TenantDb } from '@app/platform';
 import { Injectable, Logger } from '@nestjs/common';
 import { simpleParser } from 'mailparser';
 
@@ -39,7 +33,6 @@ export class MailgunInboundService {
 
   constructor(
     private readonly db: TenantDb,
-    private readonly redis: RedisService,
     private readonly accounts: ChannelAccountsRepository,
     private readonly channels: ChannelAccountsService,
     private readonly messages: MessagesRepository,
@@ -58,7 +51,7 @@ export class MailgunInboundService {
     return this.db.run({ propertyId: route.propertyId }, async () => {
       const account = await this.channels.require(route.propertyId, route.accountId);
       this.assertSigned(this.channels.open(account).webhookSigningKey, f);
-      await this.assertFresh(account.id, f.token);
+      await this.assertFresh(route.propertyId, account.id, f.token);
       const email = await parse(f);
       const id = await this.messages.insertInbound(route.propertyId, account.id, {
         channelMessageId: email.messageId,
@@ -91,24 +84,23 @@ export class MailgunInboundService {
       throw new WebhookSignatureException('The timestamp is more than 300 seconds off.', 403);
   }
 
-  /** A signed token is accepted once (kept a little longer than the timestamp tolerance). */
-  private async assertFresh(accountId: string, token: string): Promise<void> {
-    let first: string | null;
-    try {
-      first = await this.redis.client.set(
-        this.redis.key('mailgun-token', accountId, token),
-        '1',
-        'EX',
-        TOLERANCE_SECONDS * 2,
-        'NX',
-      );
-    } catch {
-      throw new DependencyUnavailableException(
-        'redis_unavailable',
-        'Replay protection is unavailable; retry.',
-      );
-    }
-    if (first !== 'OK') throw new WebhookSignatureException('This token was used before (replay).', 403);
+  /**
+   * A signed token is accepted once: recorded in the message's transaction (a failed attempt
+   * leaves it usable for the provider's retry); tokens older than the tolerance are forgotten.
+   */
+  private async assertFresh(propertyId: string, accountId: string, token: string): Promise<void> {
+    await this.db.manager.query(
+      `delete from conversation.webhook_tokens where property_id = $1 and seen_at < now() - make_interval(secs => $2)`,
+      [propertyId, TOLERANCE_SECONDS * 2],
+    );
+    const rows = await rowsOf<{ token: string }>(
+      this.db.manager.query(
+        `insert into conversation.webhook_tokens (property_id, channel_account_id, token) values ($1, $2, $3)
+         on conflict do nothing returning token`,
+        [propertyId, accountId, token.slice(0, 200)],
+      ),
+    );
+    if (rows.length === 0) throw new WebhookSignatureException('This token was used before (replay).', 403);
   }
 }
 

@@ -22,7 +22,7 @@ export class MailgunSender implements ChannelSender {
   async send(o: OutboundSend): Promise<{ providerMessageId: string }> {
     const domain = domainOf(o.account);
     const form = new URLSearchParams({
-      from: `${o.account.name} <${o.account.route_key}>`,
+      from: `"${o.account.name.replace(/["\\]/g, '')}" <${o.account.route_key}>`,
       to: o.to,
       subject: o.subject
         ? /^re:/i.test(o.subject)

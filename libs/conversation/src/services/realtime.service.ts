@@ -37,8 +37,11 @@ export class RealtimeService implements OnApplicationShutdown {
       const set = this.listeners.get(channel) ?? new Set();
       set.add(listener);
       this.listeners.set(channel, set);
-      void this.subscribe(channel).catch((err: Error) => subscriber.error(err));
-      subscriber.next({ type: 'ready', data: { topic: topic.split(':')[0] } });
+      // `ready` only once Redis confirmed the subscription: nothing published after it is missed.
+      this.subscribe(channel).then(
+        () => subscriber.next({ type: 'ready', data: { topic: topic.split(':')[0] } }),
+        (err: Error) => subscriber.error(err),
+      );
       const heartbeat = setInterval(() => subscriber.next({ type: 'ping', data: {} }), HEARTBEAT_MS);
       return () => {
         clearInterval(heartbeat);

@@ -35,15 +35,23 @@ import { REQUEST_ID_HEADER } from './correlation';
             req: (req: { id: string; method: string; url: string }) => ({
               id: req.id,
               method: req.method,
-              url: req.url,
+              url: withoutSecrets(req.url),
             }),
             res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
           },
           customSuccessMessage: (req: IncomingMessage, res: { statusCode: number }) =>
-            `${req.method} ${req.url} ${res.statusCode}`,
+            `${req.method} ${withoutSecrets(req.url ?? '')} ${res.statusCode}`,
         },
       }),
     }),
   ],
 })
 export class LoggingModule {}
+
+/**
+ * A URL with the values of credential-bearing query parameters replaced (a web chat session
+ * token for EventSource, WhatsApp's verify token), since URLs are logged with every request.
+ */
+export function withoutSecrets(url: string): string {
+  return url.replace(/([?&](?:token|hub\.verify_token|access_token|signature)=)[^&#]*/gi, '$1[redacted]');
+}

@@ -17,7 +17,8 @@ export const QUEUE_DEFAULTS: Record<QueueName, JobsOptions> = {
   },
   [QueueName.OutboundMessages]: {
     attempts: 8,
-    backoff: { type: 'exponential', delay: 2000 },
+    // Exponential from 2 s, or what the provider asked for (Retry-After): see retryAfterBackoff.
+    backoff: { type: 'retry-after', delay: 2000 },
     removeOnComplete: { age: DAY, count: 10000 },
     removeOnFail: { age: 14 * DAY, count: 10000 },
   },

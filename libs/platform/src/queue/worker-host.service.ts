@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import { type Job, type MinimalJob, UnrecoverableError, Worker } from 'bullmq';
 
 import { AppConfig } from '../config/app-config';
 import { TenantDb } from '../database/tenant-db.service';
@@ -32,6 +32,7 @@ export class WorkerHost implements OnApplicationShutdown {
         prefix: this.config.REDIS_PREFIX,
         concurrency: this.config.WORKER_CONCURRENCY,
         autorun: true,
+        settings: { backoffStrategy: retryAfterBackoff },
       });
       worker.on('failed', (job, err) =>
         this.logger.warn(
@@ -63,4 +64,20 @@ export class WorkerHost implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.close();
   }
+}
+
+/**
+ * Backoff of queues whose default type is `retry-after`: the delay an error asks for
+ * (`retryAfterSeconds`, e.g. a provider's Retry-After), else exponential from the base delay.
+ */
+export function retryAfterBackoff(
+  attemptsMade: number,
+  _type?: string,
+  err?: Error,
+  job?: MinimalJob,
+): number {
+  const asked = (err as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+  if (typeof asked === 'number' && asked > 0) return Math.min(asked, 3600) * 1000;
+  const base = (job?.opts.backoff as { delay?: number } | undefined)?.delay ?? 1000;
+  return base * 2 ** Math.max(0, attemptsMade - 1);
 }
