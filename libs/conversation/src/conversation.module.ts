@@ -4,6 +4,7 @@ import { ReservationModule } from '@app/reservation';
 import { Module, type OnModuleInit } from '@nestjs/common';
 
 import { ChannelsController } from './controllers/channels.controller';
+import { ConversationActionsController } from './controllers/conversation-actions.controller';
 import { ConversationsController } from './controllers/conversations.controller';
 import { EventsController } from './controllers/events.controller';
 import { MailgunWebhookController } from './controllers/mailgun-webhook.controller';
@@ -40,6 +41,7 @@ import { WhatsAppInboundService } from './services/whatsapp-inbound.service';
   controllers: [
     ChannelsController,
     ConversationsController,
+    ConversationActionsController,
     TwilioWebhookController,
     WhatsAppWebhookController,
     MailgunWebhookController,

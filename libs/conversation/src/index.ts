@@ -1,4 +1,5 @@
 export * from './controllers/channels.controller';
+export * from './controllers/conversation-actions.controller';
 export * from './controllers/conversations.controller';
 export * from './controllers/events.controller';
 export * from './controllers/mailgun-webhook.controller';
