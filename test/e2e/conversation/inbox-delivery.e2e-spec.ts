@@ -449,4 +449,43 @@ describe(ConversationsController.name, () => {
     expect(res.status).toBe(200);
     expect(await guestOf(merged)).toBe(target);
   });
+
+  it("refuses every inbox route on another property's conversation, and writes nothing", async () => {
+    const l = await line(a);
+    const id = await guestWrites(a, l, guestNumber(), 'private');
+    const routes: [string, string, unknown][] = [
+      ['GET', '', undefined],
+      ['GET', '/messages', undefined],
+      ['POST', '/messages', { content: 'x' }],
+      ['POST', '/notes', { content: 'x' }],
+      ['POST', '/assign', { userId: null }],
+      ['POST', '/ai-mode', { mode: 'auto' }],
+      ['POST', '/read', undefined],
+      ['POST', '/escalate', undefined],
+      ['POST', '/resolve', undefined],
+      ['POST', '/close', undefined],
+      ['POST', '/reopen', undefined],
+    ];
+    const before = await admin.query('select state, version from conversation.conversations where id = $1', [
+      id,
+    ]);
+
+    for (const [method, suffix, body] of routes) {
+      expectProblem(
+        await api.request(method, `${conversationsOf(a)}/${id}${suffix}`, { token: b.token, body }),
+        403,
+        'property_forbidden',
+      );
+      expectProblem(
+        await api.request(method, `${conversationsOf(b)}/${id}${suffix}`, { token: b.token, body }),
+        404,
+        'conversation_not_found',
+      );
+    }
+
+    const after = await admin.query('select state, version from conversation.conversations where id = $1', [
+      id,
+    ]);
+    expect(after.rows).toEqual(before.rows);
+  });
 });
