@@ -51,6 +51,8 @@ export class Conversations1795323000000 implements MigrationInterface {
         property_id uuid not null,
         account_id uuid not null,
         enabled boolean not null,
+        -- The account's version: a cache of its opened credentials is keyed by it.
+        version integer not null,
         primary key (kind, route_key)
       );
       create function platform.sync_channel_route() returns trigger
@@ -63,8 +65,8 @@ export class Conversations1795323000000 implements MigrationInterface {
           delete from platform.channel_routes where kind = old.kind and route_key = old.route_key;
         end if;
         if tg_op in ('INSERT', 'UPDATE') then
-          insert into platform.channel_routes (kind, route_key, property_id, account_id, enabled)
-          values (new.kind, new.route_key, new.property_id, new.id, new.enabled);
+          insert into platform.channel_routes (kind, route_key, property_id, account_id, enabled, version)
+          values (new.kind, new.route_key, new.property_id, new.id, new.enabled, new.version);
         end if;
         return null;
       end

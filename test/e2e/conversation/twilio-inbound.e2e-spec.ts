@@ -280,4 +280,22 @@ describe(TwilioWebhookController.name, () => {
       'channel_not_found',
     );
   });
+
+  it('checks signatures with the new auth token as soon as it is replaced', async () => {
+    const { channel, authToken, number } = await createTwilio(a);
+    expect((await signed(authToken, smsParams(number, '+351912000555', 'before'))).status).toBe(200);
+    const newToken = hex(16);
+
+    await api.request('PATCH', `${channelsOf(a)}/${channel.id}`, {
+      token: a.token,
+      body: { version: channel.version, credentials: { authToken: newToken } },
+    });
+
+    expectProblem(
+      await signed(authToken, smsParams(number, '+351912000555', 'old token')),
+      403,
+      'signature_invalid',
+    );
+    expect((await signed(newToken, smsParams(number, '+351912000555', 'new token'))).status).toBe(200);
+  });
 });

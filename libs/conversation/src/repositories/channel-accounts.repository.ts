@@ -25,6 +25,8 @@ export interface ChannelRoute {
   propertyId: string;
   accountId: string;
   enabled: boolean;
+  /** The account's version (credentials change with it). */
+  version: number;
 }
 
 export interface ChannelAccountWrite {
@@ -53,7 +55,7 @@ export class ChannelAccountsRepository {
     routeKey: string,
   ): Promise<(ChannelRoute & { kind: ChannelKind }) | undefined> {
     const rows = await this.platform.query<ChannelRoute & { kind: ChannelKind }>(
-      `select kind, property_id as "propertyId", account_id as "accountId", enabled
+      `select kind, property_id as "propertyId", account_id as "accountId", enabled, version
          from platform.channel_routes where kind = any($1::text[]) and route_key = $2`,
       [kinds, routeKey],
     );
@@ -63,7 +65,7 @@ export class ChannelAccountsRepository {
   /** Every enabled account of a kind across properties (WhatsApp's verification names no number). */
   routesOf(kind: ChannelKind): Promise<ChannelRoute[]> {
     return this.platform.query<ChannelRoute>(
-      `select property_id as "propertyId", account_id as "accountId", enabled
+      `select property_id as "propertyId", account_id as "accountId", enabled, version
          from platform.channel_routes where kind = $1 and enabled order by property_id, account_id`,
       [kind],
     );

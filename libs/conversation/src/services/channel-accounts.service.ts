@@ -25,9 +25,14 @@ import { type ChannelKind, credentialErrors, KINDS, maskSecret, settingErrors } 
 import { ChannelSenders } from './channel-senders';
 import { ProviderError } from './provider-error';
 
+/** Opened credentials kept per account version (a change of credentials bumps the version). */
+const CREDENTIALS_CACHE_SIZE = 1000;
+
 /** Channel accounts of a property: validated per kind, credentials sealed and shown masked. */
 @Injectable()
 export class ChannelAccountsService {
+  private readonly opened = new Map<string, Record<string, string>>();
+
   constructor(
     private readonly db: TenantDb,
     private readonly accounts: ChannelAccountsRepository,
@@ -114,6 +119,27 @@ export class ChannelAccountsService {
       error = err.message;
     }
     return toDto(await this.accounts.recordCheck(access.propertyId, id, error));
+  }
+
+  /**
+   * The credentials of a routed account (inside its property transaction), opened once per
+   * account version: a webhook then needs no account read or decryption.
+   */
+  async credentialsFor(route: {
+    propertyId: string;
+    accountId: string;
+    version: number;
+  }): Promise<Record<string, string>> {
+    const key = `${route.accountId}:${route.version}`;
+    const cached = this.opened.get(key);
+    if (cached) return cached;
+    const account = await this.require(route.propertyId, route.accountId);
+    const credentials = this.open(account);
+    if (account.version === route.version) {
+      if (this.opened.size >= CREDENTIALS_CACHE_SIZE) this.opened.delete(this.opened.keys().next().value!);
+      this.opened.set(key, credentials);
+    }
+    return credentials;
   }
 
   /** The account's credentials, opened (inside the account's property transaction). */

@@ -94,13 +94,13 @@ export class TwilioInboundService {
     const route = ourNumber && (await this.accounts.route([kind], ourNumber.replace(/^whatsapp:/, '')));
     if (!route || !route.enabled) throw new ChannelNotFoundException();
     return this.db.run({ propertyId: route.propertyId }, async () => {
-      const account = await this.channels.require(route.propertyId, route.accountId);
+      const { authToken } = await this.channels.credentialsFor(route);
       const url = `${this.config.PUBLIC_BASE_URL.replace(/\/+$/, '')}${path}`;
-      if (!twilioSignatureValid(this.channels.open(account).authToken, url, params, signature)) {
-        this.logger.warn(`Twilio webhook with a wrong signature refused (account ${account.id})`);
+      if (!twilioSignatureValid(authToken, url, params, signature)) {
+        this.logger.warn(`Twilio webhook with a wrong signature refused (account ${route.accountId})`);
         throw new WebhookSignatureException('X-Twilio-Signature does not match.', 403);
       }
-      return work(route.propertyId, account.id);
+      return work(route.propertyId, route.accountId);
     });
   }
 
