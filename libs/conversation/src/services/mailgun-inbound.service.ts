@@ -1,6 +1,6 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 
-import { JobName, OutboxService, rowsOf, TenantDb } from '@app/platform';
+import { constantTimeEqual, JobName, OutboxService, rowsOf, TenantDb } from '@app/platform';
 import { Injectable, Logger } from '@nestjs/common';
 import { simpleParser } from 'mailparser';
 
@@ -67,13 +67,10 @@ export class MailgunInboundService {
   }
 
   private assertSigned(key: string, f: Record<string, string>): void {
-    const expected = Buffer.from(
-      createHmac('sha256', key)
-        .update(f.timestamp + f.token)
-        .digest('hex'),
-    );
-    const given = Buffer.from(f.signature);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
+    const expected = createHmac('sha256', key)
+      .update(f.timestamp + f.token)
+      .digest('hex');
+    if (!constantTimeEqual(expected, f.signature)) {
       this.logger.warn('Mailgun webhook with a wrong signature refused');
       throw new WebhookSignatureException('The signature does not match.', 403);
     }

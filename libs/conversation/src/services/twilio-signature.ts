@@ -1,4 +1,6 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+
+import { constantTimeEqual } from '@app/platform';
 
 /**
  * Twilio's request signature: base64 HMAC-SHA1, keyed with the account's auth token, of the full
@@ -24,7 +26,5 @@ export function twilioSignatureValid(
   params: Record<string, string | string[]>,
   given: string,
 ): boolean {
-  const expected = Buffer.from(twilioSignature(authToken, url, params));
-  const actual = Buffer.from(given);
-  return expected.length === actual.length && timingSafeEqual(expected, actual);
+  return constantTimeEqual(twilioSignature(authToken, url, params), given);
 }

@@ -1,6 +1,6 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 
-import { JobName, OutboxService, TenantDb } from '@app/platform';
+import { constantTimeEqual, JobName, OutboxService, TenantDb } from '@app/platform';
 import { Injectable, Logger } from '@nestjs/common';
 
 import {
@@ -69,7 +69,7 @@ export class WhatsAppInboundService {
     for (const route of await this.accounts.routesOf('whatsapp_cloud')) {
       const matches = await this.db.run({ propertyId: route.propertyId }, async () => {
         const account = await this.channels.require(route.propertyId, route.accountId);
-        return same(this.channels.open(account).verifyToken, token);
+        return constantTimeEqual(this.channels.open(account).verifyToken, token);
       });
       if (matches) return challenge;
     }
@@ -120,7 +120,7 @@ export class WhatsAppInboundService {
       const expected = createHmac('sha256', this.channels.open(account).appSecret)
         .update(rawBody)
         .digest('hex');
-      return same(`sha256=${expected}`, signature.trim());
+      return constantTimeEqual(`sha256=${expected}`, signature.trim());
     });
   }
 
@@ -202,10 +202,4 @@ function inbound(m: WaMessage): InboundMessage {
           ]
         : [],
   };
-}
-
-function same(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }

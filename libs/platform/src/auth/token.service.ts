@@ -1,9 +1,10 @@
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 
 import { AppConfig } from '../config/app-config';
+import { constantTimeEqual } from '../crypto/constant-time';
 import { isUuid } from '../database/uuid';
 
 export const JWT_ALGORITHM = 'HS256' as const;
@@ -57,7 +58,7 @@ export class TokenService {
   }
 
   sameHash(a: Buffer, b: Buffer): boolean {
-    return a.length === b.length && timingSafeEqual(a, b);
+    return constantTimeEqual(a, b);
   }
 }
 

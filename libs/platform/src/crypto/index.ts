@@ -1,1 +1,2 @@
+export * from './constant-time';
 export * from './secret-box';

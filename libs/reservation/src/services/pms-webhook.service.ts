@@ -1,7 +1,8 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 
 import {
   AuditRecorder,
+  constantTimeEqual,
   DependencyUnavailableException,
   PropertiesRepository,
   type PropertyAccess,
@@ -158,7 +159,7 @@ export class PmsWebhookService {
         .update(`${timestamp}.`)
         .update(rawBody)
         .digest();
-      return timingSafeEqual(expected, given);
+      return constantTimeEqual(expected, given);
     });
   }
 
