@@ -11,29 +11,11 @@
  */
 import 'reflect-metadata';
 
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { env, fmt, peakRssMb, signup, startBenchApi } from '../lib/api-process';
 
-import { migrateUp } from '@app/db/scripts/migrator';
-import {
-  dropDatabase,
-  ensureDatabase,
-  ensurePgvector,
-  ensureRoles,
-  withDatabase,
-} from '@app/db/scripts/provisioning';
-import { loadDatabaseUrls, processEnvironment } from '@app/platform/config';
-
-const ROOT = join(__dirname, '..', '..');
-const env = processEnvironment();
 const ROWS = Number(env.BENCH_ROWS ?? 100_000);
 const PER_REQUEST = 50_000;
 const DATABASE = 'butler_bench_pms';
-/** The heap cap the Dockerfile and npm start scripts give the api (BENCH_NODE_ARGS overrides). */
-const HEAP_AS_DEPLOYED = '--max-old-space-size=384';
 const AIMS = { firstRowsPerSecond: 5_000, noopRowsPerSecond: 20_000, peakRssMb: 400 };
 
 interface Report {
@@ -45,32 +27,19 @@ interface Report {
 }
 
 async function main(): Promise<void> {
-  const urls = loadDatabaseUrls();
-  await ensurePgvector(urls.admin, () => undefined);
-  await ensureRoles(urls);
-  await dropDatabase(urls.admin, DATABASE);
-  await ensureDatabase(urls, DATABASE);
-  await migrateUp(withDatabase(urls.owner, DATABASE));
-  if (env.BENCH_SKIP_BUILD !== '1') {
-    console.log('building the api …');
-    execFileSync('npx', ['nest', 'build', 'api'], { cwd: ROOT, stdio: 'ignore' });
-  }
-
-  const port = await freePort();
-  const api = startApi(port, withDatabase(urls.app, DATABASE));
-  const base = `http://127.0.0.1:${port}`;
+  const bench = await startBenchApi(DATABASE);
+  const { base, process: api } = bench;
   try {
-    await waitReady(base, api);
-    const token = await signup(base);
+    const { token, propertyId } = await signup(base);
     const rssIdle = peakRssMb(api);
     const files = chunks(ROWS, PER_REQUEST).map(([from, to]) => csv(from, to));
     console.log(
       `${ROWS.toLocaleString('en')} reservations in ${files.length} CSV file(s) of ≤ ${PER_REQUEST.toLocaleString('en')} rows`,
     );
 
-    const first = await importAll(base, token, files);
+    const first = await importAll(base, token, propertyId, files);
     const rssFirst = peakRssMb(api);
-    const again = await importAll(base, token, files);
+    const again = await importAll(base, token, propertyId, files);
     const rssAll = peakRssMb(api);
 
     const firstRate = ROWS / first.seconds;
@@ -97,9 +66,7 @@ async function main(): Promise<void> {
     if (first.created !== ROWS || first.rejected !== 0 || again.unchanged !== ROWS)
       throw new Error('the import did not create (then leave unchanged) every row: the figures are void');
   } finally {
-    api.kill('SIGTERM');
-    await new Promise((resolve) => api.once('exit', resolve));
-    if (env.BENCH_KEEP_DB !== '1') await dropDatabase(urls.admin, DATABASE);
+    await bench.stop();
   }
 }
 
@@ -139,7 +106,7 @@ function csv(from: number, to: number): string {
   return lines.join('\n') + '\n';
 }
 
-async function importAll(base: string, token: string, files: string[]) {
+async function importAll(base: string, token: string, propertyId: string, files: string[]) {
   const total = { seconds: 0, created: 0, unchanged: 0, rejected: 0 };
   for (const [i, file] of files.entries()) {
     const form = new FormData();
@@ -165,88 +132,6 @@ async function importAll(base: string, token: string, files: string[]) {
   return total;
 }
 
-let propertyId = '';
-
-async function signup(base: string): Promise<string> {
-  const id = randomBytes(4).toString('hex');
-  const res = await fetch(`${base}/api/v1/auth/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      organization: { name: `Bench group ${id}` },
-      property: { name: `Bench hotel ${id}`, code: `bench-${id}`, timezone: 'Europe/Lisbon' },
-      owner: {
-        name: 'Bench owner',
-        email: `bench-${id}@example.com`,
-        password: `pw-${randomBytes(12).toString('hex')}`,
-      },
-    }),
-  });
-  const body = (await res.json()) as { accessToken: string; property: { id: string } };
-  if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${JSON.stringify(body)}`);
-  propertyId = body.property.id;
-  return body.accessToken;
-}
-
-function startApi(port: number, databaseUrl: string): ChildProcess {
-  return spawn(
-    process.execPath,
-    [
-      ...(env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', env.BENCH_PROFILE] : []),
-      ...(env.BENCH_NODE_ARGS ?? HEAP_AS_DEPLOYED).split(' ').filter(Boolean),
-      join(ROOT, 'dist/apps/api/main.js'),
-    ],
-    {
-      cwd: ROOT,
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: {
-        ...env,
-        NODE_ENV: 'development',
-        BUTLER_SKIP_DOTENV: 'true',
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DATABASE_URL: databaseUrl,
-        REDIS_PREFIX: `bench-${randomBytes(4).toString('hex')}`,
-        JWT_SECRET: randomBytes(48).toString('base64'),
-        DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-        LOG_LEVEL: 'warn',
-      },
-    },
-  );
-}
-
-async function waitReady(base: string, api: ChildProcess): Promise<void> {
-  for (let i = 0; i < 120; i++) {
-    if (api.exitCode !== null) throw new Error(`the api exited with ${api.exitCode}`);
-    const ok = await fetch(`${base}/health/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error('the api did not become ready');
-}
-
-/** The process's peak resident set (VmHWM) in MB. */
-function peakRssMb(child: ChildProcess): number {
-  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-  const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN);
-  return kb / 1024;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
 function chunks(total: number, size: number): [number, number][] {
   const out: [number, number][] = [];
   for (let from = 0; from < total; from += size) out.push([from, Math.min(total, from + size)]);
@@ -254,9 +139,6 @@ function chunks(total: number, size: number): [number, number][] {
 }
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
-const fmt = (n: number, digits = 0) =>
-  n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-
 main().catch((err: unknown) => {
   console.error(err);
   process.exit(1);

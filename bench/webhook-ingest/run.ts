@@ -14,36 +14,25 @@
  */
 import 'reflect-metadata';
 
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 
 import { twilioSignature } from '@app/conversation';
-import { migrateUp } from '@app/db/scripts/migrator';
-import {
-  dropDatabase,
-  ensureDatabase,
-  ensurePgvector,
-  ensureRoles,
-  withDatabase,
-} from '@app/db/scripts/provisioning';
-import { loadDatabaseUrls, processEnvironment } from '@app/platform/config';
+import { withDatabase } from '@app/db/scripts/provisioning';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
 
-const ROOT = join(__dirname, '..', '..');
-const env = processEnvironment();
+import { apiNodeArgs, env, fmt, peakRssMb, signup, startBenchApi } from '../lib/api-process';
+
 const SECONDS = Number(env.BENCH_SECONDS ?? 30);
 const CONNECTIONS = Number(env.BENCH_CONNECTIONS ?? 20);
 const HALF_SECONDS = Math.max(1, Math.round(SECONDS / 2));
 const DATABASE = 'butler_bench_ingest';
-/** The heap cap the Dockerfile and npm start scripts give the api (BENCH_NODE_ARGS overrides). */
-const HEAP_AS_DEPLOYED = '--max-old-space-size=384';
 const AIMS = { ofCeiling: 0.4, p99AtHalfMs: 50 };
 const PATH = '/webhooks/twilio/messages';
 /** What the controller answers (the body of every ack). */
@@ -72,30 +61,18 @@ interface Phase {
 const acked = new Set<string>();
 
 async function main(): Promise<void> {
-  const urls = loadDatabaseUrls();
-  await ensurePgvector(urls.admin, () => undefined);
-  await ensureRoles(urls);
-  await dropDatabase(urls.admin, DATABASE);
-  await ensureDatabase(urls, DATABASE);
-  await migrateUp(withDatabase(urls.owner, DATABASE));
-  if (env.BENCH_SKIP_BUILD !== '1') {
-    console.log('building the api …');
-    execFileSync('npx', ['nest', 'build', 'api'], { cwd: ROOT, stdio: 'ignore' });
-  }
-
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const api = startApi(port, base, withDatabase(urls.app, DATABASE));
+  const bench = await startBenchApi(DATABASE, { publicBaseUrl: true });
+  const { base, urls, process: api } = bench;
+  const port = Number(new URL(base).port);
   const admin = new Client({ connectionString: withDatabase(urls.admin, DATABASE) });
   const problems: string[] = [];
   try {
-    await waitReady(base, api);
     await admin.connect();
     const { token, propertyId } = await signup(base);
     const channel = await createChannel(base, token, propertyId);
     const webhook = signer(base, channel);
     console.log(
-      `${cpus().length} cores; api ${env.BENCH_NODE_ARGS ?? HEAP_AS_DEPLOYED}, LOG_LEVEL ${env.BENCH_LOG_LEVEL ?? 'warn'}; ` +
+      `${cpus().length} cores; api ${apiNodeArgs()}, LOG_LEVEL ${env.BENCH_LOG_LEVEL ?? 'warn'}; ` +
         `Twilio number ${channel.number}`,
     );
 
@@ -194,9 +171,7 @@ async function main(): Promise<void> {
     if (ceiling.failed > 0) problems.push(`pgbench: ${ceiling.failed} failed transactions`);
   } finally {
     await admin.end().catch(() => undefined);
-    api.kill('SIGTERM');
-    await new Promise((resolve) => api.once('exit', resolve));
-    if (env.BENCH_KEEP_DB !== '1') await dropDatabase(urls.admin, DATABASE);
+    await bench.stop();
   }
   if (problems.length > 0) throw new Error(`the figures are void: ${problems.join('; ')}`);
 }
@@ -505,26 +480,6 @@ function cpuSince(from: CpuTicks, api: ChildProcess) {
   return { seconds, api: a, postgres, self, other: Math.max(0, busy - a - postgres - self) };
 }
 
-async function signup(base: string): Promise<{ token: string; propertyId: string }> {
-  const id = randomBytes(4).toString('hex');
-  const res = await fetch(`${base}/api/v1/auth/signup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      organization: { name: `Bench group ${id}` },
-      property: { name: `Bench hotel ${id}`, code: `bench-${id}`, timezone: 'Europe/Lisbon' },
-      owner: {
-        name: 'Bench owner',
-        email: `bench-${id}@example.com`,
-        password: `pw-${randomBytes(12).toString('hex')}`,
-      },
-    }),
-  });
-  const body = (await res.json()) as { accessToken: string; property: { id: string } };
-  if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${JSON.stringify(body)}`);
-  return { token: body.accessToken, propertyId: body.property.id };
-}
-
 /** A Twilio SMS number registered through the channels API (credentials sealed by the api). */
 async function createChannel(base: string, token: string, propertyId: string): Promise<Channel> {
   const authToken = randomBytes(16).toString('hex');
@@ -544,69 +499,6 @@ async function createChannel(base: string, token: string, propertyId: string): P
     throw new Error(`channel registration failed: ${res.status} ${JSON.stringify(body)}`);
   return { id: body.id, number: body.address, authToken };
 }
-
-function startApi(port: number, publicBaseUrl: string, databaseUrl: string): ChildProcess {
-  return spawn(
-    process.execPath,
-    [
-      ...(env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', env.BENCH_PROFILE] : []),
-      ...(env.BENCH_NODE_ARGS ?? HEAP_AS_DEPLOYED).split(' ').filter(Boolean),
-      join(ROOT, 'dist/apps/api/main.js'),
-    ],
-    {
-      cwd: ROOT,
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: {
-        ...env,
-        NODE_ENV: 'development',
-        BUTLER_SKIP_DOTENV: 'true',
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        PUBLIC_BASE_URL: publicBaseUrl,
-        DATABASE_URL: databaseUrl,
-        REDIS_PREFIX: `bench-${randomBytes(4).toString('hex')}`,
-        JWT_SECRET: randomBytes(48).toString('base64'),
-        DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-        LOG_LEVEL: env.BENCH_LOG_LEVEL ?? 'warn',
-      },
-    },
-  );
-}
-
-async function waitReady(base: string, api: ChildProcess): Promise<void> {
-  for (let i = 0; i < 120; i++) {
-    if (api.exitCode !== null) throw new Error(`the api exited with ${api.exitCode}`);
-    const ok = await fetch(`${base}/health/ready`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error('the api did not become ready');
-}
-
-/** The process's peak resident set (VmHWM) in MB. */
-function peakRssMb(child: ChildProcess): number {
-  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-  const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN);
-  return kb / 1024;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
-const fmt = (n: number, digits = 0) =>
-  n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 main().catch((err: unknown) => {
   console.error(err);
