@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor, isUuid, type PropertyAccess } from '@app/platform';
+import { decodeCursor, isUuid, keysetPage, type PropertyAccess } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 
 import { type AuditLogPageDto, type AuditLogQueryDto } from '../dtos/audit-log.dto';
@@ -21,10 +21,10 @@ export class AuditLogService {
       before: query.cursor ? timeCursor(query.cursor) : undefined,
       limit: limit + 1,
     });
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map((r) => ({
+    return keysetPage(
+      rows,
+      limit,
+      (r) => ({
         id: r.id,
         actorType: r.actor_type,
         actorId: r.actor_id,
@@ -36,9 +36,9 @@ export class AuditLogService {
         userAgent: r.user_agent,
         correlationId: r.correlation_id,
         createdAt: new Date(r.created_at).toISOString(),
-      })),
-      nextCursor: rows.length > limit && last ? encodeCursor([last.cursor_at, last.id]) : null,
-    };
+      }),
+      (r) => [r.cursor_at, r.id],
+    );
   }
 }
 

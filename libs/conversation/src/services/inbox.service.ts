@@ -1,8 +1,8 @@
 import {
   decodeCursor,
-  encodeCursor,
   isUuid,
   JobName,
+  keysetPage,
   MembershipsRepository,
   OutboxService,
   type PropertyAccess,
@@ -63,12 +63,7 @@ export class InboxService {
       after: q.cursor ? keyCursor(q.cursor) : undefined,
       limit: limit + 1,
     });
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map(conversationDto),
-      nextCursor: rows.length > limit && last ? encodeCursor([last.sort_key, last.id]) : null,
-    };
+    return keysetPage(rows, limit, conversationDto, (r) => [r.sort_key, r.id]);
   }
 
   async get(access: PropertyAccess, id: string): Promise<ConversationDto> {
@@ -88,12 +83,7 @@ export class InboxService {
       cursor ? keyCursor(cursor) : undefined,
       limit + 1,
     );
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map(messageDto),
-      nextCursor: rows.length > limit && last ? encodeCursor([last.sort_key, last.id]) : null,
-    };
+    return keysetPage(rows, limit, messageDto, (r) => [r.sort_key, r.id]);
   }
 
   /**

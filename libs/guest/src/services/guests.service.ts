@@ -1,7 +1,7 @@
 import {
   decodeCursor,
-  encodeCursor,
   isUuid,
+  keysetPage,
   OutboxService,
   PropertiesRepository,
   type PropertyAccess,
@@ -58,13 +58,7 @@ export class GuestsService {
       after: query.cursor ? nameCursor(query.cursor) : undefined,
       limit: limit + 1,
     });
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map(toDto),
-      nextCursor:
-        rows.length > limit && last ? encodeCursor([last.last_name, last.first_name, last.id]) : null,
-    };
+    return keysetPage(rows, limit, toDto, (r) => [r.last_name, r.first_name, r.id]);
   }
 
   async create(access: PropertyAccess, dto: CreateGuestDto): Promise<GuestDto> {

@@ -1,9 +1,9 @@
 import { GuestDirectory } from '@app/guest';
 import {
   decodeCursor,
-  encodeCursor,
   hasPermission,
   isUuid,
+  keysetPage,
   MembershipsRepository,
   OutboxService,
   Permission,
@@ -94,15 +94,7 @@ export class TasksService {
       after: q.cursor ? queueCursor(q.cursor) : undefined,
       limit: limit + 1,
     });
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map(toDto),
-      nextCursor:
-        rows.length > limit && last
-          ? encodeCursor([last.priority_rank, new Date(last.due_at).toISOString(), last.id])
-          : null,
-    };
+    return keysetPage(rows, limit, toDto, (r) => [r.priority_rank, new Date(r.due_at).toISOString(), r.id]);
   }
 
   async stats(access: PropertyAccess, q: TaskStatsQueryDto): Promise<TaskStatsDto> {

@@ -18,3 +18,21 @@ export function decodeCursor<T extends unknown[]>(cursor: string, isKey: (key: u
   }
   throw new ValidationFailedException([{ field: 'cursor', code: 'invalid', message: 'cursor is not valid' }]);
 }
+
+/**
+ * One keyset page from `limit + 1` rows read: the first `limit` mapped to `items`, and a cursor
+ * (the last item's sort key) when the extra row shows there is more.
+ */
+export function keysetPage<R, T>(
+  rows: R[],
+  limit: number,
+  toItem: (row: R) => T,
+  keyOf: (row: R) => readonly (string | number)[],
+): { items: T[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map(toItem),
+    nextCursor: rows.length > limit && last !== undefined ? encodeCursor(keyOf(last)) : null,
+  };
+}

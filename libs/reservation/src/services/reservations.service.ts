@@ -1,8 +1,8 @@
 import { GuestDirectory } from '@app/guest';
 import {
   decodeCursor,
-  encodeCursor,
   isUuid,
+  keysetPage,
   OutboxService,
   PropertiesRepository,
   type PropertyAccess,
@@ -78,12 +78,7 @@ export class ReservationsService {
       after: q.cursor ? arrivalCursor(q.cursor) : undefined,
       limit: limit + 1,
     });
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map(toDto),
-      nextCursor: rows.length > limit && last ? encodeCursor([last.arrival_date, last.id]) : null,
-    };
+    return keysetPage(rows, limit, toDto, (r) => [r.arrival_date, r.id]);
   }
 
   async update(access: PropertyAccess, id: string, dto: UpdateReservationDto): Promise<ReservationDto> {
