@@ -21,15 +21,34 @@ export interface ChannelSender {
   check(account: ChannelAccountRow, credentials: Record<string, string>): Promise<void>;
 }
 
-/** GET with a timeout; a non-2xx answer or a network error becomes a ProviderError. */
-export async function providerGet(url: string, authorization: string): Promise<void> {
+const TIMEOUT_MS = 15_000;
+
+/**
+ * One call to a provider's API with a timeout: the parsed JSON answer, or a ProviderError for a
+ * network error (retryable), a non-2xx answer (`describe` turns its body into the reason), or a
+ * 2xx answer that is not JSON (not retried: the provider may have accepted the message).
+ */
+export async function providerCall(
+  url: string,
+  init: RequestInit,
+  describe: (body: string) => string = (body) => body.slice(0, 200),
+): Promise<{ status: number; body: unknown }> {
   let res: Response;
   try {
-    res = await fetch(url, { headers: { authorization }, signal: AbortSignal.timeout(10_000) });
+    res = await fetch(url, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS) });
   } catch (err) {
     throw ProviderError.network(err);
   }
   const text = await res.text();
-  if (!res.ok)
-    throw ProviderError.fromResponse(res.status, text.slice(0, 200), res.headers.get('retry-after'));
+  if (!res.ok) throw ProviderError.fromResponse(res.status, describe(text), res.headers.get('retry-after'));
+  try {
+    return { status: res.status, body: text ? (JSON.parse(text) as unknown) : null };
+  } catch {
+    throw new ProviderError(`HTTP ${res.status} with an unreadable answer`, false, res.status);
+  }
+}
+
+/** A read that only has to succeed (credential checks). */
+export async function providerGet(url: string, authorization: string): Promise<void> {
+  await providerCall(url, { headers: { authorization } });
 }

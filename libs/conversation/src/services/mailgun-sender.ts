@@ -2,10 +2,8 @@ import { AppConfig } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 
 import { type ChannelAccountRow } from '../repositories/channel-accounts.repository';
-import { type ChannelSender, type OutboundSend, providerGet } from './channel-sender';
+import { type ChannelSender, type OutboundSend, providerCall, providerGet } from './channel-sender';
 import { ProviderError } from './provider-error';
-
-const TIMEOUT_MS = 15_000;
 
 /** Mailgun: POST /v3/{domain}/messages, basic auth api:{key}, form body; replies keep the thread. */
 @Injectable()
@@ -35,23 +33,17 @@ export class MailgunSender implements ChannelSender {
       form.set('h:In-Reply-To', o.inReplyTo);
       form.set('h:References', o.inReplyTo);
     }
-    let res: Response;
-    try {
-      res = await fetch(`${this.config.MAILGUN_API_BASE_URL.replace(/\/+$/, '')}/v3/${domain}/messages`, {
+    const { status, body } = await providerCall(
+      `${this.config.MAILGUN_API_BASE_URL.replace(/\/+$/, '')}/v3/${domain}/messages`,
+      {
         method: 'POST',
         headers: { authorization: `Basic ${Buffer.from(`api:${o.credentials.apiKey}`).toString('base64')}` },
         body: form,
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
-    } catch (err) {
-      throw ProviderError.network(err);
-    }
-    const text = await res.text();
-    if (!res.ok)
-      throw ProviderError.fromResponse(res.status, text.slice(0, 200), res.headers.get('retry-after'));
-    const id = (JSON.parse(text) as { id?: unknown }).id;
+      },
+    );
+    const id = (body as { id?: unknown } | null)?.id;
     if (typeof id !== 'string')
-      throw new ProviderError('Mailgun answered without a message id', true, res.status);
+      throw new ProviderError('Mailgun answered without a message id', false, status);
     return { providerMessageId: id };
   }
 }

@@ -2,7 +2,7 @@ import { AppConfig } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 
 import { type ChannelAccountRow } from '../repositories/channel-accounts.repository';
-import { type ChannelSender, type OutboundSend, providerGet } from './channel-sender';
+import { type ChannelSender, type OutboundSend, providerCall, providerGet } from './channel-sender';
 import { ProviderError } from './provider-error';
 
 export interface TwilioSend {
@@ -13,8 +13,6 @@ export interface TwilioSend {
   body: string;
   statusCallback: string;
 }
-
-const TIMEOUT_MS = 15_000;
 
 /** Twilio's Messages API: POST /2010-04-01/Accounts/{sid}/Messages.json, basic auth, form body. */
 @Injectable()
@@ -45,26 +43,21 @@ export class TwilioSender implements ChannelSender {
 
   private async post(m: TwilioSend): Promise<{ sid: string; status: string }> {
     const url = `${this.config.TWILIO_API_BASE_URL.replace(/\/+$/, '')}/2010-04-01/Accounts/${m.accountSid}/Messages.json`;
-    let res: Response;
-    try {
-      res = await fetch(url, {
+    const answer = await providerCall(
+      url,
+      {
         method: 'POST',
         headers: {
           authorization: `Basic ${Buffer.from(`${m.accountSid}:${m.authToken}`).toString('base64')}`,
           'content-type': 'application/x-www-form-urlencoded',
         },
         body: new URLSearchParams({ To: m.to, From: m.from, Body: m.body, StatusCallback: m.statusCallback }),
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
-    } catch (err) {
-      throw ProviderError.network(err);
-    }
-    const text = await res.text();
-    if (!res.ok)
-      throw ProviderError.fromResponse(res.status, twilioMessage(text), res.headers.get('retry-after'));
-    const body = JSON.parse(text) as { sid?: unknown; status?: unknown };
+      },
+      twilioMessage,
+    );
+    const body = (answer.body ?? {}) as { sid?: unknown; status?: unknown };
     if (typeof body.sid !== 'string')
-      throw new ProviderError('Twilio answered without a message sid', true, res.status);
+      throw new ProviderError('Twilio answered without a message sid', false, answer.status);
     return { sid: body.sid, status: typeof body.status === 'string' ? body.status : 'queued' };
   }
 }

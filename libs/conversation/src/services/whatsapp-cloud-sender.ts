@@ -2,10 +2,8 @@ import { AppConfig } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 
 import { type ChannelAccountRow } from '../repositories/channel-accounts.repository';
-import { type ChannelSender, type OutboundSend, providerGet } from './channel-sender';
+import { type ChannelSender, type OutboundSend, providerCall, providerGet } from './channel-sender';
 import { ProviderError } from './provider-error';
-
-const TIMEOUT_MS = 15_000;
 
 /** WhatsApp Cloud API: POST /{version}/{phone-number-id}/messages with the account's bearer token. */
 @Injectable()
@@ -22,9 +20,9 @@ export class WhatsAppCloudSender implements ChannelSender {
   async send(o: OutboundSend): Promise<{ providerMessageId: string }> {
     const base = this.config.WHATSAPP_API_BASE_URL.replace(/\/+$/, '');
     const url = `${base}/${this.config.WHATSAPP_API_VERSION}/${o.account.route_key}/messages`;
-    let res: Response;
-    try {
-      res = await fetch(url, {
+    const { status, body } = await providerCall(
+      url,
+      {
         method: 'POST',
         headers: { authorization: `Bearer ${o.credentials.accessToken}`, 'content-type': 'application/json' },
         body: JSON.stringify({
@@ -34,17 +32,12 @@ export class WhatsAppCloudSender implements ChannelSender {
           type: 'text',
           text: { preview_url: false, body: o.body },
         }),
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
-    } catch (err) {
-      throw ProviderError.network(err);
-    }
-    const text = await res.text();
-    if (!res.ok)
-      throw ProviderError.fromResponse(res.status, graphMessage(text), res.headers.get('retry-after'));
-    const id = (JSON.parse(text) as { messages?: { id?: unknown }[] }).messages?.[0]?.id;
+      },
+      graphMessage,
+    );
+    const id = (body as { messages?: { id?: unknown }[] } | null)?.messages?.[0]?.id;
     if (typeof id !== 'string')
-      throw new ProviderError('WhatsApp answered without a message id', true, res.status);
+      throw new ProviderError('WhatsApp answered without a message id', false, status);
     return { providerMessageId: id };
   }
 }
