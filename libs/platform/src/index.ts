@@ -1,6 +1,7 @@
 export * from './audit';
 export * from './auth/decorators';
 export * from './auth/permissions';
+export * from './auth/staff-streams';
 export * from './auth/unique-violation';
 export * from './config';
 export * from './crypto';

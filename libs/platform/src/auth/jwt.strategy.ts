@@ -52,6 +52,6 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     if (!(await this.sessions.isSessionLive(sub, sid))) {
       throw new UnauthorizedException('The session has ended; sign in again.', 'session_ended');
     }
-    return { userId: sub, sessionId: sid };
+    return { userId: sub, sessionId: sid, expiresAt: exp * 1000 };
   }
 }

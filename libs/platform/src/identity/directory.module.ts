@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 
+import { StaffStreams } from '../auth/staff-streams';
 import { MembershipsRepository } from './repositories/memberships.repository';
 import { PropertiesRepository } from './repositories/properties.repository';
 import { SessionsRepository } from './repositories/sessions.repository';
@@ -15,7 +16,8 @@ import { SessionsPruneJob } from './sessions-prune.job';
     PropertiesRepository,
     MembershipsRepository,
     SessionsPruneJob,
+    StaffStreams,
   ],
-  exports: [UsersRepository, SessionsRepository, PropertiesRepository, MembershipsRepository],
+  exports: [UsersRepository, SessionsRepository, PropertiesRepository, MembershipsRepository, StaffStreams],
 })
 export class DirectoryModule {}

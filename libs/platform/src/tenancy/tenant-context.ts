@@ -11,6 +11,8 @@ export type Role = OrganizationRole | PropertyRole;
 export interface Principal {
   userId: string;
   sessionId: string;
+  /** When the access token expires (ms since the epoch). */
+  expiresAt: number;
 }
 
 /** The caller's standing in the property of the current request (set by PropertyAccessGuard). */
