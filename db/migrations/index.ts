@@ -4,6 +4,7 @@ import { Reservations1795320000000 } from './1795320000000-reservations';
 import { Tasks1795321000000 } from './1795321000000-tasks';
 import { PmsSync1795322000000 } from './1795322000000-pms-sync';
 import { Conversations1795323000000 } from './1795323000000-conversations';
+import { DeliveryRules1795324000000 } from './1795324000000-delivery-rules';
 
 /** Every migration, in order. Listed explicitly so bundlers and test runners need no globbing. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   Tasks1795321000000,
   PmsSync1795322000000,
   Conversations1795323000000,
+  DeliveryRules1795324000000,
 ];

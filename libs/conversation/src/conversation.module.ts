@@ -11,17 +11,22 @@ import { MailgunWebhookController } from './controllers/mailgun-webhook.controll
 import { TwilioWebhookController } from './controllers/twilio-webhook.controller';
 import { WebchatController } from './controllers/webchat.controller';
 import { WhatsAppWebhookController } from './controllers/whatsapp-webhook.controller';
-import { IdleConversationsAllJob, IdleConversationsJob } from './jobs/idle-conversations.job';
+import {
+  ConversationPruneJob,
+  IdleConversationsAllJob,
+  IdleConversationsJob,
+} from './jobs/idle-conversations.job';
 import { InboundMessageJob } from './jobs/inbound-message.job';
 import { OutboundMessageJob } from './jobs/outbound-message.job';
 import { ChannelAccountsRepository } from './repositories/channel-accounts.repository';
 import { ConversationsRepository } from './repositories/conversations.repository';
-import { DeliveriesRepository } from './repositories/deliveries.repository';
+import { DeliveriesRepository, ParkedStatusesRepository } from './repositories/deliveries.repository';
 import { MessagesRepository } from './repositories/messages.repository';
 import { OptOutsRepository } from './repositories/opt-outs.repository';
 import { WebchatSessionsRepository } from './repositories/webchat-sessions.repository';
 import { ChannelAccountsService } from './services/channel-accounts.service';
 import { ChannelSenders } from './services/channel-senders';
+import { DeliveryStatuses } from './services/delivery-statuses';
 import { InboxService } from './services/inbox.service';
 import { MailgunInboundService } from './services/mailgun-inbound.service';
 import { MailgunSender } from './services/mailgun-sender';
@@ -54,6 +59,8 @@ import { WhatsAppInboundService } from './services/whatsapp-inbound.service';
     ConversationsRepository,
     MessagesRepository,
     DeliveriesRepository,
+    ParkedStatusesRepository,
+    DeliveryStatuses,
     OptOutsRepository,
     WebchatSessionsRepository,
     InboxService,
@@ -73,6 +80,7 @@ import { WhatsAppInboundService } from './services/whatsapp-inbound.service';
     OutboundMessageJob,
     IdleConversationsAllJob,
     IdleConversationsJob,
+    ConversationPruneJob,
   ],
   exports: [ChannelAccountsService],
 })

@@ -19,18 +19,25 @@ export interface FakeTwilio {
   allow(accountSid: string, authToken: string): void;
   /** Answers for the next requests (status, and a Twilio error body for non-2xx); then 201. */
   queue(...responses: { status: number; retryAfter?: string }[]): void;
+  /**
+   * Runs `hook` with the next accepted message's sid before answering (as when Twilio's status
+   * callback overtakes its API answer).
+   */
+  beforeNextAnswer(hook: (sid: string, send: FakeTwilioSend) => Promise<void>): void;
   close(): Promise<void>;
 }
 
 /**
  * A local stand-in for Twilio's Messages API that checks what Twilio checks: the path
  * /2010-04-01/Accounts/{AccountSid}/Messages.json, basic auth matching that account, a
- * form-encoded body with To, From and Body.
+ * form-encoded body with To, From and either Body or a Content API template (ContentSid, with
+ * ContentVariables as a JSON object of strings).
  */
 export async function startFakeTwilio(): Promise<FakeTwilio> {
   const tokens = new Map<string, string>();
   const pending: { status: number; retryAfter?: string }[] = [];
   const sends: FakeTwilioSend[] = [];
+  let hook: ((sid: string, send: FakeTwilioSend) => Promise<void>) | undefined;
   const server: Server = createServer((req, res) => {
     void readBody(req).then((body) => {
       const match = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\/Messages\.json$/.exec(req.url ?? '');
@@ -59,8 +66,20 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
       const params = Object.fromEntries(new URLSearchParams(body));
       const next = pending.shift() ?? { status: 201 };
       sends.push({ accountSid: match[1], params, status: next.status, at: Date.now() });
-      if (!params.To || !params.From || params.Body === undefined)
+      if (!params.To || !params.From)
         return reply(400, { code: 21604, message: "A 'To' phone number is required.", status: 400 });
+      if (params.Body === undefined && params.ContentSid === undefined)
+        return reply(400, {
+          code: 21619,
+          message: 'A text message body or media URL must be specified.',
+          status: 400,
+        });
+      if (params.ContentSid !== undefined && !contentOk(params))
+        return reply(400, {
+          code: 21656,
+          message: 'The ContentVariables Parameter is invalid.',
+          status: 400,
+        });
       if (next.status >= 300)
         return reply(
           next.status,
@@ -71,7 +90,12 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
           },
           next.retryAfter ? { 'retry-after': next.retryAfter } : {},
         );
-      return reply(201, { sid: `SM${randomBytes(16).toString('hex')}`, status: 'queued', to: params.To });
+      const sid = `SM${randomBytes(16).toString('hex')}`;
+      const before = hook;
+      hook = undefined;
+      const answer = () => reply(201, { sid, status: 'queued', to: params.To });
+      if (!before) return answer();
+      void before(sid, sends[sends.length - 1]).then(answer, answer);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -83,6 +107,7 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
     accepted: () => sends.filter((s) => s.status < 300),
     allow: (sid, token) => void tokens.set(sid, token),
     queue: (...responses) => void pending.push(...responses),
+    beforeNextAnswer: (h) => void (hook = h),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
@@ -94,4 +119,21 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+/** A Content API send: an HX content SID and, if given, variables as a JSON object of strings. */
+function contentOk(params: Record<string, string>): boolean {
+  if (!/^HX[0-9a-f]{32}$/.test(params.ContentSid) || params.Body !== undefined) return false;
+  if (params.ContentVariables === undefined) return true;
+  try {
+    const vars = JSON.parse(params.ContentVariables) as unknown;
+    return (
+      typeof vars === 'object' &&
+      vars !== null &&
+      !Array.isArray(vars) &&
+      Object.entries(vars).every(([k, v]) => /^\w+$/.test(k) && typeof v === 'string')
+    );
+  } catch {
+    return false;
+  }
 }

@@ -3,7 +3,17 @@ import { createServer, type IncomingMessage } from 'node:http';
 
 export interface FakeWhatsAppSend {
   phoneNumberId: string;
-  body: { messaging_product?: string; to?: string; type?: string; text?: { body?: string } };
+  body: {
+    messaging_product?: string;
+    to?: string;
+    type?: string;
+    text?: { body?: string };
+    template?: {
+      name?: string;
+      language?: { code?: string };
+      components?: { type?: string; parameters?: { type?: string; text?: string }[] }[];
+    };
+  };
   status: number;
 }
 
@@ -19,7 +29,7 @@ export interface FakeWhatsApp {
 
 /**
  * A local stand-in for the WhatsApp Cloud API's POST /{version}/{phone-number-id}/messages that
- * checks the bearer token of the number and the JSON shape a text message needs.
+ * checks the bearer token of the number and the JSON shape a text or template message needs.
  */
 export async function startFakeWhatsApp(): Promise<FakeWhatsApp> {
   const tokens = new Map<string, string>();
@@ -52,7 +62,7 @@ export async function startFakeWhatsApp(): Promise<FakeWhatsApp> {
       if (
         body.messaging_product !== 'whatsapp' ||
         !/^\d{6,15}$/.test(body.to ?? '') ||
-        typeof body.text?.body !== 'string'
+        !(body.type === 'template' ? templateOk(body.template) : typeof body.text?.body === 'string')
       )
         return reply(400, { error: { message: 'Invalid parameter', code: 100 } });
       if (status >= 300) return reply(status, { error: { message: `fake error ${status}`, code: 131000 } });
@@ -83,4 +93,16 @@ function read(req: IncomingMessage): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+/** A template send as Graph takes it: name, language code, body parameters of type text. */
+function templateOk(t: FakeWhatsAppSend['body']['template']): boolean {
+  if (!t || !/^[a-z0-9_]+$/.test(t.name ?? '') || typeof t.language?.code !== 'string') return false;
+  return (t.components ?? []).every(
+    (c) =>
+      ['header', 'body', 'button'].includes(c.type ?? '') &&
+      (c.parameters ?? []).every(
+        (p) => p.type === 'text' && typeof p.text === 'string' && !/[\n\t]/.test(p.text),
+      ),
+  );
 }

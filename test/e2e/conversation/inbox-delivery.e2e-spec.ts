@@ -1,13 +1,15 @@
 import { randomBytes } from 'node:crypto';
 
 import {
+  ConversationPruneJob,
   ConversationsController,
+  IdleConversationsAllJob,
   IdleConversationsJob,
   InboundMessageJob,
   OutboundMessageJob,
   twilioSignature,
 } from '@app/conversation';
-import { TenantDb } from '@app/platform';
+import { DeferJob, TenantDb } from '@app/platform';
 import {
   addStaff,
   expectProblem,
@@ -60,7 +62,7 @@ interface Line {
   accountSid: string;
 }
 
-async function line(t: Tenant, kind = 'twilio_sms'): Promise<Line> {
+async function line(t: Tenant, kind = 'twilio_sms', settings?: object): Promise<Line> {
   const accountSid = `AC${hex(16)}`;
   const authToken = hex(16);
   twilio.allow(accountSid, authToken);
@@ -69,7 +71,7 @@ async function line(t: Tenant, kind = 'twilio_sms'): Promise<Line> {
     `/api/v1/properties/${t.propertyId}/channels`,
     {
       token: t.token,
-      body: { kind, name: 'Hotel', address: freshNumber(), credentials: { accountSid, authToken } },
+      body: { kind, name: 'Hotel', address: freshNumber(), credentials: { accountSid, authToken }, settings },
     },
   );
   if (res.status !== 201) throw new Error(`channel: ${res.status} ${JSON.stringify(res.body)}`);
@@ -108,12 +110,20 @@ async function guestWrites(t: Tenant, l: Line, from: string, body: string, prefi
 }
 
 /** Runs the outbound job for a message as BullMQ would (attempt `attempt` of 8). */
-function send(t: Tenant, messageId: string, attempt = 0) {
+/** Runs the send job as the worker would, waiting out each deferral (rate limit, message order). */
+async function send(t: Tenant, messageId: string, attempt = 0) {
   const job = { attemptsMade: attempt, opts: { attempts: 8 } } as Job<{
     propertyId: string;
     messageId: string;
   }>;
-  return api.app.get(OutboundMessageJob).handle({ propertyId: t.propertyId, messageId }, job);
+  for (;;) {
+    try {
+      return await api.app.get(OutboundMessageJob).handle({ propertyId: t.propertyId, messageId }, job);
+    } catch (err) {
+      if (!(err instanceof DeferJob)) throw err;
+      await new Promise((resolve) => setTimeout(resolve, err.delayMs));
+    }
+  }
 }
 
 const conversationsOf = (t: Tenant) => `/api/v1/properties/${t.propertyId}/conversations`;
@@ -302,6 +312,189 @@ describe(ConversationsController.name, () => {
     expectProblem(await reply(a, id, 'Still there?'), 409, 'whatsapp_window_closed');
   });
 
+  it('sends a registered Content API template through Twilio WhatsApp outside the 24-hour window', async () => {
+    const contentSid = `HX${hex(16)}`;
+    const l = await line(a, 'twilio_whatsapp', {
+      templates: [
+        { name: 'room_ready', language: 'en', variables: ['guestName', 'room'], contentSid },
+        {
+          name: 'room_ready',
+          language: 'pt_PT',
+          variables: ['guestName', 'room'],
+          contentSid: `HX${hex(16)}`,
+        },
+      ],
+    });
+    const guest = guestNumber();
+    const id = await guestWrites(a, l, guest, 'Hi', 'whatsapp:');
+    await admin.query(
+      `update conversation.conversations set last_inbound_at = now() - interval '30 hours' where id = $1`,
+      [id],
+    );
+    const template = (t: object) =>
+      api.request<{ messages: (Message & { template: object })[] }>(
+        'POST',
+        `${conversationsOf(a)}/${id}/messages`,
+        { token: a.token, body: { template: t } },
+      );
+
+    const ambiguous = await template({ name: 'room_ready', variables: { guestName: 'Ana', room: '204' } });
+    const missing = await template({ name: 'room_ready', language: 'en', variables: { guestName: 'Ana' } });
+    const sent = await template({
+      name: 'room_ready',
+      language: 'en',
+      variables: { guestName: 'Ana', room: '204' },
+    });
+    const before = twilio.accepted().length;
+    await send(a, sent.body.messages[0].id);
+
+    expectProblem(ambiguous, 422, 'template_language_ambiguous');
+    expectProblem(missing, 400, 'validation_failed');
+    expect(missing.body).toMatchObject({ errors: [{ field: 'template.variables.room' }] });
+    expect(sent.status).toBe(201);
+    expect(sent.body.messages[0]).toMatchObject({
+      content: '[template room_ready (en) guestName: Ana, room: 204]',
+      template: { name: 'room_ready', language: 'en', parameters: ['Ana', '204'] },
+    });
+    const sends = twilio.accepted().slice(before);
+    expect(sends).toHaveLength(1);
+    expect(sends[0].params).toMatchObject({
+      To: `whatsapp:${guest}`,
+      From: `whatsapp:${l.number}`,
+      ContentSid: contentSid,
+      ContentVariables: JSON.stringify({ 1: 'Ana', 2: '204' }),
+    });
+    expect(sends[0].params.Body).toBeUndefined();
+    expect(await message(a, id, sent.body.messages[0].id)).toMatchObject({ deliveryStatus: 'sent' });
+  });
+
+  it('refuses templates on SMS and template settings a Twilio sender cannot use', async () => {
+    const l = await line(a);
+    const id = await guestWrites(a, l, guestNumber(), 'hi');
+    const noSid = await api.request('POST', `/api/v1/properties/${a.propertyId}/channels`, {
+      token: a.token,
+      body: {
+        kind: 'twilio_whatsapp',
+        name: 'WA',
+        address: freshNumber(),
+        credentials: { accountSid: `AC${hex(16)}`, authToken: hex(16) },
+        settings: { templates: [{ name: 'welcome', language: 'en', variables: [] }] },
+      },
+    });
+
+    expectProblem(
+      await api.request('POST', `${conversationsOf(a)}/${id}/messages`, {
+        token: a.token,
+        body: { template: { name: 'welcome' } },
+      }),
+      422,
+      'template_not_supported',
+    );
+    expectProblem(
+      await api.request('POST', `${conversationsOf(a)}/${id}/messages`, {
+        token: a.token,
+        body: { content: 'hi', template: { name: 'welcome' } },
+      }),
+      400,
+      'validation_failed',
+    );
+    expectProblem(noSid, 400, 'validation_failed');
+    expect(noSid.body).toMatchObject({
+      errors: [{ field: 'settings.templates', message: expect.stringMatching(/contentSid/) as string }],
+    });
+  });
+
+  it('sends the parts of a long reply in order, even when a later part is picked up first', async () => {
+    const l = await line(a);
+    const id = await guestWrites(a, l, guestNumber(), 'Tell me about the spa');
+    const text = 'The spa opens at nine and closes at eight, every day of the week. '.repeat(30).trim();
+    const parts = (await reply(a, id, text)).body.messages;
+    const before = twilio.accepted().length;
+
+    await Promise.all([...parts].reverse().map((m) => send(a, m.id)));
+
+    expect(parts.length).toBeGreaterThan(1);
+    const bodies = twilio
+      .accepted()
+      .slice(before)
+      .filter((s) => s.accountSid === l.accountSid)
+      .map((s) => s.params.Body);
+    expect(bodies).toEqual(parts.map((m) => m.content));
+  });
+
+  it("applies a status callback that overtakes the provider's answer once the answer is recorded", async () => {
+    const l = await line(a);
+    const id = await guestWrites(a, l, guestNumber(), 'hi');
+    const sent = (await reply(a, id, 'Fast network')).body.messages[0];
+    const early: number[] = [];
+    twilio.beforeNextAnswer(async (sid) => {
+      const res = await webhook(l, '/webhooks/twilio/status', {
+        MessageSid: sid,
+        MessageStatus: 'delivered',
+        From: l.number,
+      });
+      early.push(res.status);
+    });
+
+    await send(a, sent.id);
+
+    expect(early).toEqual([204]);
+    expect(await message(a, id, sent.id)).toMatchObject({ deliveryStatus: 'delivered' });
+    const parked = await admin.query(
+      'select 1 from conversation.parked_statuses where channel_account_id = $1',
+      [l.id],
+    );
+    expect(parked.rows).toHaveLength(0);
+  });
+
+  it('forgets a week-old parked callback of its own property only, and expired web chat tokens', async () => {
+    const la = await line(a);
+    const lb = await line(b);
+    const park = (t: Tenant, l: Line, age: string) =>
+      admin.query(
+        `insert into conversation.parked_statuses (property_id, channel_account_id, channel_message_id, status, received_at)
+         values ($1, $2, $3, 'delivered', now() - $4::interval)`,
+        [t.propertyId, l.id, `SM${hex(16)}`, age],
+      );
+    await park(a, la, '8 days');
+    await park(a, la, '1 hour');
+    await park(b, lb, '8 days');
+    const token = (age: string) =>
+      admin.query(
+        `insert into platform.webchat_tokens (token_hash, property_id, session_id, expires_at)
+         values ($1, $2, $3, now() - $4::interval)`,
+        [randomBytes(32), a.propertyId, crypto.randomUUID(), age],
+      );
+    await token('2 days');
+    await token('1 hour');
+    const left = async (t: Tenant) =>
+      (
+        await admin.query<{ n: number }>(
+          'select count(*)::int as n from conversation.parked_statuses where property_id = $1',
+          [t.propertyId],
+        )
+      ).rows[0].n;
+
+    const pruned = await inTenant(a, () =>
+      api.app.get(ConversationPruneJob).handle({ propertyId: a.propertyId }),
+    );
+    await api.app.get(IdleConversationsAllJob).handle();
+
+    expect(pruned).toBe(1);
+    expect([await left(a), await left(b)]).toEqual([1, 1]);
+    const tokens = await admin.query<{ n: number }>(
+      `select count(*)::int as n from platform.webchat_tokens where expires_at < now() - interval '1 day'`,
+    );
+    expect(tokens.rows[0].n).toBe(0);
+    expect(
+      (
+        await admin.query(
+          "select 1 from platform.webchat_tokens where expires_at > now() - interval '2 hours'",
+        )
+      ).rows.length,
+    ).toBeGreaterThan(0);
+  });
+
   it('splits an SMS longer than 1,600 characters on sentence ends instead of truncating it', async () => {
     const l = await line(a);
     const id = await guestWrites(a, l, guestNumber(), 'Tell me everything');
@@ -457,10 +650,12 @@ describe(ConversationsController.name, () => {
       ['GET', '', undefined],
       ['GET', '/messages', undefined],
       ['POST', '/messages', { content: 'x' }],
+      ['POST', '/messages', { template: { name: 'x' } }],
       ['POST', '/notes', { content: 'x' }],
       ['POST', '/assign', { userId: null }],
       ['POST', '/ai-mode', { mode: 'auto' }],
       ['POST', '/read', undefined],
+      ['POST', '/typing', undefined],
       ['POST', '/escalate', undefined],
       ['POST', '/resolve', undefined],
       ['POST', '/close', undefined],

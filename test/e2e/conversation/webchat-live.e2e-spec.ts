@@ -231,6 +231,74 @@ describe(WebchatController.name, () => {
   });
 });
 
+describe('typing state', () => {
+  it('shows the visitor staff typing, and staff the visitor typing (coalesced), on every replica', async () => {
+    const session = await open(await widget(a));
+    await say(session.body.token, 'Is breakfast included?');
+    const conversationId = (
+      await admin.query<{ conversation_id: string }>(
+        'select conversation_id from conversation.webchat_sessions where id = $1',
+        [session.body.sessionId],
+      )
+    ).rows[0].conversation_id;
+    const staffTyping = () =>
+      api.request('POST', `/api/v1/properties/${a.propertyId}/conversations/${conversationId}/typing`, {
+        token: a.token,
+      });
+    const guestTyping = () => api.request('POST', '/api/v1/webchat/typing', { token: session.body.token });
+    const statuses: number[] = [];
+
+    const visitor = await readEvents(
+      replica.baseUrl,
+      `/api/v1/webchat/events?token=${session.body.token}`,
+      {},
+      2,
+      async () => void statuses.push((await staffTyping()).status),
+    );
+    const staff = await readEvents(
+      replica.baseUrl,
+      `/api/v1/properties/${a.propertyId}/events`,
+      { authorization: `Bearer ${a.token}` },
+      3,
+      async () => {
+        statuses.push((await guestTyping()).status, (await guestTyping()).status); // second one coalesced
+        statuses.push((await staffTyping()).status);
+      },
+    );
+
+    expect(statuses).toEqual([204, 204, 204, 204]);
+    expect(visitor.events).toEqual([
+      { type: 'ready', data: { topic: 'webchat' } },
+      { type: 'typing', data: { sender: 'staff' } },
+    ]);
+    expect(staff.events.map((e) => [e.type, e.data.sender])).toEqual([
+      ['ready', undefined],
+      ['conversation.typing', 'guest'],
+      ['conversation.typing', 'staff'],
+    ]);
+    expect(staff.events[1].data).toMatchObject({ conversationId });
+    expectProblem(
+      await api.request('POST', '/api/v1/webchat/typing', { token: 'wcs_nope' }),
+      401,
+      'session_invalid',
+    );
+    expectProblem(
+      await api.request('POST', `/api/v1/properties/${a.propertyId}/conversations/${conversationId}/typing`, {
+        token: b.token,
+      }),
+      403,
+      'property_forbidden',
+    );
+    expectProblem(
+      await api.request('POST', `/api/v1/properties/${b.propertyId}/conversations/${conversationId}/typing`, {
+        token: b.token,
+      }),
+      404,
+      'conversation_not_found',
+    );
+  });
+});
+
 describe(EventsController.name, () => {
   it("pushes the property's committed events to staff on every replica, and nothing of other properties", async () => {
     const session = await open(await widget(a));

@@ -30,13 +30,13 @@ interface Account {
   verifyToken: string;
 }
 
-async function account(t: Tenant): Promise<Account> {
+async function account(t: Tenant, settings?: object): Promise<Account> {
   const creds = { accessToken: `EAA${hex(20)}`, appSecret: hex(16), verifyToken: `verify-${hex(8)}` };
   const id = phoneNumberId();
   graph.allow(id, creds.accessToken);
   const res = await api.request<{ id: string }>('POST', `/api/v1/properties/${t.propertyId}/channels`, {
     token: t.token,
-    body: { kind: 'whatsapp_cloud', name: 'WhatsApp', address: id, credentials: creds },
+    body: { kind: 'whatsapp_cloud', name: 'WhatsApp', address: id, credentials: creds, settings },
   });
   if (res.status !== 201) throw new Error(`channel: ${res.status} ${JSON.stringify(res.body)}`);
   return { id: res.body.id, phoneNumberId: id, appSecret: creds.appSecret, verifyToken: creds.verifyToken };
@@ -220,5 +220,150 @@ describe(WhatsAppWebhookController.name, () => {
       [sentId],
     );
     expect(status.rows[0].delivery_status).toBe('read');
+  });
+
+  it('sends a registered template outside the 24-hour window, free text never', async () => {
+    const templates = [
+      {
+        name: 'pre_arrival',
+        language: 'en_US',
+        variables: ['guestName', 'arrival'],
+        body: 'Hello {{1}}, we look forward to welcoming you on {{2}}! 🌞',
+      },
+      { name: 'pre_arrival', language: 'pt_PT', variables: ['guestName', 'arrival'] },
+      { name: 'checkout_thanks', language: 'en_US', variables: [] },
+    ];
+    const acc = await account(a, { templates });
+    const incoming = textMessage('351912000003', 'Olá');
+    await post(notification(acc, { messages: [incoming] }), acc.appSecret);
+    const messageId = (
+      await admin.query<{ id: string }>(
+        'select id from conversation.messages where channel_message_id = $1',
+        [incoming.id],
+      )
+    ).rows[0].id;
+    const conversationId = (await api.app
+      .get(TenantDb)
+      .run({ propertyId: a.propertyId }, () =>
+        api.app.get(InboundMessageJob).handle({ propertyId: a.propertyId, messageId }),
+      ))!;
+    await admin.query(
+      `update conversation.conversations set last_inbound_at = now() - interval '2 days' where id = $1`,
+      [conversationId],
+    );
+    const path = `/api/v1/properties/${a.propertyId}/conversations/${conversationId}/messages`;
+    const send = (body: object, token = a.token) =>
+      api.request<{ messages: { id: string; content: string; template: object }[] }>('POST', path, {
+        token,
+        body,
+      });
+
+    const freeText = await send({ content: 'Are you still coming?' });
+    const unknown = await send({ template: { name: 'spa_offer', language: 'en_US' } });
+    const badValue = await send({
+      template: {
+        name: 'pre_arrival',
+        language: 'en_US',
+        variables: { guestName: 'Ana\nMaria', arrival: 'Friday' },
+      },
+    });
+    const extra = await send({
+      template: { name: 'checkout_thanks', language: 'en_US', variables: { guestName: 'Ana' } },
+    });
+    const otherProperty = await send(
+      {
+        template: {
+          name: 'pre_arrival',
+          language: 'en_US',
+          variables: { guestName: 'Ana', arrival: 'Friday' },
+        },
+      },
+      b.token,
+    );
+    const sent = await send({
+      template: {
+        name: 'pre_arrival',
+        language: 'en_US',
+        variables: { guestName: 'Zoë', arrival: 'Friday 12 May' },
+      },
+    });
+    const before = graph.accepted().length;
+    await api.app
+      .get(OutboundMessageJob)
+      .handle({ propertyId: a.propertyId, messageId: sent.body.messages[0].id });
+
+    expectProblem(freeText, 409, 'whatsapp_window_closed');
+    expectProblem(unknown, 422, 'unknown_template');
+    expectProblem(badValue, 400, 'validation_failed');
+    expectProblem(extra, 400, 'validation_failed');
+    expectProblem(otherProperty, 403, 'property_forbidden');
+    expect(sent.status).toBe(201);
+    expect(sent.body.messages[0].content).toBe(
+      'Hello Zoë, we look forward to welcoming you on Friday 12 May! 🌞',
+    );
+    const sends = graph.accepted().slice(before);
+    expect(sends).toHaveLength(1);
+    expect(sends[0].body).toEqual({
+      messaging_product: 'whatsapp',
+      recipient_type: 'individual',
+      to: '351912000003',
+      type: 'template',
+      template: {
+        name: 'pre_arrival',
+        language: { code: 'en_US' },
+        components: [
+          {
+            type: 'body',
+            parameters: [
+              { type: 'text', text: 'Zoë' },
+              { type: 'text', text: 'Friday 12 May' },
+            ],
+          },
+        ],
+      },
+    });
+    const stored = await admin.query<{ delivery_status: string }>(
+      'select delivery_status from conversation.messages where id = $1',
+      [sent.body.messages[0].id],
+    );
+    expect(stored.rows[0].delivery_status).toBe('sent');
+  });
+
+  it('validates the templates an account registers', async () => {
+    const create = (templates: unknown) =>
+      api.request('POST', `/api/v1/properties/${a.propertyId}/channels`, {
+        token: a.token,
+        body: {
+          kind: 'whatsapp_cloud',
+          name: 'WhatsApp',
+          address: phoneNumberId(),
+          credentials: { accessToken: `EAA${hex(20)}`, appSecret: hex(16), verifyToken: `verify-${hex(8)}` },
+          settings: { templates },
+        },
+      });
+    const cases: [unknown, RegExp][] = [
+      ['pre_arrival', /list of templates/],
+      [[{ name: 'Pre Arrival', language: 'en', variables: [] }], /\[0\]\.name/],
+      [[{ name: 'x', language: 'english', variables: [] }], /\[0\]\.language/],
+      [[{ name: 'x', language: 'en', variables: ['a', 'a'] }], /distinct/],
+      [[{ name: 'x', language: 'en', variables: ['a'], body: 'Hi {{2}}' }], /\{\{1\}\} to \{\{1\}\}/],
+      [[{ name: 'x', language: 'en', variables: [], contentSid: `HX${hex(16)}` }], /Twilio/],
+      [
+        [
+          { name: 'x', language: 'en', variables: [] },
+          { name: 'x', language: 'en', variables: [] },
+        ],
+        /repeats x in en/,
+      ],
+      [[{ name: 'x', language: 'en', variables: [], footer: 'hi' }], /unknown field footer/],
+    ];
+
+    for (const [templates, message] of cases) {
+      const res = await create(templates);
+      expectProblem(res, 400, 'validation_failed');
+      expect(res.body).toMatchObject({
+        errors: [{ field: 'settings.templates', message: expect.stringMatching(message) as string }],
+      });
+    }
   });
 });

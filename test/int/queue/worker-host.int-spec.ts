@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import {
+  DeferJob,
   DomainEventBus,
   type DomainEventPayload,
   JobName,
@@ -154,6 +155,24 @@ describe(WorkerHost.name, () => {
       expect(republished).toBe(1);
       expect(deliveries.map((event) => event.data.step)).toEqual(['first', 'later']);
       expect(deliveries.every((event) => event.propertyId === propertyId)).toBe(true);
+    });
+
+    it('puts a deferred job back in the delayed set without using an attempt, then runs it', async () => {
+      const propertyId = await insertProperty(owner);
+      const runs: number[] = [];
+      subscribe('test.deferred', () => {
+        runs.push(Date.now());
+        return runs.length === 1 ? Promise.reject(new DeferJob(300, 'not yet')) : Promise.resolve();
+      });
+      host.start([QueueName.Automations]);
+      const outboxId = await publish(propertyId, 'test.deferred');
+      await waitFor('the deferred job to complete', completed(outboxId));
+
+      const job = await queue.getJob(outboxId);
+      expect(runs).toHaveLength(2);
+      expect(runs[1] - runs[0]).toBeGreaterThanOrEqual(250);
+      expect(job?.attemptsMade).toBe(1); // only the run that completed counts
+      expect(job?.failedReason).toBeFalsy();
     });
 
     it('lets an in-flight job finish before close() resolves', async () => {

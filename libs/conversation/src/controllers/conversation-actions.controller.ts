@@ -8,12 +8,12 @@ import {
   UuidParam,
 } from '@app/platform';
 import { Body, Controller, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
 import { AiModeDto, AssignDto, ConversationDto } from '../dtos/conversation.dto';
 import { type ConversationMove, InboxService } from '../services/inbox.service';
 
-/** What staff do with a conversation: assign, escalate, resolve, close, reopen, AI mode, read. */
+/** What staff do with a conversation: assign, escalate, resolve, close, reopen, AI mode, typing, read. */
 @ApiTags('conversations')
 @ApiProblems(400, 401, 403, 404, 409, 503)
 @ApiBearerAuth()
@@ -49,6 +49,23 @@ export class ConversationActionsController {
     @Body() dto: AiModeDto,
   ) {
     return this.inbox.setAiMode(a, id, dto.mode);
+  }
+
+  @Post('typing')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @RequirePermissions(Permission.ConversationWrite)
+  @ApiOperation({
+    summary: 'Staff is typing a reply: the web chat visitor and other staff screens see it live',
+    description:
+      'Send every few seconds while typing. Nothing is stored; other channels have no typing state.',
+  })
+  @ApiNoContentResponse()
+  typing(
+    @Param('propertyId', UuidParam) _p: string,
+    @Param('conversationId', UuidParam) id: string,
+    @CurrentAccess() a: PropertyAccess,
+  ): Promise<void> {
+    return this.inbox.typing(a, id);
   }
 
   @Post('read')

@@ -73,7 +73,9 @@ export class ConversationsController {
   @ApiOperation({
     summary: 'Reply to the guest (queued for delivery; pauses the AI)',
     description:
-      'Refused with 409 recipient_opted_out (SMS STOP) or whatsapp_window_closed (no guest message in 24 h).',
+      'Free text, or on WhatsApp a registered template (`template`). Refused with 409 recipient_opted_out ' +
+      '(SMS STOP) or whatsapp_window_closed (free text with no guest message in 24 h), 422 unknown_template, ' +
+      'template_language_ambiguous or template_not_supported.',
   })
   @ApiCreatedResponse({ type: ReplyResultDto })
   reply(
@@ -82,7 +84,7 @@ export class ConversationsController {
     @CurrentAccess() a: PropertyAccess,
     @Body() dto: ReplyDto,
   ) {
-    return this.inbox.reply(a, id, dto.content);
+    return this.inbox.reply(a, id, dto);
   }
 
   @Post(':conversationId/notes')

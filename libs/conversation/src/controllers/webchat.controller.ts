@@ -1,6 +1,24 @@
 import { ApiProblems, Public } from '@app/platform';
-import { Body, Controller, Get, Headers, Ip, type MessageEvent, Post, Query, Sse } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Ip,
+  type MessageEvent,
+  Post,
+  Query,
+  Sse,
+} from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { from, type Observable, switchMap } from 'rxjs';
 
 import { OpenWebchatDto, WebchatMessageDto, WebchatSessionDto } from '../dtos/webchat.dto';
@@ -45,13 +63,27 @@ export class WebchatController {
     return this.webchat.post(await this.webchat.session(bearer(auth)), dto.content);
   }
 
+  @Post('typing')
+  @Public()
+  @HttpCode(204)
+  @ApiHeader({ name: 'Authorization', required: true, description: 'Bearer <session token>' })
+  @ApiOperation({ summary: 'The visitor is typing (staff see it live; send every few seconds while typing)' })
+  @ApiNoContentResponse()
+  async typing(@Headers('authorization') auth: string | undefined): Promise<void> {
+    await this.webchat.typing(await this.webchat.session(bearer(auth)));
+  }
+
   @Get('events')
   @Sse()
   @Public()
   @ApiOperation({
     summary: 'Replies as server-sent events (token in Authorization, or ?token= for EventSource)',
   })
-  @ApiOkResponse({ description: 'text/event-stream' })
+  @ApiOkResponse({
+    description:
+      'text/event-stream: `message` { id, content, sentAt } for each reply, `typing` { sender } while ' +
+      'staff or the concierge write one, `ping` every 25 s.',
+  })
   events(
     @Headers('authorization') auth: string | undefined,
     @Query('token') token: string | undefined,

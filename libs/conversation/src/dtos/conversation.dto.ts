@@ -1,6 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 
 export const CONVERSATION_STATES = ['new', 'active', 'escalated', 'resolved', 'closed'] as const;
 export const CHANNEL_TYPES = ['sms', 'whatsapp', 'email', 'webchat'] as const;
@@ -46,11 +59,51 @@ export class MessagesQueryDto {
   cursor?: string;
 }
 
+export class TemplateReplyDto {
+  @ApiProperty({
+    example: 'stay_follow_up',
+    description: "A template registered on the conversation's channel.",
+  })
+  @IsString()
+  @Length(1, 512)
+  name: string;
+  @ApiPropertyOptional({
+    example: 'en_US',
+    description: 'Needed when the template exists in several languages.',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(2, 10)
+  language?: string;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: { guestName: 'Ana' },
+    description: 'Every variable the template declares, by name.',
+  })
+  @IsOptional()
+  @IsObject()
+  variables?: Record<string, string>;
+}
+
 export class ReplyDto {
-  @ApiProperty({ example: 'Of course — two towels are on their way to 204.' })
+  @ApiPropertyOptional({
+    example: 'Of course — two towels are on their way to 204.',
+    description: 'Free text; required unless a template is sent.',
+  })
+  @ValidateIf((o: ReplyDto) => o.template === undefined || o.content !== undefined)
   @IsString()
   @Length(1, 20000)
-  content: string;
+  content?: string;
+  @ApiPropertyOptional({
+    type: TemplateReplyDto,
+    description:
+      'WhatsApp: send a registered template instead of free text (allowed outside the 24-hour window).',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => TemplateReplyDto)
+  template?: TemplateReplyDto;
 }
 
 export class NoteDto {
@@ -77,6 +130,11 @@ export class MessageDto {
   @ApiProperty() content: string;
   @ApiProperty() contentType: string;
   @ApiProperty({ type: [Object] }) media: object[];
+  @ApiPropertyOptional({
+    nullable: true,
+    description: 'The WhatsApp template sent: { name, language, parameters }.',
+  })
+  template: { name: string; language: string; parameters: string[] } | null;
   @ApiPropertyOptional({ nullable: true, enum: ['pending', 'sent', 'delivered', 'read', 'failed'] })
   deliveryStatus: string | null;
   @ApiPropertyOptional({ nullable: true }) deliveryError: string | null;

@@ -12,6 +12,9 @@ export enum ConversationErrorCode {
   InvalidTransition = 'invalid_transition',
   RecipientOptedOut = 'recipient_opted_out',
   WhatsAppWindowClosed = 'whatsapp_window_closed',
+  TemplateNotSupported = 'template_not_supported',
+  UnknownTemplate = 'unknown_template',
+  TemplateLanguageAmbiguous = 'template_language_ambiguous',
   OriginNotAllowed = 'origin_not_allowed',
   SessionInvalid = 'session_invalid',
   RateLimited = 'rate_limited',
@@ -95,6 +98,28 @@ export class WhatsAppWindowClosedException extends ConflictException {
     super(
       ConversationErrorCode.WhatsAppWindowClosed,
       'No guest message in the last 24 hours: WhatsApp only allows a registered template now.',
+    );
+  }
+}
+
+export class TemplateNotSupportedException extends AppException {
+  constructor(channel: string) {
+    super(
+      ConversationErrorCode.TemplateNotSupported,
+      422,
+      'Unprocessable content',
+      `Templates are a WhatsApp feature; this conversation is on ${channel}. Send text instead.`,
+    );
+  }
+}
+
+export class UnknownTemplateException extends AppException {
+  constructor(detail: string, ambiguous = false) {
+    super(
+      ambiguous ? ConversationErrorCode.TemplateLanguageAmbiguous : ConversationErrorCode.UnknownTemplate,
+      422,
+      'Unprocessable content',
+      detail,
     );
   }
 }

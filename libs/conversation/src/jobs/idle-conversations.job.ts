@@ -11,23 +11,30 @@ import {
 import { Injectable } from '@nestjs/common';
 
 import { ConversationsRepository } from '../repositories/conversations.repository';
+import { ParkedStatusesRepository } from '../repositories/deliveries.repository';
 import { MessagesRepository } from '../repositories/messages.repository';
+import { WebchatSessionsRepository } from '../repositories/webchat-sessions.repository';
 
 const IDLE_QUESTION =
   'Is there anything else we can help you with? If not, this conversation will close soon.';
 /** Up to this many conversations per property and sweep (the next sweep takes the rest). */
 const BATCH = 200;
 
-/** Fans the idle sweep out, one job per property and quarter hour. */
+/**
+ * The quarter-hour conversation sweep: fans the idle sweep out, one job per property, and drops
+ * web chat tokens that expired over a day ago from the platform directory.
+ */
 @Injectable()
 @HandlesJob(JobName.ConversationIdleSweepAll, 'platform')
 export class IdleConversationsAllJob implements JobHandler {
   constructor(
     private readonly properties: PropertiesRepository,
     private readonly producer: QueueProducer,
+    private readonly webchatSessions: WebchatSessionsRepository,
   ) {}
 
   async handle(): Promise<number> {
+    await this.webchatSessions.pruneTokens();
     const slot = Math.floor(Date.now() / (15 * 60 * 1000));
     const ids = await this.properties.listIds();
     for (const id of ids)
@@ -71,5 +78,16 @@ export class IdleConversationsJob implements JobHandler<PropertyJobPayload> {
       await this.outbox.enqueue(JobName.OutboundMessage, { messageId: message.id });
     }
     return { warned: idle.length, closed: closed.length };
+  }
+}
+
+/** Daily: delivery callbacks parked a week for messages never recorded as ours are forgotten. */
+@Injectable()
+@HandlesJob(JobName.ConversationPrune, 'property')
+export class ConversationPruneJob implements JobHandler<PropertyJobPayload> {
+  constructor(private readonly parked: ParkedStatusesRepository) {}
+
+  handle({ propertyId }: PropertyJobPayload): Promise<number> {
+    return this.parked.prune(propertyId, 7);
   }
 }

@@ -1,8 +1,8 @@
 import {
+  DeferJob,
   HandlesJob,
   type JobHandler,
   JobName,
-  OutboxService,
   type PropertyJobPayload,
   TenantDb,
 } from '@app/platform';
@@ -11,13 +11,14 @@ import { type Job, UnrecoverableError } from 'bullmq';
 
 import { ConversationsRepository } from '../repositories/conversations.repository';
 import { DeliveriesRepository } from '../repositories/deliveries.repository';
-import { MessagesRepository } from '../repositories/messages.repository';
+import { type MessageRow, MessagesRepository } from '../repositories/messages.repository';
 import { OptOutsRepository } from '../repositories/opt-outs.repository';
 import { ChannelAccountsService } from '../services/channel-accounts.service';
 import { KINDS } from '../services/channel-kinds';
 import { KEYWORD_REPLY, MAX_LENGTH, WHATSAPP_WINDOW_MS } from '../services/channel-rules';
 import { type OutboundSend } from '../services/channel-sender';
 import { ChannelSenders } from '../services/channel-senders';
+import { DeliveryStatuses } from '../services/delivery-statuses';
 import { ProviderError } from '../services/provider-error';
 import { SendRateLimiter } from '../services/send-rate-limiter';
 
@@ -31,11 +32,26 @@ interface Send {
   outbound: OutboundSend;
 }
 
+/** Not yet: the job goes back to the delayed set for this long. */
+interface Later {
+  deferMs: number;
+  reason: string;
+}
+
+/** An earlier message of the conversation still on its way holds later ones back this long at a time. */
+const ORDER_RECHECK_MS = 750;
+/** An earlier message pending longer than this no longer holds later ones back (its sends have stalled). */
+const ORDER_WAIT_SECONDS = 15 * 60;
+
 /**
  * Sends one outbound message. The delivery row (unique idempotency key per message) commits
  * before the provider is called and the result commits after, so a retried job never sends a
  * message whose success was recorded. The one window left: a crash after the provider accepted
  * the message and before its answer was written sends it again on retry.
+ *
+ * Messages of a conversation go out in the order they were written (a later one waits, in the
+ * delayed set, while an earlier one is pending), and a send over the account's rate limit waits
+ * there too: no worker slot is held while waiting.
  */
 @Injectable()
 @HandlesJob(JobName.OutboundMessage, 'property-steps')
@@ -51,16 +67,16 @@ export class OutboundMessageJob implements JobHandler<OutboundMessagePayload> {
     private readonly channels: ChannelAccountsService,
     private readonly senders: ChannelSenders,
     private readonly rate: SendRateLimiter,
-    private readonly outbox: OutboxService,
+    private readonly statuses: DeliveryStatuses,
   ) {}
 
   async handle(payload: OutboundMessagePayload, job?: Job<OutboundMessagePayload>): Promise<string> {
     const { propertyId, messageId } = payload;
     const lastAttempt = !job || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    // A Redis or database error here retries the job; only the provider's answer can fail it.
     const plan = await this.db.run({ propertyId }, () => this.prepare(propertyId, messageId));
     if (typeof plan === 'string') return plan;
-    // A Redis or database error here retries the job; only the provider's answer can fail it.
-    await this.rate.acquire(plan.outbound.account.kind, plan.outbound.account.id);
+    if ('deferMs' in plan) throw new DeferJob(plan.deferMs, plan.reason);
     let sent: { providerMessageId: string };
     try {
       sent = await this.senders.for(plan.outbound.account.kind).send(plan.outbound);
@@ -84,36 +100,32 @@ export class OutboundMessageJob implements JobHandler<OutboundMessagePayload> {
     return 'sent';
   }
 
-  /** Claims the delivery; a string says why nothing is to be sent. */
-  private async prepare(propertyId: string, messageId: string): Promise<Send | string> {
+  /**
+   * Claims the delivery; a string says why nothing is to be sent, a Later that it must wait (for
+   * an earlier message of the conversation, or the account's rate limit).
+   */
+  private async prepare(propertyId: string, messageId: string): Promise<Send | Later | string> {
     const message = await this.messages.findById(propertyId, messageId, true);
     if (!message || message.direction !== 'outbound' || message.internal || !message.conversation_id)
       return 'not an outbound message';
     if (message.delivery_status !== 'pending') return `already ${message.delivery_status}`;
+    if (await this.messages.earlierPending(propertyId, message.conversation_id, message, ORDER_WAIT_SECONDS))
+      return { deferMs: ORDER_RECHECK_MS, reason: 'an earlier message of the conversation is on its way' };
     const delivery = await this.deliveries.claim(propertyId, messageId, message.channel_account_id);
     if (delivery.status === 'sent' || delivery.status === 'failed')
       return `delivery already ${delivery.status}`;
     const account = await this.channels.require(propertyId, message.channel_account_id);
-    if (!account.enabled) {
-      await this.deliveries.record(propertyId, delivery.id, { status: 'failed', error: 'channel_disabled' });
-      await this.markMessage(propertyId, messageId, message.conversation_id, 'failed', {
-        error: 'channel_disabled',
-      });
-      return 'channel_disabled';
-    }
     const conversation = (await this.conversations.findById(propertyId, message.conversation_id))!;
-    const refusal = await this.refusal(
-      propertyId,
-      KINDS[account.kind].type,
-      conversation,
-      message.content,
-      message.intent,
-    );
+    const refusal = account.enabled
+      ? await this.refusal(propertyId, KINDS[account.kind].type, conversation, message)
+      : 'channel_disabled';
     if (refusal) {
       await this.deliveries.record(propertyId, delivery.id, { status: 'failed', error: refusal });
-      await this.markMessage(propertyId, messageId, conversation.id, 'failed', { error: refusal });
+      await this.statuses.recordFailed(propertyId, messageId, refusal);
       return refusal;
     }
+    const wait = await this.rate.tryAcquire(account.kind, account.id);
+    if (wait > 0) return { deferMs: wait, reason: `rate limit of channel ${account.id}` };
     await this.deliveries.markSending(propertyId, delivery.id);
     const last = await this.messages.lastInbound(propertyId, conversation.id);
     return {
@@ -124,35 +136,38 @@ export class OutboundMessageJob implements JobHandler<OutboundMessagePayload> {
         credentials: this.channels.open(account),
         to: conversation.channel_id,
         body: message.content,
+        template: message.template ?? undefined,
         inReplyTo: last.providerId,
         subject: last.subject,
       },
     };
   }
 
-  /** Channel rules checked again at send time: opt-out, the WhatsApp window, length. */
+  /** Channel rules checked again at send time: opt-out, the WhatsApp window, templates, length. */
   private async refusal(
     propertyId: string,
     type: string,
     conversation: { channel_id: string; last_inbound_at: Date | null },
-    content: string,
-    intent: string | null,
+    message: MessageRow,
   ): Promise<string | null> {
     if (
       type === 'sms' &&
-      intent !== KEYWORD_REPLY &&
+      message.intent !== KEYWORD_REPLY &&
       (await this.optOuts.isOptedOut(propertyId, 'sms', conversation.channel_id))
     )
       return 'recipient_opted_out: the guest replied STOP to this number';
+    if (message.template && type !== 'whatsapp')
+      return 'template_not_supported: templates are a WhatsApp feature';
     if (
       type === 'whatsapp' &&
+      !message.template &&
       (!conversation.last_inbound_at ||
         Date.now() - new Date(conversation.last_inbound_at).getTime() > WHATSAPP_WINDOW_MS)
     )
       return 'whatsapp_window_closed: no guest message in the last 24 hours; use a template';
     const max = MAX_LENGTH[type as keyof typeof MAX_LENGTH];
-    if (max && content.length > max)
-      return `too_long: ${content.length} characters, the channel takes ${max}`;
+    if (max && message.content.length > max && !message.template)
+      return `too_long: ${message.content.length} characters, the channel takes ${max}`;
     return null;
   }
 
@@ -164,21 +179,14 @@ export class OutboundMessageJob implements JobHandler<OutboundMessagePayload> {
   ): Promise<void> {
     await this.db.run({ propertyId }, async () => {
       await this.deliveries.record(propertyId, plan.deliveryId, result);
-      await this.markMessage(propertyId, messageId, plan.conversationId, result.status, {
-        channelMessageId: result.providerMessageId,
-        error: result.error,
-      });
+      if (result.status === 'sent')
+        await this.statuses.recordSent(
+          propertyId,
+          plan.outbound.account.id,
+          messageId,
+          result.providerMessageId!,
+        );
+      else await this.statuses.recordFailed(propertyId, messageId, result.error ?? 'failed');
     });
-  }
-
-  private async markMessage(
-    propertyId: string,
-    messageId: string,
-    conversationId: string,
-    status: 'sent' | 'failed',
-    extra: { channelMessageId?: string; error?: string },
-  ): Promise<void> {
-    const changed = await this.deliveries.advanceMessage(propertyId, { messageId }, status, extra);
-    if (changed) await this.outbox.publishEvent('message.status', { conversationId, messageId, status });
   }
 }

@@ -1,4 +1,4 @@
-import { rowsOf, TenantDb } from '@app/platform';
+import { affectedOf, rowsOf, TenantDb } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 
 export interface DeliveryRow {
@@ -86,5 +86,70 @@ export class DeliveriesRepository {
       ),
     );
     return rows[0];
+  }
+}
+
+/** Status callbacks that arrived before the send's answer recorded their provider id. */
+@Injectable()
+export class ParkedStatusesRepository {
+  constructor(private readonly db: TenantDb) {}
+
+  /** Serializes the status callbacks and the send's answer about one provider message id. */
+  async lock(accountId: string, channelMessageId: string): Promise<void> {
+    await this.db.manager.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [
+      `delivery-status:${accountId}:${channelMessageId}`,
+    ]);
+  }
+
+  async isKnown(propertyId: string, accountId: string, channelMessageId: string): Promise<boolean> {
+    const rows = await rowsOf(
+      this.db.manager.query(
+        `select 1 from conversation.messages
+          where property_id = $1 and channel_account_id = $2 and channel_message_id = $3`,
+        [propertyId, accountId, channelMessageId],
+      ),
+    );
+    return rows.length > 0;
+  }
+
+  async park(
+    propertyId: string,
+    accountId: string,
+    channelMessageId: string,
+    status: DeliveryStatus,
+    error: string | undefined,
+  ): Promise<void> {
+    await this.db.manager.query(
+      `insert into conversation.parked_statuses (property_id, channel_account_id, channel_message_id, status, error)
+       values ($1, $2, $3, $4, $5) on conflict do nothing`,
+      [propertyId, accountId, channelMessageId, status, error ?? null],
+    );
+  }
+
+  /** Removes and returns what was parked for a provider message id. */
+  async take(
+    propertyId: string,
+    accountId: string,
+    channelMessageId: string,
+  ): Promise<{ status: DeliveryStatus; error: string | null }[]> {
+    return rowsOf<{ status: DeliveryStatus; error: string | null }>(
+      this.db.manager.query(
+        `delete from conversation.parked_statuses
+          where property_id = $1 and channel_account_id = $2 and channel_message_id = $3
+          returning status, error`,
+        [propertyId, accountId, channelMessageId],
+      ),
+    );
+  }
+
+  /** Callbacks about messages never recorded as ours (another system's sends on a shared number). */
+  async prune(propertyId: string, olderThanDays: number): Promise<number> {
+    return affectedOf(
+      this.db.manager.query(
+        `delete from conversation.parked_statuses
+          where property_id = $1 and received_at < now() - make_interval(days => $2)`,
+        [propertyId, olderThanDays],
+      ),
+    );
   }
 }

@@ -8,6 +8,14 @@ export interface MediaItem {
   size: number | null;
 }
 
+/** A registered WhatsApp template a message is sent as: values in placeholder order. */
+export interface MessageTemplate {
+  name: string;
+  language: string;
+  parameters: string[];
+  contentSid?: string;
+}
+
 export interface InboundMessage {
   channelMessageId: string;
   from: string;
@@ -32,6 +40,7 @@ export interface MessageRow {
   media: MediaItem[];
   intent: string | null;
   entities: Record<string, unknown> | null;
+  template: MessageTemplate | null;
   channel_message_id: string | null;
   delivery_status: string | null;
   delivery_error: string | null;
@@ -41,7 +50,7 @@ export interface MessageRow {
 }
 
 const FIELDS = `id, channel_account_id, conversation_id, direction, sender_type, sender_id, sender_address, internal,
-  content, content_type, media, intent, entities, channel_message_id, delivery_status, delivery_error, received_at, processed_at,
+  content, content_type, media, intent, entities, template, channel_message_id, delivery_status, delivery_error, received_at, processed_at,
   created_at`;
 
 /** conversation.messages. */
@@ -101,13 +110,16 @@ export class MessagesRepository {
       content: string;
       internal: boolean;
       intent?: string;
+      template?: MessageTemplate;
     },
   ): Promise<MessageRow> {
+    // clock_timestamp(), not the transaction's start: the parts of one reply keep their order.
     const rows = await rowsOf<MessageRow>(
       this.db.manager.query(
         `insert into conversation.messages (property_id, channel_account_id, conversation_id, direction, sender_type,
-                sender_id, internal, content, intent, delivery_status, processed_at)
-         values ($1, $2, $3, 'outbound', $4, $5, $6, $7, $8, case when $6 then null else 'pending' end, now())
+                sender_id, internal, content, intent, template, delivery_status, processed_at, created_at)
+         values ($1, $2, $3, 'outbound', $4, $5, $6, $7, $8, $9, case when $6 then null else 'pending' end, now(),
+                 clock_timestamp())
          returning ${FIELDS}`,
         [
           propertyId,
@@ -118,6 +130,7 @@ export class MessagesRepository {
           m.internal,
           m.content,
           m.intent ?? null,
+          m.template ? JSON.stringify(m.template) : null,
         ],
       ),
     );
@@ -157,6 +170,29 @@ export class MessagesRepository {
       ),
     );
     return { providerId: rows[0]?.channel_message_id ?? null, subject: rows[0]?.subject ?? null };
+  }
+
+  /**
+   * Whether an earlier outbound message of the conversation, written within `withinSeconds`, is
+   * still waiting for its send: messages go out in the order they were written.
+   */
+  async earlierPending(
+    propertyId: string,
+    conversationId: string,
+    message: { id: string; created_at: Date },
+    withinSeconds: number,
+  ): Promise<boolean> {
+    const rows = await rowsOf(
+      this.db.manager.query(
+        `select 1 from conversation.messages
+          where property_id = $1 and conversation_id = $2 and direction = 'outbound' and not internal
+            and delivery_status = 'pending' and (created_at, id) < ($3::timestamptz, $4::uuid)
+            and created_at > now() - make_interval(secs => $5)
+          limit 1`,
+        [propertyId, conversationId, message.created_at, message.id, withinSeconds],
+      ),
+    );
+    return rows.length > 0;
   }
 
   /** The open conversation an email answers, found by the ids it references on this account. */

@@ -47,6 +47,14 @@ export class WebchatSessionsRepository {
     return rows[0];
   }
 
+  /** Drops tokens expired more than a day ago from the directory (every property's). */
+  async pruneTokens(): Promise<number> {
+    const rows = await this.platform.query<{ pruned: number }>(
+      `select platform.prune_webchat_tokens(interval '1 day') as pruned`,
+    );
+    return rows[0]?.pruned ?? 0;
+  }
+
   async find(propertyId: string, id: string): Promise<WebchatSessionRow | undefined> {
     const rows = await rowsOf<WebchatSessionRow>(
       this.db.manager.query(

@@ -1,6 +1,8 @@
 import { type FieldError } from '@app/platform';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 
+import { templatesProblem } from './whatsapp-templates';
+
 export const CHANNEL_KINDS = [
   'twilio_sms',
   'twilio_whatsapp',
@@ -21,8 +23,15 @@ interface KindSpec {
   /** What routes inbound traffic to the account, normalized; undefined when invalid. */
   address?: { label: string; normalize: (raw: string) => string | undefined };
   credentials: Record<string, CredentialSpec>;
-  settings: Record<string, (value: unknown) => boolean>;
+  /** Per setting: why a value is not acceptable, or undefined when it is. */
+  settings: Record<string, (value: unknown) => string | undefined>;
 }
+
+/** A setting checked by a predicate, with what it must be. */
+const setting =
+  (ok: (value: unknown) => boolean, hint: string) =>
+  (value: unknown): string | undefined =>
+    ok(value) ? undefined : hint;
 
 const E164 = (raw: string) => {
   const parsed = parsePhoneNumberFromString(raw.trim());
@@ -33,10 +42,13 @@ const TWILIO = {
   accountSid: { pattern: /^AC[0-9a-f]{32}$/, hint: 'AC followed by 32 hex digits' },
   authToken: { pattern: /^[0-9a-f]{32}$/, hint: '32 hex digits' },
 };
-const origins = (v: unknown) =>
-  Array.isArray(v) &&
-  v.length <= 20 &&
-  v.every((o) => typeof o === 'string' && /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i.test(o));
+const origins = setting(
+  (v) =>
+    Array.isArray(v) &&
+    v.length <= 20 &&
+    v.every((o) => typeof o === 'string' && /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i.test(o)),
+  'must be up to 20 origins such as https://hotel.example',
+);
 
 /** What each channel kind needs, and where its inbound traffic is addressed. */
 export const KINDS: Record<ChannelKind, KindSpec> = {
@@ -44,19 +56,24 @@ export const KINDS: Record<ChannelKind, KindSpec> = {
     type: 'sms',
     address: { label: 'the sender phone number (E.164)', normalize: E164 },
     credentials: TWILIO,
-    settings: { helpText: (v) => typeof v === 'string' && v.length <= 320 },
+    settings: {
+      helpText: setting(
+        (v) => typeof v === 'string' && v.length <= 320,
+        'must be text of at most 320 characters',
+      ),
+    },
   },
   twilio_whatsapp: {
     type: 'whatsapp',
     address: { label: 'the WhatsApp sender number (E.164)', normalize: E164 },
     credentials: TWILIO,
-    settings: {},
+    settings: { templates: (v) => templatesProblem(v, true) },
   },
   whatsapp_cloud: {
     type: 'whatsapp',
     address: { label: 'the phone number id', normalize: (raw) => (/^\d{5,20}$/.test(raw) ? raw : undefined) },
     credentials: { accessToken: TOKEN, appSecret: TOKEN, verifyToken: TOKEN },
-    settings: {},
+    settings: { templates: (v) => templatesProblem(v, false) },
   },
   email_mailgun: {
     type: 'email',
@@ -65,7 +82,12 @@ export const KINDS: Record<ChannelKind, KindSpec> = {
       normalize: (raw) => (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(raw) ? raw.trim().toLowerCase() : undefined),
     },
     credentials: { apiKey: TOKEN, webhookSigningKey: TOKEN },
-    settings: { domain: (v) => typeof v === 'string' && /^[a-z0-9.-]+\.[a-z]{2,}$/i.test(v) },
+    settings: {
+      domain: setting(
+        (v) => typeof v === 'string' && /^[a-z0-9.-]+\.[a-z]{2,}$/i.test(v),
+        'must be a domain name such as mg.hotel.example',
+      ),
+    },
   },
   webchat: {
     type: 'webchat',
@@ -111,13 +133,14 @@ export function credentialErrors(
 
 export function settingErrors(kind: ChannelKind, settings: Record<string, unknown>): FieldError[] {
   const spec = KINDS[kind].settings;
-  return Object.entries(settings).flatMap(([key, value]) =>
-    !(key in spec)
-      ? [{ field: `settings.${key}`, code: 'unknownField', message: `${kind} has no setting ${key}` }]
-      : spec[key](value)
-        ? []
-        : [{ field: `settings.${key}`, code: 'invalidSetting', message: `settings.${key} is not valid` }],
-  );
+  return Object.entries(settings).flatMap(([key, value]) => {
+    if (!(key in spec))
+      return [{ field: `settings.${key}`, code: 'unknownField', message: `${kind} has no setting ${key}` }];
+    const problem = spec[key](value);
+    return problem
+      ? [{ field: `settings.${key}`, code: 'invalidSetting', message: `settings.${key} ${problem}` }]
+      : [];
+  });
 }
 
 /** `••••` and the last four characters: enough to tell two credentials apart, never to use one. */

@@ -1,4 +1,5 @@
 import { type ChannelAccountRow } from '../repositories/channel-accounts.repository';
+import { type MessageTemplate } from '../repositories/messages.repository';
 import { ProviderError } from './provider-error';
 
 /** One outbound message for a provider: the account, its opened credentials, where and what. */
@@ -8,6 +9,8 @@ export interface OutboundSend {
   /** The guest's address on the channel (E.164 number, email address, …). */
   to: string;
   body: string;
+  /** WhatsApp: the registered template to send instead of free text (`body` is its rendering). */
+  template?: MessageTemplate;
   /** Email threading: the provider message id of the message this one answers, if any. */
   inReplyTo?: string | null;
   /** Email: the subject of the guest's message this one answers. */

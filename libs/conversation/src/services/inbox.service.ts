@@ -1,5 +1,6 @@
 import {
   decodeCursor,
+  DependencyUnavailableException,
   isUuid,
   JobName,
   keysetPage,
@@ -16,12 +17,16 @@ import {
   type ListConversationsQueryDto,
   type MessageDto,
   type MessagePageDto,
+  type ReplyDto,
   type ReplyResultDto,
+  type TemplateReplyDto,
 } from '../dtos/conversation.dto';
 import {
   ConversationNotFoundException,
   InvalidStateTransitionException,
   RecipientOptedOutException,
+  TemplateNotSupportedException,
+  UnknownTemplateException,
   WhatsAppWindowClosedException,
 } from '../exceptions/conversation.exceptions';
 import {
@@ -31,7 +36,15 @@ import {
 } from '../repositories/conversations.repository';
 import { type MessageRow, MessagesRepository } from '../repositories/messages.repository';
 import { OptOutsRepository } from '../repositories/opt-outs.repository';
+import { ChannelAccountsService } from './channel-accounts.service';
 import { MAX_LENGTH, splitMessage, WHATSAPP_WINDOW_MS } from './channel-rules';
+import { RealtimeService } from './realtime.service';
+import {
+  chooseTemplate,
+  registeredTemplates,
+  renderTemplate,
+  type WhatsAppTemplate,
+} from './whatsapp-templates';
 
 /** Allowed state changes (reopen checks separately that no other conversation is open). */
 const MOVES: Record<
@@ -54,6 +67,8 @@ export class InboxService {
     private readonly optOuts: OptOutsRepository,
     private readonly memberships: MembershipsRepository,
     private readonly outbox: OutboxService,
+    private readonly channels: ChannelAccountsService,
+    private readonly realtime: RealtimeService,
   ) {}
 
   async list(access: PropertyAccess, q: ListConversationsQueryDto): Promise<ConversationPageDto> {
@@ -88,13 +103,20 @@ export class InboxService {
 
   /**
    * A staff reply: stored and queued for delivery in the request's transaction, split on sentence
-   * ends when longer than the channel takes. It pauses the AI so it never talks over staff.
+   * ends when longer than the channel takes, or one registered WhatsApp template. It pauses the AI
+   * so it never talks over staff.
    */
-  async reply(access: PropertyAccess, id: string, content: string): Promise<ReplyResultDto> {
+  async reply(access: PropertyAccess, id: string, dto: ReplyDto): Promise<ReplyResultDto> {
+    if (dto.content !== undefined && dto.template !== undefined)
+      throw new ValidationFailedException([
+        { field: 'template', code: 'exclusive', message: 'send either content or a template, not both' },
+      ]);
     const conversation = await this.require(access.propertyId, id, true);
-    await this.assertSendable(access.propertyId, conversation);
+    const template = dto.template && (await this.template(access.propertyId, conversation, dto.template));
+    await this.assertSendable(access.propertyId, conversation, template !== undefined);
     const max = MAX_LENGTH[conversation.channel_type];
-    const parts = max ? splitMessage(content, max) : [content];
+    const content = template ? renderTemplate(template.template, template.parameters) : dto.content!;
+    const parts = template || !max ? [content] : splitMessage(content, max);
     const written: MessageRow[] = [];
     for (const part of parts) {
       const message = await this.messages.insertOutbound(access.propertyId, {
@@ -104,6 +126,12 @@ export class InboxService {
         senderId: access.userId,
         content: part,
         internal: false,
+        template: template && {
+          name: template.template.name,
+          language: template.template.language,
+          parameters: template.parameters,
+          contentSid: template.template.contentSid,
+        },
       });
       await this.outbox.enqueue(JobName.OutboundMessage, { messageId: message.id });
       await this.outbox.publishEvent('message.created', { conversationId: id, messageId: message.id });
@@ -117,6 +145,22 @@ export class InboxService {
     });
     await this.outbox.publishEvent('conversation.updated', { conversationId: id });
     return { messages: written.map(messageDto), conversation: conversationDto(updated) };
+  }
+
+  /** The registered template a reply asks for, checked against the conversation's channel. */
+  private async template(
+    propertyId: string,
+    conversation: ConversationRow,
+    ask: TemplateReplyDto,
+  ): Promise<{ template: WhatsAppTemplate; parameters: string[] }> {
+    if (conversation.channel_type !== 'whatsapp')
+      throw new TemplateNotSupportedException(conversation.channel_type);
+    const account = await this.channels.require(propertyId, conversation.channel_account_id);
+    const choice = chooseTemplate(registeredTemplates(account.settings), ask);
+    if ('template' in choice) return choice;
+    if (choice.problem === 'invalid_variables')
+      throw new ValidationFailedException(choice.errors.map((e) => ({ ...e, code: 'invalidVariable' })));
+    throw new UnknownTemplateException(choice.message, choice.problem === 'ambiguous_language');
   }
 
   /** An internal note: kept with the conversation, never sent. */
@@ -166,6 +210,24 @@ export class InboxService {
     return this.change(access, await this.require(access.propertyId, id, true), { aiMode: mode });
   }
 
+  /** Ephemeral: the web chat visitor sees staff typing, and so do other staff screens. */
+  async typing(access: PropertyAccess, id: string): Promise<void> {
+    const conversation = await this.require(access.propertyId, id);
+    try {
+      if (conversation.channel_type === 'webchat')
+        await this.realtime.publish(`webchat:${conversation.channel_id}`, {
+          type: 'typing',
+          data: { sender: 'staff' },
+        });
+      await this.realtime.publish(`property:${access.propertyId}`, {
+        type: 'conversation.typing',
+        data: { conversationId: id, sender: 'staff', userId: access.userId },
+      });
+    } catch {
+      throw new DependencyUnavailableException('redis_unavailable', 'Live updates are briefly unavailable.');
+    }
+  }
+
   async markRead(access: PropertyAccess, id: string): Promise<ConversationDto> {
     return this.change(access, await this.require(access.propertyId, id, true), { unreadCount: 0 });
   }
@@ -181,11 +243,12 @@ export class InboxService {
   }
 
   /** Channel rules a reply must meet before it is accepted (the send re-checks them). */
-  private async assertSendable(propertyId: string, c: ConversationRow): Promise<void> {
+  private async assertSendable(propertyId: string, c: ConversationRow, template: boolean): Promise<void> {
     if (c.channel_type === 'sms' && (await this.optOuts.isOptedOut(propertyId, 'sms', c.channel_id)))
       throw new RecipientOptedOutException();
     if (
       c.channel_type === 'whatsapp' &&
+      !template &&
       (!c.last_inbound_at || Date.now() - new Date(c.last_inbound_at).getTime() > WHATSAPP_WINDOW_MS)
     )
       throw new WhatsAppWindowClosedException();
@@ -240,6 +303,11 @@ export function messageDto(m: MessageRow): MessageDto {
     content: m.content,
     contentType: m.content_type,
     media: m.media,
+    template: m.template && {
+      name: m.template.name,
+      language: m.template.language,
+      parameters: m.template.parameters,
+    },
     deliveryStatus: m.delivery_status,
     deliveryError: m.delivery_error,
     createdAt: new Date(m.created_at).toISOString(),

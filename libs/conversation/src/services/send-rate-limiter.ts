@@ -3,12 +3,6 @@ import { Injectable } from '@nestjs/common';
 
 import { type ChannelKind } from './channel-kinds';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * Sends per second per channel account, shared by every worker through Redis (a counter per
- * account and second). A send over the limit waits for the next second.
- */
 @Injectable()
 export class SendRateLimiter {
   constructor(
@@ -22,15 +16,16 @@ export class SendRateLimiter {
     return null;
   }
 
-  async acquire(kind: ChannelKind, accountId: string): Promise<void> {
+  /** 0 when the send may go now (and counts against this second), else milliseconds to wait. */
+  async tryAcquire(kind: ChannelKind, accountId: string): Promise<number> {
     const perSecond = this.limit(kind);
-    if (perSecond === null) return;
-    for (;;) {
-      const second = Math.floor(Date.now() / 1000);
-      const key = this.redis.key('send-rate', accountId, String(second));
-      const result = await this.redis.client.multi().incr(key).expire(key, 5).exec();
-      if (Number(result?.[0]?.[1] ?? 0) <= perSecond) return;
-      await sleep((second + 1) * 1000 - Date.now() + 5);
-    }
+    if (perSecond === null) return 0;
+    const now = Date.now();
+    const second = Math.floor(now / 1000);
+    const key = this.redis.key('send-rate', accountId, String(second));
+    const result = await this.redis.client.multi().incr(key).expire(key, 5).exec();
+    if (Number(result?.[0]?.[1] ?? 0) <= perSecond) return 0;
+    // Spread the waiting sends over the next second rather than waking them all at its start.
+    return (second + 1) * 1000 - now + Math.floor(Math.random() * 200) + 5;
   }
 }

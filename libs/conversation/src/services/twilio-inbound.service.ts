@@ -7,9 +7,10 @@ import {
   WebhookSignatureException,
 } from '../exceptions/conversation.exceptions';
 import { ChannelAccountsRepository } from '../repositories/channel-accounts.repository';
-import { DeliveriesRepository, type DeliveryStatus } from '../repositories/deliveries.repository';
+import { type DeliveryStatus } from '../repositories/deliveries.repository';
 import { type InboundMessage, type MediaItem, MessagesRepository } from '../repositories/messages.repository';
 import { ChannelAccountsService } from './channel-accounts.service';
+import { DeliveryStatuses } from './delivery-statuses';
 import { twilioSignatureValid } from './twilio-signature';
 
 export type TwilioParams = Record<string, string | string[]>;
@@ -32,7 +33,7 @@ export class TwilioInboundService {
     private readonly accounts: ChannelAccountsRepository,
     private readonly channels: ChannelAccountsService,
     private readonly messages: MessagesRepository,
-    private readonly deliveries: DeliveriesRepository,
+    private readonly statuses: DeliveryStatuses,
     private readonly outbox: OutboxService,
   ) {}
 
@@ -58,20 +59,7 @@ export class TwilioInboundService {
       const sid = one(params, 'MessageSid');
       if (!status || !sid) return;
       const error = one(params, 'ErrorCode') ? `Twilio error ${one(params, 'ErrorCode')}` : undefined;
-      const changed = await this.deliveries.advanceMessage(
-        propertyId,
-        { channelMessageId: sid, accountId },
-        status,
-        {
-          error,
-        },
-      );
-      if (changed)
-        await this.outbox.publishEvent('message.status', {
-          conversationId: changed.conversation_id,
-          messageId: changed.id,
-          status,
-        });
+      await this.statuses.report(propertyId, accountId, sid, status, error);
     });
   }
 

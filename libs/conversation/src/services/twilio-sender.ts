@@ -10,7 +10,8 @@ export interface TwilioSend {
   authToken: string;
   from: string;
   to: string;
-  body: string;
+  /** Free text, or a Content API template (WhatsApp templates) with its variables by position. */
+  content: { body: string } | { contentSid: string; variables: Record<string, string> };
   statusCallback: string;
 }
 
@@ -27,7 +28,12 @@ export class TwilioSender implements ChannelSender {
       authToken: o.credentials.authToken,
       from: `${prefix}${o.account.route_key}`,
       to: `${prefix}${o.to}`,
-      body: o.body,
+      content: o.template?.contentSid
+        ? {
+            contentSid: o.template.contentSid,
+            variables: Object.fromEntries(o.template.parameters.map((v, i) => [String(i + 1), v])),
+          }
+        : { body: o.body },
       statusCallback: `${base}/webhooks/twilio/status`,
     });
     return { providerMessageId: sent.sid };
@@ -51,7 +57,14 @@ export class TwilioSender implements ChannelSender {
           authorization: `Basic ${Buffer.from(`${m.accountSid}:${m.authToken}`).toString('base64')}`,
           'content-type': 'application/x-www-form-urlencoded',
         },
-        body: new URLSearchParams({ To: m.to, From: m.from, Body: m.body, StatusCallback: m.statusCallback }),
+        body: new URLSearchParams({
+          To: m.to,
+          From: m.from,
+          ...('body' in m.content
+            ? { Body: m.content.body }
+            : { ContentSid: m.content.contentSid, ContentVariables: JSON.stringify(m.content.variables) }),
+          StatusCallback: m.statusCallback,
+        }),
       },
       twilioMessage,
     );

@@ -1,7 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 
 import { GuestDirectory } from '@app/guest';
-import { DependencyUnavailableException, OutboxService, RedisService, TenantDb, uuidv7 } from '@app/platform';
+import {
+  AppException,
+  DependencyUnavailableException,
+  OutboxService,
+  RedisService,
+  TenantDb,
+  uuidv7,
+} from '@app/platform';
 import { StayLookup } from '@app/reservation';
 import { Injectable, type MessageEvent } from '@nestjs/common';
 import { type Observable } from 'rxjs';
@@ -27,6 +34,8 @@ const SESSION_HOURS = 24;
 const MESSAGES_PER_MINUTE = 10;
 /** Sessions a client address may open per widget and minute (each makes a guest and a conversation). */
 const SESSIONS_PER_MINUTE = 20;
+/** Typing notices of one session closer together than this are dropped. */
+const TYPING_COALESCE_MS = 3000;
 
 export interface WebchatSession {
   propertyId: string;
@@ -127,6 +136,33 @@ export class WebchatService {
       await this.outbox.publishEvent('message.created', { conversationId, messageId: id });
       return { id };
     });
+  }
+
+  /**
+   * The visitor is typing: staff screens get `conversation.typing` (at most one every few
+   * seconds per session; nothing is stored).
+   */
+  async typing(session: WebchatSession): Promise<void> {
+    const { propertyId, sessionId } = session;
+    try {
+      const fresh = await this.redis.client.set(
+        this.redis.key('webchat-typing', sessionId),
+        '1',
+        'PX',
+        TYPING_COALESCE_MS,
+        'NX',
+      );
+      if (fresh !== 'OK') return;
+      const row = await this.db.run({ propertyId }, () => this.sessions.find(propertyId, sessionId));
+      if (!row) return;
+      await this.realtime.publish(`property:${propertyId}`, {
+        type: 'conversation.typing',
+        data: { conversationId: row.conversation_id, sender: 'guest' },
+      });
+    } catch (err) {
+      if (err instanceof AppException) throw err;
+      throw new DependencyUnavailableException('redis_unavailable', 'Chat is briefly unavailable; retry.');
+    }
   }
 
   events(session: WebchatSession): Observable<MessageEvent> {

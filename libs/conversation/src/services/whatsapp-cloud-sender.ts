@@ -29,8 +29,7 @@ export class WhatsAppCloudSender implements ChannelSender {
           messaging_product: 'whatsapp',
           recipient_type: 'individual',
           to: o.to.replace(/^\+/, ''),
-          type: 'text',
-          text: { preview_url: false, body: o.body },
+          ...content(o),
         }),
       },
       graphMessage,
@@ -40,6 +39,22 @@ export class WhatsAppCloudSender implements ChannelSender {
       throw new ProviderError('WhatsApp answered without a message id', false, status);
     return { providerMessageId: id };
   }
+}
+
+/** Free text, or a registered template with its body parameters in placeholder order. */
+function content(o: OutboundSend): Record<string, unknown> {
+  if (!o.template) return { type: 'text', text: { preview_url: false, body: o.body } };
+  const { name, language, parameters } = o.template;
+  return {
+    type: 'template',
+    template: {
+      name,
+      language: { code: language },
+      ...(parameters.length > 0 && {
+        components: [{ type: 'body', parameters: parameters.map((text) => ({ type: 'text', text })) }],
+      }),
+    },
+  };
 }
 
 /** Reads the phone number's id with the account's token (Graph answers 401/400 when refused). */

@@ -9,9 +9,10 @@ import {
   WebhookSignatureException,
 } from '../exceptions/conversation.exceptions';
 import { ChannelAccountsRepository, type ChannelRoute } from '../repositories/channel-accounts.repository';
-import { DeliveriesRepository, type DeliveryStatus } from '../repositories/deliveries.repository';
+import { type DeliveryStatus } from '../repositories/deliveries.repository';
 import { type InboundMessage, MessagesRepository } from '../repositories/messages.repository';
 import { ChannelAccountsService } from './channel-accounts.service';
+import { DeliveryStatuses } from './delivery-statuses';
 
 interface WaMessage {
   id?: unknown;
@@ -54,7 +55,7 @@ export class WhatsAppInboundService {
     private readonly accounts: ChannelAccountsRepository,
     private readonly channels: ChannelAccountsService,
     private readonly messages: MessagesRepository,
-    private readonly deliveries: DeliveriesRepository,
+    private readonly statuses: DeliveryStatuses,
     private readonly outbox: OutboxService,
   ) {}
 
@@ -145,18 +146,7 @@ export class WhatsAppInboundService {
     const error = s.errors?.[0]
       ? `WhatsApp error ${String(s.errors[0].code)}: ${String(s.errors[0].title)}`
       : undefined;
-    const changed = await this.deliveries.advanceMessage(
-      route.propertyId,
-      { channelMessageId: s.id, accountId: route.accountId },
-      status,
-      { error },
-    );
-    if (changed)
-      await this.outbox.publishEvent('message.status', {
-        conversationId: changed.conversation_id,
-        messageId: changed.id,
-        status,
-      });
+    await this.statuses.report(route.propertyId, route.accountId, s.id, status, error);
   }
 }
 

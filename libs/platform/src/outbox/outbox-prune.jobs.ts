@@ -8,7 +8,11 @@ import { OutboxRepository } from './outbox.repository';
 
 const RETENTION_DAYS = 7;
 /** Retention jobs run daily for every property (handlers live in the contexts that own the rows). */
-const DAILY_PROPERTY_JOBS = [JobName.OutboxPrune, JobName.PmsWebhookEventsPrune] as const;
+const DAILY_PROPERTY_JOBS = [
+  JobName.OutboxPrune,
+  JobName.PmsWebhookEventsPrune,
+  JobName.ConversationPrune,
+] as const;
 
 /** Fans the daily retention jobs out, one per property and job (cross-property work never shares a tx). */
 @Injectable()

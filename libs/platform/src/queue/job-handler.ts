@@ -29,3 +29,18 @@ export interface JobHandler<P = unknown> {
 /** Marks a provider as the one handler of a job. */
 export const HandlesJob = (name: JobName, scope: JobScope = 'property') =>
   SetMetadata(JOB_HANDLER, { name, scope } satisfies JobHandlerMeta);
+
+/**
+ * Thrown by a handler that cannot go on yet (a rate limit, an earlier message still on its way):
+ * the job goes back to the delayed set for `delayMs` without using up an attempt and frees its
+ * worker slot meanwhile.
+ */
+export class DeferJob extends Error {
+  constructor(
+    readonly delayMs: number,
+    reason: string,
+  ) {
+    super(`deferred ${delayMs} ms: ${reason}`);
+    this.name = 'DeferJob';
+  }
+}

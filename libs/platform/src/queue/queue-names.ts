@@ -27,6 +27,8 @@ export enum JobName {
   InboundMessage = 'conversation.inbound-message',
   /** Forget one property's PMS webhook event ids past the redelivery window. */
   PmsWebhookEventsPrune = 'pms.webhook-events.prune',
+  /** Daily per property: forget delivery callbacks parked for messages never recorded as ours. */
+  ConversationPrune = 'conversation.prune',
   /** Daily: delete refresh tokens long expired or revoked (platform-wide). */
   SessionsPrune = 'sessions.prune',
 }
@@ -42,4 +44,5 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.OutboundMessage]: QueueName.OutboundMessages,
   [JobName.ConversationIdleSweepAll]: QueueName.Maintenance,
   [JobName.ConversationIdleSweep]: QueueName.Maintenance,
+  [JobName.ConversationPrune]: QueueName.Maintenance,
 };

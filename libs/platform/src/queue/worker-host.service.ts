@@ -1,10 +1,11 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { type Job, type MinimalJob, UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, type Job, type MinimalJob, UnrecoverableError, Worker } from 'bullmq';
 
 import { AppConfig } from '../config/app-config';
 import { TenantDb } from '../database/tenant-db.service';
 import { isUuid } from '../database/uuid';
 import { RedisService } from '../redis/redis.service';
+import { DeferJob } from './job-handler';
 import { JobRegistry } from './job-registry';
 import { QueueName } from './queue-names';
 
@@ -27,7 +28,7 @@ export class WorkerHost implements OnApplicationShutdown {
 
   start(queues: QueueName[] = Object.values(QueueName)): void {
     for (const name of queues) {
-      const worker = new Worker(name, (job) => this.process(job), {
+      const worker = new Worker(name, (job, token) => this.process(job, token), {
         connection: this.redis.create(`butler-worker-${name}`, { maxRetriesPerRequest: null }),
         prefix: this.config.REDIS_PREFIX,
         concurrency: this.config.WORKER_CONCURRENCY,
@@ -44,7 +45,21 @@ export class WorkerHost implements OnApplicationShutdown {
     }
   }
 
-  async process(job: Job): Promise<unknown> {
+  /**
+   * Runs one job. A handler's DeferJob puts the job back in the delayed set (no attempt used)
+   * when the worker's lock token is known; called without one (tests), the DeferJob is thrown.
+   */
+  async process(job: Job, token?: string): Promise<unknown> {
+    try {
+      return await this.run(job);
+    } catch (err) {
+      if (!(err instanceof DeferJob) || token === undefined) throw err;
+      await job.moveToDelayed(Date.now() + err.delayMs, token);
+      throw new DelayedError(err.message);
+    }
+  }
+
+  private async run(job: Job): Promise<unknown> {
     const handler = this.registry.get(job.name);
     if (!handler) throw new UnrecoverableError(`no handler for job ${job.name}`);
     if (handler.meta.scope === 'platform') return handler.instance.handle(job.data, job);
