@@ -8,16 +8,19 @@ import { type MigrationInterface, type QueryRunner } from 'typeorm';
  * - `conversation.parked_statuses`: a provider's status callback that arrives before the send's
  *   answer (and so before the message knows its provider id) waits here and is applied when the
  *   id is recorded.
- * - `platform.prune_webchat_tokens()`: expired web chat tokens leave the directory (the app role
- *   may not delete from it directly).
+ * - `platform.prune_webchat_tokens()`: tokens expired over a day ago leave the directory (the app
+ *   role may not delete from it directly).
  */
 export class DeliveryRules1795324000000 implements MigrationInterface {
   name = 'DeliveryRules1795324000000';
 
   public async up(q: QueryRunner): Promise<void> {
     await q.query(`
-      alter table conversation.messages add column template jsonb
-        check (template is null or jsonb_typeof(template) = 'object');
+      -- NOT VALID then VALIDATE: the check is added without holding the table's exclusive lock for a scan.
+      alter table conversation.messages add column template jsonb;
+      alter table conversation.messages add constraint messages_template_check
+        check (template is null or jsonb_typeof(template) = 'object') not valid;
+      alter table conversation.messages validate constraint messages_template_check;
 
       create table conversation.parked_statuses (
         property_id uuid not null,
@@ -32,21 +35,24 @@ export class DeliveryRules1795324000000 implements MigrationInterface {
       select platform.apply_tenant_policy('conversation.parked_statuses', 'select, insert, delete');
 
       create index webchat_tokens_expires_idx on platform.webchat_tokens (expires_at);
-      create function platform.prune_webchat_tokens(older_than interval) returns integer
+      -- Fixed retention: the app role may run it, not choose what it deletes.
+      create function platform.prune_webchat_tokens() returns integer
         language sql security definer
-        set search_path = pg_catalog
+        set search_path = pg_catalog, pg_temp
       as $$
-        with gone as (delete from platform.webchat_tokens where expires_at < now() - older_than returning 1)
+        with gone as (
+          delete from platform.webchat_tokens where expires_at < now() - interval '1 day' returning 1
+        )
         select count(*)::integer from gone
       $$;
-      revoke all on function platform.prune_webchat_tokens(interval) from public;
-      grant execute on function platform.prune_webchat_tokens(interval) to butler_runtime;
+      revoke all on function platform.prune_webchat_tokens() from public;
+      grant execute on function platform.prune_webchat_tokens() to butler_runtime;
     `);
   }
 
   public async down(q: QueryRunner): Promise<void> {
     await q.query(`
-      drop function if exists platform.prune_webchat_tokens(interval);
+      drop function if exists platform.prune_webchat_tokens();
       drop index if exists platform.webchat_tokens_expires_idx;
       drop table if exists conversation.parked_statuses;
       alter table conversation.messages drop column if exists template;

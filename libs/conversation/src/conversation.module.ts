@@ -11,11 +11,8 @@ import { MailgunWebhookController } from './controllers/mailgun-webhook.controll
 import { TwilioWebhookController } from './controllers/twilio-webhook.controller';
 import { WebchatController } from './controllers/webchat.controller';
 import { WhatsAppWebhookController } from './controllers/whatsapp-webhook.controller';
-import {
-  ConversationPruneJob,
-  IdleConversationsAllJob,
-  IdleConversationsJob,
-} from './jobs/idle-conversations.job';
+import { ConversationPruneJob } from './jobs/conversation-prune.job';
+import { IdleConversationsAllJob, IdleConversationsJob } from './jobs/idle-conversations.job';
 import { InboundMessageJob } from './jobs/inbound-message.job';
 import { OutboundMessageJob } from './jobs/outbound-message.job';
 import { ChannelAccountsRepository } from './repositories/channel-accounts.repository';

@@ -10,6 +10,7 @@ export * from './conversation.module';
 export * from './dtos/channel.dto';
 export * from './dtos/conversation.dto';
 export * from './exceptions/conversation.exceptions';
+export * from './jobs/conversation-prune.job';
 export * from './jobs/idle-conversations.job';
 export * from './jobs/inbound-message.job';
 export * from './jobs/outbound-message.job';

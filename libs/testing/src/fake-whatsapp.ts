@@ -11,7 +11,10 @@ export interface FakeWhatsAppSend {
     template?: {
       name?: string;
       language?: { code?: string };
-      components?: { type?: string; parameters?: { type?: string; text?: string }[] }[];
+      components?: {
+        type?: string;
+        parameters?: { type?: string; text?: string; parameter_name?: string }[];
+      }[];
     };
   };
   status: number;
@@ -102,7 +105,11 @@ function templateOk(t: FakeWhatsAppSend['body']['template']): boolean {
     (c) =>
       ['header', 'body', 'button'].includes(c.type ?? '') &&
       (c.parameters ?? []).every(
-        (p) => p.type === 'text' && typeof p.text === 'string' && !/[\n\t]/.test(p.text),
+        (p) =>
+          p.type === 'text' &&
+          typeof p.text === 'string' &&
+          !/[\n\t]/.test(p.text) &&
+          (p.parameter_name === undefined || /^[a-z_][a-z0-9_]*$/.test(p.parameter_name)),
       ),
   );
 }

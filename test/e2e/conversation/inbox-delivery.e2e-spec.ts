@@ -409,6 +409,12 @@ describe(ConversationsController.name, () => {
     const id = await guestWrites(a, l, guestNumber(), 'Tell me about the spa');
     const text = 'The spa opens at nine and closes at eight, every day of the week. '.repeat(30).trim();
     const parts = (await reply(a, id, text)).body.messages;
+    // Within one millisecond, as a fast database writes them: order lives in the microseconds.
+    await admin.query(
+      `update conversation.messages m set created_at = date_trunc('milliseconds', now()) + p.n * interval '100 microseconds'
+         from unnest($1::uuid[]) with ordinality as p(id, n) where m.id = p.id`,
+      [parts.map((m) => m.id)],
+    );
     const before = twilio.accepted().length;
 
     await Promise.all([...parts].reverse().map((m) => send(a, m.id)));

@@ -267,6 +267,15 @@ describe(WhatsAppWebhookController.name, () => {
         variables: { guestName: 'Ana\nMaria', arrival: 'Friday' },
       },
     });
+    const malformed = await Promise.all([
+      send({ template: null }),
+      send({ template: [] }),
+      send({ template: [{ name: 'pre_arrival' }] }),
+      send({
+        template: { name: 'pre_arrival', language: 'en_US', variables: { guestName: 7, arrival: 'x' } },
+      }),
+      send({ content: '', template: { name: 'checkout_thanks' } }),
+    ]);
     const extra = await send({
       template: { name: 'checkout_thanks', language: 'en_US', variables: { guestName: 'Ana' } },
     });
@@ -296,6 +305,7 @@ describe(WhatsAppWebhookController.name, () => {
     expectProblem(unknown, 422, 'unknown_template');
     expectProblem(badValue, 400, 'validation_failed');
     expectProblem(extra, 400, 'validation_failed');
+    for (const res of malformed) expectProblem(res, 400, 'validation_failed');
     expectProblem(otherProperty, 403, 'property_forbidden');
     expect(sent.status).toBe(201);
     expect(sent.body.messages[0].content).toBe(
@@ -329,6 +339,63 @@ describe(WhatsAppWebhookController.name, () => {
     expect(stored.rows[0].delivery_status).toBe('sent');
   });
 
+  it('sends a template approved with named parameters by name', async () => {
+    const acc = await account(a, {
+      templates: [
+        {
+          name: 'late_checkout',
+          language: 'en',
+          parameterFormat: 'named',
+          variables: ['guest_name', 'checkout_time'],
+          body: 'Hi {{guest_name}}, your late checkout at {{checkout_time}} is confirmed.',
+        },
+      ],
+    });
+    const incoming = textMessage('351912000004', 'Late checkout please');
+    await post(notification(acc, { messages: [incoming] }), acc.appSecret);
+    const messageId = (
+      await admin.query<{ id: string }>(
+        'select id from conversation.messages where channel_message_id = $1',
+        [incoming.id],
+      )
+    ).rows[0].id;
+    const conversationId = (await api.app
+      .get(TenantDb)
+      .run({ propertyId: a.propertyId }, () =>
+        api.app.get(InboundMessageJob).handle({ propertyId: a.propertyId, messageId }),
+      ))!;
+
+    const sent = await api.request<{ messages: { id: string; content: string }[] }>(
+      'POST',
+      `/api/v1/properties/${a.propertyId}/conversations/${conversationId}/messages`,
+      {
+        token: a.token,
+        body: {
+          template: { name: 'late_checkout', variables: { checkout_time: '14:00', guest_name: 'Ana' } },
+        },
+      },
+    );
+    const before = graph.accepted().length;
+    await api.app
+      .get(OutboundMessageJob)
+      .handle({ propertyId: a.propertyId, messageId: sent.body.messages[0].id });
+
+    expect(sent.body.messages[0].content).toBe('Hi Ana, your late checkout at 14:00 is confirmed.');
+    expect(graph.accepted().slice(before)[0].body.template).toEqual({
+      name: 'late_checkout',
+      language: { code: 'en' },
+      components: [
+        {
+          type: 'body',
+          parameters: [
+            { type: 'text', parameter_name: 'guest_name', text: 'Ana' },
+            { type: 'text', parameter_name: 'checkout_time', text: '14:00' },
+          ],
+        },
+      ],
+    });
+  });
+
   it('validates the templates an account registers', async () => {
     const create = (templates: unknown) =>
       api.request('POST', `/api/v1/properties/${a.propertyId}/channels`, {
@@ -356,6 +423,12 @@ describe(WhatsAppWebhookController.name, () => {
         /repeats x in en/,
       ],
       [[{ name: 'x', language: 'en', variables: [], footer: 'hi' }], /unknown field footer/],
+      [[{ name: 'x', language: 'en', variables: ['Guest'], parameterFormat: 'named' }], /lower-case/],
+      [
+        [{ name: 'x', language: 'en', variables: ['guest'], parameterFormat: 'named', body: 'Hi {{1}}' }],
+        /\{\{guest\}\}/,
+      ],
+      [[{ name: 'x', language: 'en', variables: [], parameterFormat: 'numbered' }], /positional or named/],
     ];
 
     for (const [templates, message] of cases) {

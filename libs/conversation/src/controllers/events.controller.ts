@@ -46,6 +46,7 @@ export class EventsController {
       this.realtime.stream(`property:${a.propertyId}`),
       principal,
       a.propertyId,
+      Permission.ConversationRead,
     );
   }
 }

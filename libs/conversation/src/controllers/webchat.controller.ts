@@ -82,7 +82,7 @@ export class WebchatController {
   @ApiOkResponse({
     description:
       'text/event-stream: `message` { id, content, sentAt } for each reply, `typing` { sender } while ' +
-      'staff or the concierge write one, `ping` every 25 s.',
+      'staff write one, `ping` every 25 s.',
   })
   events(
     @Headers('authorization') auth: string | undefined,

@@ -91,7 +91,7 @@ export class ReplyDto {
     example: 'Of course — two towels are on their way to 204.',
     description: 'Free text; required unless a template is sent.',
   })
-  @ValidateIf((o: ReplyDto) => o.template === undefined || o.content !== undefined)
+  @ValidateIf((o: ReplyDto) => o.template === undefined || o.template === null || o.content !== undefined)
   @IsString()
   @Length(1, 20000)
   content?: string;
@@ -101,6 +101,7 @@ export class ReplyDto {
       'WhatsApp: send a registered template instead of free text (allowed outside the 24-hour window).',
   })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => TemplateReplyDto)
   template?: TemplateReplyDto;

@@ -8,10 +8,9 @@ import {
   QueueProducer,
   withDefaults,
 } from '@app/platform';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 
 import { ConversationsRepository } from '../repositories/conversations.repository';
-import { ParkedStatusesRepository } from '../repositories/deliveries.repository';
 import { MessagesRepository } from '../repositories/messages.repository';
 import { WebchatSessionsRepository } from '../repositories/webchat-sessions.repository';
 
@@ -33,8 +32,13 @@ export class IdleConversationsAllJob implements JobHandler {
     private readonly webchatSessions: WebchatSessionsRepository,
   ) {}
 
+  private readonly logger = new Logger(IdleConversationsAllJob.name);
+
   async handle(): Promise<number> {
-    await this.webchatSessions.pruneTokens();
+    // Housekeeping must not hold up the sweep.
+    await this.webchatSessions
+      .pruneTokens()
+      .catch((err: Error) => this.logger.warn(`web chat tokens not pruned: ${err.message}`));
     const slot = Math.floor(Date.now() / (15 * 60 * 1000));
     const ids = await this.properties.listIds();
     for (const id of ids)
@@ -78,16 +82,5 @@ export class IdleConversationsJob implements JobHandler<PropertyJobPayload> {
       await this.outbox.enqueue(JobName.OutboundMessage, { messageId: message.id });
     }
     return { warned: idle.length, closed: closed.length };
-  }
-}
-
-/** Daily: delivery callbacks parked a week for messages never recorded as ours are forgotten. */
-@Injectable()
-@HandlesJob(JobName.ConversationPrune, 'property')
-export class ConversationPruneJob implements JobHandler<PropertyJobPayload> {
-  constructor(private readonly parked: ParkedStatusesRepository) {}
-
-  handle({ propertyId }: PropertyJobPayload): Promise<number> {
-    return this.parked.prune(propertyId, 7);
   }
 }

@@ -11,11 +11,11 @@ import { type Job, UnrecoverableError } from 'bullmq';
 
 import { ConversationsRepository } from '../repositories/conversations.repository';
 import { DeliveriesRepository } from '../repositories/deliveries.repository';
-import { type MessageRow, MessagesRepository } from '../repositories/messages.repository';
+import { MessagesRepository } from '../repositories/messages.repository';
 import { OptOutsRepository } from '../repositories/opt-outs.repository';
 import { ChannelAccountsService } from '../services/channel-accounts.service';
 import { KINDS } from '../services/channel-kinds';
-import { KEYWORD_REPLY, MAX_LENGTH, WHATSAPP_WINDOW_MS } from '../services/channel-rules';
+import { KEYWORD_REPLY, sendRefusal } from '../services/channel-rules';
 import { type OutboundSend } from '../services/channel-sender';
 import { ChannelSenders } from '../services/channel-senders';
 import { DeliveryStatuses } from '../services/delivery-statuses';
@@ -38,8 +38,9 @@ interface Later {
   reason: string;
 }
 
-/** An earlier message of the conversation still on its way holds later ones back this long at a time. */
+/** An earlier message of the conversation still on its way holds later ones back: rechecked within these bounds. */
 const ORDER_RECHECK_MS = 750;
+const ORDER_RECHECK_MAX_MS = 30_000;
 /** An earlier message pending longer than this no longer holds later ones back (its sends have stalled). */
 const ORDER_WAIT_SECONDS = 15 * 60;
 
@@ -109,22 +110,35 @@ export class OutboundMessageJob implements JobHandler<OutboundMessagePayload> {
     if (!message || message.direction !== 'outbound' || message.internal || !message.conversation_id)
       return 'not an outbound message';
     if (message.delivery_status !== 'pending') return `already ${message.delivery_status}`;
-    if (await this.messages.earlierPending(propertyId, message.conversation_id, message, ORDER_WAIT_SECONDS))
-      return { deferMs: ORDER_RECHECK_MS, reason: 'an earlier message of the conversation is on its way' };
+    const waited = await this.messages.earlierPendingAge(
+      propertyId,
+      message.conversation_id,
+      messageId,
+      ORDER_WAIT_SECONDS,
+    );
+    if (waited !== undefined)
+      return {
+        // Checked often while the earlier send is fresh, less so as it keeps retrying.
+        deferMs: Math.min(ORDER_RECHECK_MAX_MS, Math.max(ORDER_RECHECK_MS, Math.round(waited / 4))),
+        reason: 'an earlier message of the conversation is on its way',
+      };
     const delivery = await this.deliveries.claim(propertyId, messageId, message.channel_account_id);
     if (delivery.status === 'sent' || delivery.status === 'failed')
       return `delivery already ${delivery.status}`;
     const account = await this.channels.require(propertyId, message.channel_account_id);
     const conversation = (await this.conversations.findById(propertyId, message.conversation_id))!;
-    const refusal = account.enabled
-      ? await this.refusal(propertyId, KINDS[account.kind].type, conversation, message)
-      : 'channel_disabled';
+    const type = KINDS[account.kind].type;
+    const optedOut =
+      type === 'sms' &&
+      message.intent !== KEYWORD_REPLY &&
+      (await this.optOuts.isOptedOut(propertyId, 'sms', conversation.channel_id));
+    const refusal = account.enabled ? sendRefusal(type, conversation, message, optedOut) : 'channel_disabled';
     if (refusal) {
       await this.deliveries.record(propertyId, delivery.id, { status: 'failed', error: refusal });
       await this.statuses.recordFailed(propertyId, messageId, refusal);
       return refusal;
     }
-    const wait = await this.rate.tryAcquire(account.kind, account.id);
+    const wait = await this.rate.reserve(account.kind, account.id, messageId);
     if (wait > 0) return { deferMs: wait, reason: `rate limit of channel ${account.id}` };
     await this.deliveries.markSending(propertyId, delivery.id);
     const last = await this.messages.lastInbound(propertyId, conversation.id);
@@ -141,34 +155,6 @@ export class OutboundMessageJob implements JobHandler<OutboundMessagePayload> {
         subject: last.subject,
       },
     };
-  }
-
-  /** Channel rules checked again at send time: opt-out, the WhatsApp window, templates, length. */
-  private async refusal(
-    propertyId: string,
-    type: string,
-    conversation: { channel_id: string; last_inbound_at: Date | null },
-    message: MessageRow,
-  ): Promise<string | null> {
-    if (
-      type === 'sms' &&
-      message.intent !== KEYWORD_REPLY &&
-      (await this.optOuts.isOptedOut(propertyId, 'sms', conversation.channel_id))
-    )
-      return 'recipient_opted_out: the guest replied STOP to this number';
-    if (message.template && type !== 'whatsapp')
-      return 'template_not_supported: templates are a WhatsApp feature';
-    if (
-      type === 'whatsapp' &&
-      !message.template &&
-      (!conversation.last_inbound_at ||
-        Date.now() - new Date(conversation.last_inbound_at).getTime() > WHATSAPP_WINDOW_MS)
-    )
-      return 'whatsapp_window_closed: no guest message in the last 24 hours; use a template';
-    const max = MAX_LENGTH[type as keyof typeof MAX_LENGTH];
-    if (max && message.content.length > max && !message.template)
-      return `too_long: ${message.content.length} characters, the channel takes ${max}`;
-    return null;
   }
 
   private async finish(

@@ -13,6 +13,8 @@ export interface MessageTemplate {
   name: string;
   language: string;
   parameters: string[];
+  /** Named templates: the parameter name of each value. */
+  parameterNames?: string[];
   contentSid?: string;
 }
 
@@ -173,26 +175,32 @@ export class MessagesRepository {
   }
 
   /**
-   * Whether an earlier outbound message of the conversation, written within `withinSeconds`, is
-   * still waiting for its send: messages go out in the order they were written.
+   * How long (ms) the oldest earlier outbound message of the conversation, written within
+   * `withinSeconds`, has been waiting for its send; undefined when none is: messages go out in
+   * the order they were written. Compared in SQL, at the column's microseconds.
    */
-  async earlierPending(
+  async earlierPendingAge(
     propertyId: string,
     conversationId: string,
-    message: { id: string; created_at: Date },
+    messageId: string,
     withinSeconds: number,
-  ): Promise<boolean> {
-    const rows = await rowsOf(
+  ): Promise<number | undefined> {
+    const rows = await rowsOf<{ age_ms: number }>(
       this.db.manager.query(
-        `select 1 from conversation.messages
-          where property_id = $1 and conversation_id = $2 and direction = 'outbound' and not internal
-            and delivery_status = 'pending' and (created_at, id) < ($3::timestamptz, $4::uuid)
-            and created_at > now() - make_interval(secs => $5)
+        `select (extract(epoch from now() - e.created_at) * 1000)::float8 as age_ms
+           from conversation.messages m
+           join conversation.messages e
+             on e.property_id = m.property_id and e.conversation_id = m.conversation_id
+            and (e.created_at, e.id) < (m.created_at, m.id)
+          where m.property_id = $1 and m.id = $3 and m.conversation_id = $2
+            and e.direction = 'outbound' and not e.internal and e.delivery_status = 'pending'
+            and e.created_at > now() - make_interval(secs => $4)
+          order by e.created_at, e.id
           limit 1`,
-        [propertyId, conversationId, message.created_at, message.id, withinSeconds],
+        [propertyId, conversationId, messageId, withinSeconds],
       ),
     );
-    return rows.length > 0;
+    return rows[0] ? Math.max(0, rows[0].age_ms) : undefined;
   }
 
   /** The open conversation an email answers, found by the ids it references on this account. */

@@ -50,7 +50,7 @@ export class WebchatSessionsRepository {
   /** Drops tokens expired more than a day ago from the directory (every property's). */
   async pruneTokens(): Promise<number> {
     const rows = await this.platform.query<{ pruned: number }>(
-      `select platform.prune_webchat_tokens(interval '1 day') as pruned`,
+      'select platform.prune_webchat_tokens() as pruned',
     );
     return rows[0]?.pruned ?? 0;
   }

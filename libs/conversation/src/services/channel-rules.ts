@@ -13,6 +13,33 @@ export type Keyword = 'opt_out' | 'opt_in' | 'help';
 /** The intent marking the confirmation of an SMS keyword: the one message an opted-out number gets. */
 export const KEYWORD_REPLY = 'sms_keyword_reply';
 
+/**
+ * Why a message may not go out on its channel now (checked again at send time), or null:
+ * the guest opted out of SMS, the WhatsApp window closed for free text, a template off WhatsApp,
+ * a text longer than the channel takes.
+ */
+export function sendRefusal(
+  type: ChannelType,
+  conversation: { last_inbound_at: Date | null },
+  message: { content: string; template: unknown },
+  optedOut: boolean,
+): string | null {
+  if (optedOut) return 'recipient_opted_out: the guest replied STOP to this number';
+  if (message.template && type !== 'whatsapp')
+    return 'template_not_supported: templates are a WhatsApp feature';
+  if (
+    type === 'whatsapp' &&
+    !message.template &&
+    (!conversation.last_inbound_at ||
+      Date.now() - new Date(conversation.last_inbound_at).getTime() > WHATSAPP_WINDOW_MS)
+  )
+    return 'whatsapp_window_closed: no guest message in the last 24 hours; use a template';
+  const max = MAX_LENGTH[type];
+  if (max && message.content.length > max && !message.template)
+    return `too_long: ${message.content.length} characters, the channel takes ${max}`;
+  return null;
+}
+
 /** The SMS keyword a message is, if it is only that word (any case, surrounding spaces and dots). */
 export function smsKeyword(content: string): Keyword | null {
   const word = content

@@ -107,12 +107,14 @@ export class InboxService {
    * so it never talks over staff.
    */
   async reply(access: PropertyAccess, id: string, dto: ReplyDto): Promise<ReplyResultDto> {
-    if (dto.content !== undefined && dto.template !== undefined)
+    if (dto.content !== undefined && dto.template !== undefined && dto.template !== null)
       throw new ValidationFailedException([
         { field: 'template', code: 'exclusive', message: 'send either content or a template, not both' },
       ]);
     const conversation = await this.require(access.propertyId, id, true);
-    const template = dto.template && (await this.template(access.propertyId, conversation, dto.template));
+    const template = dto.template
+      ? await this.template(access.propertyId, conversation, dto.template)
+      : undefined;
     await this.assertSendable(access.propertyId, conversation, template !== undefined);
     const max = MAX_LENGTH[conversation.channel_type];
     const content = template ? renderTemplate(template.template, template.parameters) : dto.content!;
@@ -130,6 +132,8 @@ export class InboxService {
           name: template.template.name,
           language: template.template.language,
           parameters: template.parameters,
+          parameterNames:
+            template.template.parameterFormat === 'named' ? template.template.variables : undefined,
           contentSid: template.template.contentSid,
         },
       });

@@ -41,17 +41,30 @@ export class WhatsAppCloudSender implements ChannelSender {
   }
 }
 
-/** Free text, or a registered template with its body parameters in placeholder order. */
+/**
+ * Free text, or a registered template with its body parameters in placeholder order (named
+ * templates name each one). Header and button parameters are not sent: templates that need them
+ * cannot be registered yet.
+ */
 function content(o: OutboundSend): Record<string, unknown> {
   if (!o.template) return { type: 'text', text: { preview_url: false, body: o.body } };
-  const { name, language, parameters } = o.template;
+  const { name, language, parameters, parameterNames } = o.template;
   return {
     type: 'template',
     template: {
       name,
       language: { code: language },
       ...(parameters.length > 0 && {
-        components: [{ type: 'body', parameters: parameters.map((text) => ({ type: 'text', text })) }],
+        components: [
+          {
+            type: 'body',
+            parameters: parameters.map((text, i) =>
+              parameterNames
+                ? { type: 'text', parameter_name: parameterNames[i], text }
+                : { type: 'text', text },
+            ),
+          },
+        ],
       }),
     },
   };

@@ -135,7 +135,9 @@ export class WhatsAppInboundService {
           stored++;
         }
       }
-      for (const s of value.statuses ?? []) await this.status(route, s);
+      // In id order: two batches about the same messages take their locks in the same order.
+      const statuses = [...(value.statuses ?? [])].sort((x, y) => String(x.id).localeCompare(String(y.id)));
+      for (const s of statuses) await this.status(route, s);
     }
     return stored;
   }

@@ -7,25 +7,24 @@ export interface WhatsAppTemplate {
   name: string;
   /** Its language code as approved (`en`, `en_US`, `pt_BR`, …). */
   language: string;
-  /** Names of its body variables, in placeholder order: `variables[0]` fills `{{1}}`. */
+  /**
+   * Names of its body variables, in placeholder order: `variables[0]` fills `{{1}}` (positional
+   * templates), or the parameter names themselves (`{{guest_name}}`, named templates).
+   */
   variables: string[];
-  /** Its body text with `{{1}}`… placeholders: what the inbox shows for a sent template. */
+  /** How the template was approved: numbered `{{1}}` placeholders (default) or named ones (Cloud API). */
+  parameterFormat?: 'positional' | 'named';
+  /** Its body text with its placeholders: what the inbox shows for a sent template. */
   body?: string;
   /** Twilio WhatsApp senders: the Content SID the template was registered under. */
-  contentSid?: string;
-}
-
-/** A template chosen for one message, with its variable values in placeholder order. */
-export interface TemplateSend {
-  name: string;
-  language: string;
-  parameters: string[];
   contentSid?: string;
 }
 
 const NAME = /^[a-z0-9_]{1,512}$/;
 const LANGUAGE = /^[a-z]{2,3}(_[A-Z]{2})?$/;
 const VARIABLE = /^[A-Za-z][A-Za-z0-9_]{0,39}$/;
+/** Meta's rule for named parameters: lower-case letters, digits and underscores. */
+const NAMED_VARIABLE = /^[a-z_][a-z0-9_]{0,39}$/;
 const CONTENT_SID = /^HX[0-9a-f]{32}$/;
 const MAX_TEMPLATES = 100;
 const MAX_VARIABLES = 20;
@@ -41,7 +40,10 @@ export function templatesProblem(value: unknown, twilio: boolean): string | unde
   for (const [i, t] of (value as unknown[]).entries()) {
     const at = `[${i}]`;
     if (typeof t !== 'object' || t === null || Array.isArray(t)) return `${at} must be an object`;
-    const { name, language, variables, body, contentSid, ...rest } = t as Record<string, unknown>;
+    const { name, language, variables, body, contentSid, parameterFormat, ...rest } = t as Record<
+      string,
+      unknown
+    >;
     const unknown = Object.keys(rest)[0];
     if (unknown) return `${at} has an unknown field ${unknown}`;
     if (typeof name !== 'string' || !NAME.test(name))
@@ -50,20 +52,27 @@ export function templatesProblem(value: unknown, twilio: boolean): string | unde
       return `${at}.language must be a language code such as en or en_US`;
     if (seen.has(`${name}/${language}`)) return `${at} repeats ${name} in ${language}`;
     seen.add(`${name}/${language}`);
+    if (parameterFormat !== undefined && parameterFormat !== 'positional' && parameterFormat !== 'named')
+      return `${at}.parameterFormat must be positional or named`;
+    const named = parameterFormat === 'named';
+    if (named && twilio) return `${at}.parameterFormat named is for WhatsApp Cloud accounts`;
+    const pattern = named ? NAMED_VARIABLE : VARIABLE;
     if (
       !Array.isArray(variables) ||
       variables.length > MAX_VARIABLES ||
-      !variables.every((v) => typeof v === 'string' && VARIABLE.test(v)) ||
+      !variables.every((v) => typeof v === 'string' && pattern.test(v)) ||
       new Set(variables).size !== variables.length
     )
-      return `${at}.variables must be up to ${MAX_VARIABLES} distinct names (letters, digits, underscores)`;
+      return `${at}.variables must be up to ${MAX_VARIABLES} distinct names (${named ? 'lower-case ' : ''}letters, digits, underscores)`;
     if (body !== undefined) {
       if (typeof body !== 'string' || body.length === 0 || body.length > 1024)
         return `${at}.body must be text of 1-1024 characters`;
-      const placeholders = new Set([...body.matchAll(/\{\{(\d+)\}\}/g)].map((m) => Number(m[1])));
-      const expected = new Set(variables.map((_, n) => n + 1));
-      if (placeholders.size !== expected.size || ![...expected].every((n) => placeholders.has(n)))
-        return `${at}.body must use exactly the placeholders {{1}} to {{${variables.length}}}`;
+      const used = new Set([...body.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]));
+      const expected = (variables as string[]).map((v, n) => (named ? v : String(n + 1)));
+      if (used.size !== expected.length || !expected.every((p) => used.has(p)))
+        return named
+          ? `${at}.body must use exactly the placeholders ${expected.map((p) => `{{${p}}}`).join(', ') || '(none)'}`
+          : `${at}.body must use exactly the placeholders {{1}} to {{${variables.length}}}`;
     }
     if (twilio && (typeof contentSid !== 'string' || !CONTENT_SID.test(contentSid)))
       return `${at}.contentSid must be the template's Twilio Content SID (HX and 32 hex digits)`;
@@ -127,8 +136,12 @@ export function chooseTemplate(
 
 /** What the inbox shows for a sent template: its body filled in, or its name and values. */
 export function renderTemplate(template: WhatsAppTemplate, parameters: string[]): string {
+  const named = template.parameterFormat === 'named';
   if (template.body)
-    return template.body.replace(/\{\{(\d+)\}\}/g, (_, n: string) => parameters[Number(n) - 1] ?? '');
+    return template.body.replace(/\{\{(\w+)\}\}/g, (whole, p: string) => {
+      const i = named ? template.variables.indexOf(p) : Number(p) - 1;
+      return parameters[i] ?? whole;
+    });
   const values = template.variables.map((v, i) => `${v}: ${parameters[i]}`).join(', ');
   return `[template ${template.name} (${template.language})${values ? ` ${values}` : ''}]`;
 }

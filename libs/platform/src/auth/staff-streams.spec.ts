@@ -3,6 +3,7 @@ import { concat, firstValueFrom, NEVER, type Observable, of, toArray } from 'rxj
 
 import { type MembershipsRepository } from '../identity/repositories/memberships.repository';
 import { type SessionsRepository } from '../identity/repositories/sessions.repository';
+import { Permission } from './permissions';
 import { StaffStreams } from './staff-streams';
 
 const principal = (expiresInMs: number) => ({
@@ -24,9 +25,12 @@ const live: Observable<MessageEvent> = concat(of({ type: 'ready', data: {} }), N
 
 describe(StaffStreams.name, () => {
   it('ends the stream with token_expired when the access token expires', async () => {
-    const s = streams({ live: () => Promise.resolve(true), members: () => Promise.resolve([{}]) });
+    const s = streams({
+      live: () => Promise.resolve(true),
+      members: () => Promise.resolve([{ role: 'front_desk' }]),
+    });
 
-    const got = await events(s.bounded(live, principal(60), propertyId, 1000));
+    const got = await events(s.bounded(live, principal(60), propertyId, Permission.ConversationRead, 1000));
 
     expect(got).toEqual([
       { type: 'ready', data: {} },
@@ -34,17 +38,22 @@ describe(StaffStreams.name, () => {
     ]);
   });
 
-  it('ends the stream with access_revoked once the session ends or the membership goes', async () => {
-    let membership: unknown[] = [{}];
+  it('ends the stream with access_revoked once the session ends or the role loses the permission', async () => {
+    let membership: unknown[] = [{ role: 'front_desk' }];
     const s = streams({ live: () => Promise.resolve(true), members: () => Promise.resolve(membership) });
-    setTimeout(() => (membership = []), 70);
+    setTimeout(() => (membership = [{ role: 'housekeeping' }]), 70); // no inbox access any more
 
-    const got = await events(s.bounded(live, principal(60_000), propertyId, 25));
+    const got = await events(s.bounded(live, principal(60_000), propertyId, Permission.ConversationRead, 25));
 
     expect(got.map((e) => e.type)).toEqual(['ready', 'end']);
     expect(got[1].data).toEqual({ reason: 'access_revoked' });
-    const signedOut = streams({ live: () => Promise.resolve(false), members: () => Promise.resolve([{}]) });
-    expect(await events(signedOut.bounded(live, principal(60_000), propertyId, 20))).toContainEqual({
+    const signedOut = streams({
+      live: () => Promise.resolve(false),
+      members: () => Promise.resolve([{ role: 'front_desk' }]),
+    });
+    expect(
+      await events(signedOut.bounded(live, principal(60_000), propertyId, Permission.ConversationRead, 20)),
+    ).toContainEqual({
       type: 'end',
       data: { reason: 'access_revoked' },
     });
@@ -56,7 +65,7 @@ describe(StaffStreams.name, () => {
       members: () => Promise.resolve([]),
     });
 
-    const got = await events(s.bounded(live, principal(120), propertyId, 20));
+    const got = await events(s.bounded(live, principal(120), propertyId, Permission.ConversationRead, 20));
 
     expect(got.map((e) => e.data)).toEqual([{}, { reason: 'token_expired' }]);
   });
