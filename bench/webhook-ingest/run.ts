@@ -1,8 +1,8 @@
 /**
  * bench/webhook-ingest: posts validly signed Twilio SMS webhooks (a unique MessageSid each) to the
  * real api (a separate process) and measures what it acknowledges: first at full speed, then paced
- * at half that rate, then the ceiling pgbench reaches for the same insert transaction (message row
- * + outbox row) on the same machine. Every acknowledged MessageSid must be stored exactly once.
+ * at half that rate, then the ceiling pgbench reaches for storing the same message row + outbox row
+ * on the same machine (the api's one statement, and the same inserts as a five-statement transaction). Every acknowledged MessageSid must be stored exactly once.
  *
  *   npm run bench:webhook-ingest
  *
@@ -88,8 +88,25 @@ async function main(): Promise<void> {
     const afterHalf = await checkRows(admin, propertyId);
     const rssPeak = peakRssMb(api);
     cpu = cpuSample(api);
-    const ceiling = pgbenchCeiling(withDatabase(urls.app, DATABASE), propertyId, channel.id, HALF_SECONDS);
+    const route = await admin.query<{ version: number }>(
+      'select version from platform.channel_routes where account_id = $1',
+      [channel.id],
+    );
+    const vars = {
+      propertyId,
+      accountId: channel.id,
+      number: channel.number,
+      version: route.rows[0].version,
+    };
+    const ceiling = pgbenchCeiling(withDatabase(urls.app, DATABASE), vars, 'statement', HALF_SECONDS);
     const pgbenchCpu = cpuSince(cpu, api);
+    const statementRows = await pgbenchRows(admin);
+    const classic = pgbenchCeiling(withDatabase(urls.app, DATABASE), vars, 'transaction', HALF_SECONDS);
+    // Each pgbench transaction must have stored its message (a refused route would store nothing, fast).
+    if (statementRows < ceiling.tps * HALF_SECONDS * 0.9)
+      problems.push(
+        `pgbench (statement) stored ${statementRows} messages for ${fmt(ceiling.tps * HALF_SECONDS)} transactions`,
+      );
 
     const rate = full.ok / full.seconds;
     const halfAchieved = half.ok / half.seconds;
@@ -104,8 +121,11 @@ async function main(): Promise<void> {
         `(the generator's own event loop lagged ≤ ${fmt(half.lagMs)} ms)`,
     );
     console.log(
-      `pgbench        ${fmt(ceiling.tps)} tps (message + outbox transaction, ${ceiling.clients} clients, ` +
+      `pgbench        ${fmt(ceiling.tps)} tps (the api's statement: message + outbox job, ${ceiling.clients} clients, ` +
         `${HALF_SECONDS} s, ${ceiling.failed} failed)`,
+    );
+    console.log(
+      `pgbench        ${fmt(classic.tps)} tps (the same as a five-statement transaction, ${classic.failed} failed)`,
     );
     for (const [name, p] of [
       ['full speed', full],
@@ -152,6 +172,9 @@ async function main(): Promise<void> {
         `${fmt(ofCeiling / AIMS.ofCeiling, 2)}× the aim)`,
     );
     console.log(
+      `ingest / five-statement ceiling:    ${fmt(rate / classic.tps, 2)} (for comparison with earlier runs)`,
+    );
+    console.log(
       `p99 at half rate / aim ${AIMS.p99AtHalfMs} ms:      ${fmt(half.p99 / AIMS.p99AtHalfMs, 2)}×`,
     );
 
@@ -168,7 +191,8 @@ async function main(): Promise<void> {
       if (r.jobs !== r.rows) problems.push(`${r.rows} messages but ${r.jobs} outbox jobs`);
       if (r.unacked > 2 * CONNECTIONS) problems.push(`${r.unacked} messages stored without an answer`);
     }
-    if (ceiling.failed > 0) problems.push(`pgbench: ${ceiling.failed} failed transactions`);
+    if (ceiling.failed + classic.failed > 0)
+      problems.push(`pgbench: ${ceiling.failed + classic.failed} failed transactions`);
   } finally {
     await admin.end().catch(() => undefined);
     await bench.stop();
@@ -368,19 +392,22 @@ async function checkRows(admin: Client, propertyId: string) {
   };
 }
 
-/**
- * The same transaction the api commits per webhook (set the property, insert the message, insert
- * its outbox job with the new id), as the app role, by pgbench with the extended protocol the
- * driver uses. The api additionally looks up the number's route and reads the channel account.
- */
-function pgbenchCeiling(appUrl: string, propertyId: string, accountId: string, seconds: number) {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-ingest-'));
-  const clients = 2 * cpus().length;
-  try {
-    const script = join(dir, 'ingest.sql');
-    writeFileSync(
-      script,
-      `begin;
+async function pgbenchRows(admin: Client): Promise<number> {
+  const res = await admin.query<{ n: number }>(
+    "select count(*)::int as n from conversation.messages where channel_message_id like 'PG%'",
+  );
+  return res.rows[0].n;
+}
+
+/** What pgbench runs per transaction: the statements the api sends per webhook, and the classic form. */
+const CEILING_SCRIPTS = {
+  /** One statement, as the api stores a routed message now (conversation.receive_inbound). */
+  statement: `select routed, id from conversation.receive_inbound('twilio_sms', :num, :acct, :ver, '${GUEST}',
+       'Hello, could we have two more towels in room 123? Thanks!', 'text', '[]', 'PG' || md5(random()::text), null,
+       'inbound-processing', 'conversation.inbound-message');
+`,
+  /** The same inserts as an explicit transaction (set the property, message, outbox job). */
+  transaction: `begin;
 select set_config('app.property_id', :pid, true), set_config('app.user_id', '', true);
 insert into conversation.messages (property_id, channel_account_id, direction, sender_type, sender_address,
        content, content_type, media, channel_message_id, received_at)
@@ -393,7 +420,25 @@ insert into platform.outbox (property_id, queue, job_name, payload)
        jsonb_build_object('messageId', :id::text, 'propertyId', :pid::text)) returning id;
 commit;
 `,
-    );
+};
+
+/**
+ * The ceiling of storing a message and its outbox job, as the app role, by pgbench with the
+ * extended protocol the driver uses: `statement` is exactly what the api sends per routed webhook
+ * (one round trip); `transaction` the same inserts as five statements. The api additionally
+ * parses, checks the signature and answers over HTTP.
+ */
+function pgbenchCeiling(
+  appUrl: string,
+  vars: { propertyId: string; accountId: string; number: string; version: number },
+  form: keyof typeof CEILING_SCRIPTS,
+  seconds: number,
+) {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-ingest-'));
+  const clients = 2 * cpus().length;
+  try {
+    const script = join(dir, 'ingest.sql');
+    writeFileSync(script, CEILING_SCRIPTS[form]);
     const args = [
       '-n',
       '-M',
@@ -407,12 +452,16 @@ commit;
       '-T',
       String(seconds),
       '-D',
-      `pid=${propertyId}`,
+      `pid=${vars.propertyId}`,
       '-D',
-      `acct=${accountId}`,
+      `acct=${vars.accountId}`,
+      '-D',
+      `num=${vars.number}`,
+      '-D',
+      `ver=${vars.version}`,
       appUrl,
     ];
-    console.log(`pgbench: ${clients} clients for ${seconds} s …`);
+    console.log(`pgbench (${form}): ${clients} clients for ${seconds} s …`);
     const out = execFileSync('pgbench', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     const tps = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(out)?.[1] ?? NaN);
     const failed = Number(/number of failed transactions: (\d+)/.exec(out)?.[1] ?? 0);

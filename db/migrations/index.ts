@@ -5,6 +5,7 @@ import { Tasks1795321000000 } from './1795321000000-tasks';
 import { PmsSync1795322000000 } from './1795322000000-pms-sync';
 import { Conversations1795323000000 } from './1795323000000-conversations';
 import { DeliveryRules1795324000000 } from './1795324000000-delivery-rules';
+import { InboundIngest1795325000000 } from './1795325000000-inbound-ingest';
 
 /** Every migration, in order. Listed explicitly so bundlers and test runners need no globbing. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   PmsSync1795322000000,
   Conversations1795323000000,
   DeliveryRules1795324000000,
+  InboundIngest1795325000000,
 ];

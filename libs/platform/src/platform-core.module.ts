@@ -26,6 +26,10 @@ import { RedisModule } from './redis/redis.module';
         mount: true,
         generateId: true,
         idGenerator: (req: IncomingMessage) => String(req.headers[REQUEST_ID_HEADER] ?? ''),
+        // Neither proxy providers nor plugins are used: resolving them cost every request a
+        // module resolution (nestjs-cls requires its proxy manager on each call) and two awaits.
+        resolveProxyProviders: false,
+        initializePlugins: false,
       },
     }),
     LoggingModule,

@@ -6,7 +6,7 @@ import {
   twilioSignature,
   TwilioWebhookController,
 } from '@app/conversation';
-import { TenantDb } from '@app/platform';
+import { PlatformDb, TenantDb } from '@app/platform';
 import {
   addStaff,
   expectProblem,
@@ -297,5 +297,32 @@ describe(TwilioWebhookController.name, () => {
       'signature_invalid',
     );
     expect((await signed(newToken, smsParams(number, '+351912000555', 'new token'))).status).toBe(200);
+  });
+
+  it('stores a routed message in one self-scoped statement that leaves no property on the connection', async () => {
+    const { authToken, number } = await createTwilio(a);
+    const tenantDb = api.app.get(TenantDb);
+    const first = smsParams(number, '+351912000666', 'one');
+    const second = smsParams(number, '+351912000666', 'two');
+
+    expect((await signed(authToken, first)).status).toBe(200); // looks the route up, remembers it
+    expect((await signed(authToken, second)).status).toBe(200); // the remembered route, one statement
+    const leftOver = await api.app
+      .get(PlatformDb)
+      .query<{ property: string | null }>(
+        `select nullif(current_setting('app.property_id', true), '') as property`,
+      );
+
+    expect(await messageCount(a.propertyId, second.MessageSid)).toMatchObject({ messages: 1 });
+    const job = await admin.query<{ payload: Record<string, string> }>(
+      `select o.payload from platform.outbox o join conversation.messages m on m.id::text = o.payload->>'messageId'
+        where m.channel_message_id = $1`,
+      [second.MessageSid],
+    );
+    expect(job.rows[0].payload.propertyId).toBe(a.propertyId);
+    expect(leftOver[0].property).toBeNull();
+    await expect(
+      tenantDb.run({ propertyId: a.propertyId }, () => tenantDb.selfScoped('select 1', [])),
+    ).rejects.toThrow(/cannot run inside a property transaction/);
   });
 });

@@ -84,6 +84,36 @@ export class MessagesRepository {
     return rows[0]?.id;
   }
 
+  /**
+   * Stores a received message with its processing job in one statement of its own (see the
+   * migration of conversation.receive_inbound), if the route is still the one given (same account
+   * and version, enabled). `routed` false: nothing was written; `id` undefined: a redelivery.
+   */
+  async receiveRouted(
+    route: { kind: string; routeKey: string; accountId: string; version: number },
+    m: InboundMessage,
+    job: { queue: string; name: string },
+  ): Promise<{ routed: boolean; id?: string }> {
+    const rows = await this.db.selfScoped<{ routed: boolean; id: string | null }>(
+      `select routed, id from conversation.receive_inbound($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+      [
+        route.kind,
+        route.routeKey,
+        route.accountId,
+        route.version,
+        m.from,
+        m.content,
+        m.contentType,
+        JSON.stringify(m.media),
+        m.channelMessageId,
+        m.entities ? JSON.stringify(m.entities) : null,
+        job.queue,
+        job.name,
+      ],
+    );
+    return { routed: rows[0]?.routed === true, id: rows[0]?.id ?? undefined };
+  }
+
   async findById(propertyId: string, id: string, forUpdate = false): Promise<MessageRow | undefined> {
     const rows = await rowsOf<MessageRow>(
       this.db.manager.query(

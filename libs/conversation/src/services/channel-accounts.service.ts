@@ -122,8 +122,9 @@ export class ChannelAccountsService {
   }
 
   /**
-   * The credentials of a routed account (inside its property transaction), opened once per
-   * account version: a webhook then needs no account read or decryption.
+   * The credentials of a routed account, opened once per account version: a webhook then needs no
+   * account read or decryption. On a miss the account is read in its property transaction (the
+   * caller's, or one of its own).
    */
   async credentialsFor(route: {
     propertyId: string;
@@ -133,7 +134,9 @@ export class ChannelAccountsService {
     const key = `${route.accountId}:${route.version}`;
     const cached = this.opened.get(key);
     if (cached) return cached;
-    const account = await this.require(route.propertyId, route.accountId);
+    const account = await this.db.run({ propertyId: route.propertyId }, () =>
+      this.require(route.propertyId, route.accountId),
+    );
     const credentials = this.open(account);
     if (account.version === route.version) {
       if (this.opened.size >= CREDENTIALS_CACHE_SIZE) this.opened.delete(this.opened.keys().next().value!);

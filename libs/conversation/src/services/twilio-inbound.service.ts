@@ -1,4 +1,4 @@
-import { AppConfig, JobName, OutboxService, TenantDb } from '@app/platform';
+import { AppConfig, JOB_QUEUE, JobName, TenantDb } from '@app/platform';
 import { Injectable, Logger } from '@nestjs/common';
 
 import {
@@ -6,7 +6,7 @@ import {
   InvalidWebhookException,
   WebhookSignatureException,
 } from '../exceptions/conversation.exceptions';
-import { ChannelAccountsRepository } from '../repositories/channel-accounts.repository';
+import { ChannelAccountsRepository, type ChannelRoute } from '../repositories/channel-accounts.repository';
 import { type DeliveryStatus } from '../repositories/deliveries.repository';
 import { type InboundMessage, type MediaItem, MessagesRepository } from '../repositories/messages.repository';
 import { ChannelAccountsService } from './channel-accounts.service';
@@ -15,6 +15,9 @@ import { twilioSignatureValid } from './twilio-signature';
 
 export type TwilioParams = Record<string, string | string[]>;
 
+/** Routes of numbers that received messages, as hints (the storing statement re-checks them). */
+const ROUTE_CACHE_SIZE = 1000;
+
 /** Twilio serves message media from its own API host only; nothing else is recorded. */
 const MEDIA_HOSTS = /^(api\.twilio\.com|[a-z0-9-]+\.twiliocdn\.com)$/;
 
@@ -22,10 +25,16 @@ const MEDIA_HOSTS = /^(api\.twilio\.com|[a-z0-9-]+\.twiliocdn\.com)$/;
  * Twilio's incoming-message webhook (SMS and WhatsApp). Fail-closed: without a valid
  * X-Twilio-Signature under the account's auth token nothing is stored. A message is stored once
  * per MessageSid, with its processing job, in one transaction; the answer is an empty TwiML.
+ *
+ * Incoming messages take one round trip: the route a number had last time (kept in memory) gives
+ * the account whose auth token checks the signature, and one statement re-reads that route (same
+ * account and version, still enabled), sets the property and stores message and job; if the route
+ * changed it stores nothing and the route is looked up afresh.
  */
 @Injectable()
 export class TwilioInboundService {
   private readonly logger = new Logger(TwilioInboundService.name);
+  private readonly routes = new Map<string, ChannelRoute>();
 
   constructor(
     private readonly config: AppConfig,
@@ -34,7 +43,6 @@ export class TwilioInboundService {
     private readonly channels: ChannelAccountsService,
     private readonly messages: MessagesRepository,
     private readonly statuses: DeliveryStatuses,
-    private readonly outbox: OutboxService,
   ) {}
 
   async receive(
@@ -42,11 +50,43 @@ export class TwilioInboundService {
     params: TwilioParams,
     signature: string | undefined,
   ): Promise<{ duplicate: boolean }> {
-    return this.verified(path, params, signature, one(params, 'To'), async (propertyId, accountId) => {
-      const id = await this.messages.insertInbound(propertyId, accountId, this.message(params));
-      if (id) await this.outbox.enqueue(JobName.InboundMessage, { messageId: id });
-      return { duplicate: id === undefined };
-    });
+    if (!signature) return this.refuseUnsigned(path);
+    const ourNumber = one(params, 'To');
+    if (!ourNumber) throw new ChannelNotFoundException();
+    const kind = ourNumber.startsWith('whatsapp:') ? 'twilio_whatsapp' : 'twilio_sms';
+    const routeKey = ourNumber.replace(/^whatsapp:/, '');
+    const cacheKey = `${kind} ${routeKey}`;
+    let remembered = this.routes.get(cacheKey);
+    // The remembered route, then a fresh one; a third try only if the account changed twice meanwhile.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const route = remembered ?? (await this.accounts.route([kind], routeKey));
+      if (!route || !route.enabled) {
+        this.routes.delete(cacheKey);
+        throw new ChannelNotFoundException();
+      }
+      if (!(await this.signatureValid(route, path, params, signature))) {
+        // The remembered route may predate a new auth token: only a fresh one may refuse.
+        if (!remembered) this.refuseWrongSignature(route);
+        this.routes.delete(cacheKey);
+        remembered = undefined;
+        continue;
+      }
+      const stored = await this.messages.receiveRouted(
+        { kind, routeKey, accountId: route.accountId, version: route.version },
+        this.message(params),
+        { queue: JOB_QUEUE[JobName.InboundMessage], name: JobName.InboundMessage },
+      );
+      if (stored.routed) {
+        if (!this.routes.has(cacheKey)) {
+          if (this.routes.size >= ROUTE_CACHE_SIZE) this.routes.delete(this.routes.keys().next().value!);
+          this.routes.set(cacheKey, route);
+        }
+        return { duplicate: stored.id === undefined };
+      }
+      this.routes.delete(cacheKey);
+      remembered = undefined;
+    }
+    throw new ChannelNotFoundException();
   }
 
   /**
@@ -74,22 +114,36 @@ export class TwilioInboundService {
     ourNumber: string | undefined,
     work: (propertyId: string, accountId: string) => Promise<T>,
   ): Promise<T> {
-    if (!signature) {
-      this.logger.warn(`Twilio webhook without X-Twilio-Signature refused (${path})`);
-      throw new WebhookSignatureException('X-Twilio-Signature is missing.', 401);
-    }
+    if (!signature) return this.refuseUnsigned(path);
     const kind = ourNumber?.startsWith('whatsapp:') ? 'twilio_whatsapp' : 'twilio_sms';
     const route = ourNumber && (await this.accounts.route([kind], ourNumber.replace(/^whatsapp:/, '')));
     if (!route || !route.enabled) throw new ChannelNotFoundException();
     return this.db.run({ propertyId: route.propertyId }, async () => {
-      const { authToken } = await this.channels.credentialsFor(route);
-      const url = `${this.config.PUBLIC_BASE_URL.replace(/\/+$/, '')}${path}`;
-      if (!twilioSignatureValid(authToken, url, params, signature)) {
-        this.logger.warn(`Twilio webhook with a wrong signature refused (account ${route.accountId})`);
-        throw new WebhookSignatureException('X-Twilio-Signature does not match.', 403);
-      }
+      if (!(await this.signatureValid(route, path, params, signature))) this.refuseWrongSignature(route);
       return work(route.propertyId, route.accountId);
     });
+  }
+
+  private refuseUnsigned(path: string): never {
+    this.logger.warn(`Twilio webhook without X-Twilio-Signature refused (${path})`);
+    throw new WebhookSignatureException('X-Twilio-Signature is missing.', 401);
+  }
+
+  /** Whether `signature` is the account's: its auth token over PUBLIC_BASE_URL + path and params. */
+  private async signatureValid(
+    route: ChannelRoute,
+    path: string,
+    params: TwilioParams,
+    signature: string,
+  ): Promise<boolean> {
+    const { authToken } = await this.channels.credentialsFor(route);
+    const url = `${this.config.PUBLIC_BASE_URL.replace(/\/+$/, '')}${path}`;
+    return twilioSignatureValid(authToken, url, params, signature);
+  }
+
+  private refuseWrongSignature(route: ChannelRoute): never {
+    this.logger.warn(`Twilio webhook with a wrong signature refused (account ${route.accountId})`);
+    throw new WebhookSignatureException('X-Twilio-Signature does not match.', 403);
   }
 
   private message(params: TwilioParams): InboundMessage {

@@ -62,6 +62,20 @@ export class TenantDb {
     });
   }
 
+  /**
+   * One statement that is its own transaction and scopes itself: a SECURITY INVOKER function that
+   * finds the property (a webhook's route), sets it with a transaction-local set_config and only
+   * then writes, so row-level security applies as in `run`. One round trip where `run` needs
+   * START TRANSACTION, set_config, the work and COMMIT. Refused inside a property transaction,
+   * whose property the statement's set_config would change.
+   */
+  async selfScoped<T>(sql: string, params: unknown[]): Promise<T[]> {
+    if (this.cls.isActive() && this.cls.get<TenantTransaction | undefined>('tenantTx')) {
+      throw new TenantContextMissingError('A self-scoped statement cannot run inside a property transaction');
+    }
+    return this.dataSource.query<T[]>(sql, params);
+  }
+
   /** The EntityManager of the surrounding property transaction; throws outside one. */
   get manager(): EntityManager {
     return this.current().manager;
