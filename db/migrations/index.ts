@@ -6,6 +6,7 @@ import { PmsSync1795322000000 } from './1795322000000-pms-sync';
 import { Conversations1795323000000 } from './1795323000000-conversations';
 import { DeliveryRules1795324000000 } from './1795324000000-delivery-rules';
 import { InboundIngest1795325000000 } from './1795325000000-inbound-ingest';
+import { KnowledgeEntries1795326000000 } from './1795326000000-knowledge-entries';
 
 /** Every migration, in order. Listed explicitly so bundlers and test runners need no globbing. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   Conversations1795323000000,
   DeliveryRules1795324000000,
   InboundIngest1795325000000,
+  KnowledgeEntries1795326000000,
 ];

@@ -24,6 +24,10 @@ export enum Permission {
   ConversationRead = 'conversation:read',
   /** Reply, write notes, assign, escalate, resolve. */
   ConversationWrite = 'conversation:write',
+  /** Read the hotel's knowledge base, staff-only entries included. */
+  KnowledgeRead = 'knowledge:read',
+  /** Write, import, restore and delete knowledge entries. */
+  KnowledgeWrite = 'knowledge:write',
 }
 
 const ALL = Object.values(Permission);
@@ -46,6 +50,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     Permission.PmsImport,
     Permission.ConversationRead,
     Permission.ConversationWrite,
+    Permission.KnowledgeRead,
+    Permission.KnowledgeWrite,
   ],
   front_desk: [
     Permission.PropertyRead,
@@ -57,6 +63,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     Permission.TaskWork,
     Permission.ConversationRead,
     Permission.ConversationWrite,
+    Permission.KnowledgeRead,
   ],
   concierge: [
     Permission.PropertyRead,
@@ -67,10 +74,19 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     Permission.TaskWork,
     Permission.ConversationRead,
     Permission.ConversationWrite,
+    // The concierge curates what the hotel knows (local tips, services, opening hours).
+    Permission.KnowledgeRead,
+    Permission.KnowledgeWrite,
   ],
   // Housekeeping plans rooms from arrivals and departures; department staff work their queue.
-  housekeeping: [Permission.PropertyRead, Permission.ReservationRead, Permission.TaskWork],
-  maintenance: [Permission.PropertyRead, Permission.TaskWork],
+  // Department staff read the SOPs and answers too.
+  housekeeping: [
+    Permission.PropertyRead,
+    Permission.ReservationRead,
+    Permission.TaskWork,
+    Permission.KnowledgeRead,
+  ],
+  maintenance: [Permission.PropertyRead, Permission.TaskWork, Permission.KnowledgeRead],
 };
 
 export function hasPermission(roles: readonly Role[], permission: Permission): boolean {

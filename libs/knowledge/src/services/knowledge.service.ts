@@ -1,0 +1,194 @@
+import { createHash } from 'node:crypto';
+
+import { decodeCursor, isUuid, keysetPage, OutboxService, type PropertyAccess } from '@app/platform';
+import { Injectable } from '@nestjs/common';
+
+import {
+  type CreateKnowledgeDto,
+  type KnowledgeDto,
+  type KnowledgePageDto,
+  type KnowledgeVersionDto,
+  type ListKnowledgeQueryDto,
+  MAX_CONTENT_BYTES,
+  type RestoreKnowledgeDto,
+  type UpdateKnowledgeDto,
+} from '../dtos/knowledge.dto';
+import {
+  ContentTooLargeException,
+  InvalidValidityException,
+  KnowledgeEntryNotFoundException,
+  KnowledgeVersionConflictException,
+  KnowledgeVersionNotFoundException,
+} from '../exceptions/knowledge.exceptions';
+import {
+  EntriesRepository,
+  type EntryRow,
+  type EntryVersionRow,
+  type EntryWrite,
+} from '../repositories/entries.repository';
+
+/** The hex SHA-256 of an entry's content: how imports and integrity checks recognise it. */
+export const contentSha256 = (content: string) => createHash('sha256').update(content, 'utf8').digest('hex');
+
+/**
+ * A property's knowledge entries. Every write is a new version (the version row keeps the whole
+ * entry, who changed it and why) and a `knowledge.entry.*` event, both in the request's
+ * transaction; later work (chunks, embeddings, caches) follows the events.
+ */
+@Injectable()
+export class KnowledgeService {
+  constructor(
+    private readonly entries: EntriesRepository,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  async create(access: PropertyAccess, dto: CreateKnowledgeDto): Promise<KnowledgeDto> {
+    const write = checked({ ...dto, contentSha256: contentSha256(dto.content) });
+    const id = await this.entries.insert(access.propertyId, write, access.userId);
+    await this.entries.recordVersion(access.propertyId, id, 'created', access.userId);
+    await this.outbox.publishEvent('knowledge.entry.created', { entryId: id });
+    return entryDto((await this.entries.findById(access.propertyId, id))!);
+  }
+
+  async get(access: PropertyAccess, id: string): Promise<KnowledgeDto> {
+    return entryDto(await this.require(access.propertyId, id));
+  }
+
+  async list(access: PropertyAccess, q: ListKnowledgeQueryDto): Promise<KnowledgePageDto> {
+    const limit = q.limit ?? 25;
+    const rows = await this.entries.list(access.propertyId, {
+      ...q,
+      after: q.cursor ? keyCursor(q.cursor) : undefined,
+      limit: limit + 1,
+    });
+    return keysetPage(rows, limit, entryDto, (r) => [r.sort_key, r.id]);
+  }
+
+  async update(access: PropertyAccess, id: string, dto: UpdateKnowledgeDto): Promise<KnowledgeDto> {
+    const { version, reason, ...fields } = dto;
+    const current = await this.require(access.propertyId, id, true);
+    if (current.version !== version) throw new KnowledgeVersionConflictException(current.version);
+    const write = checked(
+      { ...fields, contentSha256: fields.content === undefined ? undefined : contentSha256(fields.content) },
+      current,
+    );
+    return this.apply(access, id, write, reason ?? null);
+  }
+
+  async remove(access: PropertyAccess, id: string): Promise<void> {
+    if (!(await this.entries.remove(access.propertyId, id))) throw new KnowledgeEntryNotFoundException();
+    await this.outbox.publishEvent('knowledge.entry.deleted', { entryId: id });
+  }
+
+  async versions(access: PropertyAccess, id: string): Promise<KnowledgeVersionDto[]> {
+    await this.require(access.propertyId, id);
+    return (await this.entries.versions(access.propertyId, id)).map(versionDto);
+  }
+
+  /** Makes an earlier version current again, as a new version (history is never rewritten). */
+  async restore(
+    access: PropertyAccess,
+    id: string,
+    n: number,
+    dto: RestoreKnowledgeDto,
+  ): Promise<KnowledgeDto> {
+    const current = await this.require(access.propertyId, id, true);
+    if (current.version !== dto.version) throw new KnowledgeVersionConflictException(current.version);
+    const old = await this.entries.version(access.propertyId, id, n);
+    if (!old) throw new KnowledgeVersionNotFoundException();
+    const f = old.fields as Record<string, never>;
+    const write: EntryWrite = {
+      title: old.title,
+      content: old.content,
+      contentSha256: old.content_sha256,
+      category: f.category,
+      keywords: f.keywords,
+      language: f.language,
+      priority: f.priority,
+      status: f.status,
+      visibility: f.visibility,
+      validFrom: f.validFrom,
+      validUntil: f.validUntil,
+      sourceUrl: f.sourceUrl,
+    };
+    return this.apply(access, id, write, dto.reason ?? `restored version ${n}`);
+  }
+
+  private async apply(
+    access: PropertyAccess,
+    id: string,
+    write: EntryWrite,
+    reason: string | null,
+  ): Promise<KnowledgeDto> {
+    await this.entries.update(access.propertyId, id, write, access.userId);
+    await this.entries.recordVersion(access.propertyId, id, reason, access.userId);
+    await this.outbox.publishEvent('knowledge.entry.updated', { entryId: id });
+    return entryDto((await this.entries.findById(access.propertyId, id))!);
+  }
+
+  private async require(propertyId: string, id: string, forUpdate = false): Promise<EntryRow> {
+    const row = await this.entries.findById(propertyId, id, forUpdate);
+    if (!row) throw new KnowledgeEntryNotFoundException();
+    return row;
+  }
+}
+
+/** Content within 100 KB and a validity window that ends after it starts (with the stored side). */
+function checked(write: EntryWrite, current?: EntryRow): EntryWrite {
+  if (write.content !== undefined) {
+    const bytes = Buffer.byteLength(write.content, 'utf8');
+    if (bytes > MAX_CONTENT_BYTES) throw new ContentTooLargeException(bytes, MAX_CONTENT_BYTES);
+  }
+  const from = write.validFrom !== undefined ? write.validFrom : current?.valid_from;
+  const until = write.validUntil !== undefined ? write.validUntil : current?.valid_until;
+  if (from && until && new Date(until).getTime() <= new Date(from).getTime())
+    throw new InvalidValidityException();
+  return write;
+}
+
+function keyCursor(cursor: string): { at: string; id: string } {
+  const [at, id] = decodeCursor(
+    cursor,
+    (k): k is [string, string] =>
+      k.length === 2 && typeof k[0] === 'string' && !Number.isNaN(Date.parse(k[0])) && isUuid(k[1]),
+  );
+  return { at, id };
+}
+
+const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
+
+export function entryDto(r: EntryRow): KnowledgeDto {
+  return {
+    id: r.id,
+    category: r.category,
+    title: r.title,
+    content: r.content,
+    keywords: r.keywords,
+    language: r.language,
+    priority: r.priority,
+    status: r.status,
+    visibility: r.visibility,
+    validFrom: iso(r.valid_from),
+    validUntil: iso(r.valid_until),
+    sourceUrl: r.source_url,
+    contentSha256: r.content_sha256,
+    version: r.version,
+    usageCount: r.usage_count,
+    successCount: r.success_count,
+    createdAt: iso(r.created_at)!,
+    updatedAt: iso(r.updated_at)!,
+  };
+}
+
+function versionDto(v: EntryVersionRow): KnowledgeVersionDto {
+  return {
+    version: v.version,
+    title: v.title,
+    content: v.content,
+    contentSha256: v.content_sha256,
+    fields: v.fields,
+    reason: v.reason,
+    changedBy: v.changed_by,
+    changedAt: iso(v.changed_at)!,
+  };
+}
