@@ -1,7 +1,6 @@
 import {
-  decodeCursor,
+  decodeTimeIdCursor,
   DependencyUnavailableException,
-  isUuid,
   JobName,
   keysetPage,
   MembershipsRepository,
@@ -75,7 +74,7 @@ export class InboxService {
     const limit = q.limit ?? 25;
     const rows = await this.conversations.list(access.propertyId, {
       ...q,
-      after: q.cursor ? keyCursor(q.cursor) : undefined,
+      after: q.cursor ? decodeTimeIdCursor(q.cursor) : undefined,
       limit: limit + 1,
     });
     return keysetPage(rows, limit, conversationDto, (r) => [r.sort_key, r.id]);
@@ -95,7 +94,7 @@ export class InboxService {
     const rows = await this.messages.page(
       access.propertyId,
       id,
-      cursor ? keyCursor(cursor) : undefined,
+      cursor ? decodeTimeIdCursor(cursor) : undefined,
       limit + 1,
     );
     return keysetPage(rows, limit, messageDto, (r) => [r.sort_key, r.id]);
@@ -263,15 +262,6 @@ export class InboxService {
     if (!row) throw new ConversationNotFoundException();
     return row;
   }
-}
-
-function keyCursor(cursor: string): { at: string; id: string } {
-  const [at, id] = decodeCursor(
-    cursor,
-    (k): k is [string, string] =>
-      k.length === 2 && typeof k[0] === 'string' && !Number.isNaN(Date.parse(k[0])) && isUuid(k[1]),
-  );
-  return { at, id };
 }
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import { decodeCursor, isUuid, keysetPage, OutboxService, type PropertyAccess } from '@app/platform';
+import { decodeTimeIdCursor, keysetPage, OutboxService, type PropertyAccess } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 
 import {
@@ -58,7 +58,7 @@ export class KnowledgeService {
     const limit = q.limit ?? 25;
     const rows = await this.entries.list(access.propertyId, {
       ...q,
-      after: q.cursor ? keyCursor(q.cursor) : undefined,
+      after: q.cursor ? decodeTimeIdCursor(q.cursor) : undefined,
       limit: limit + 1,
     });
     return keysetPage(rows, limit, entryDto, (r) => [r.sort_key, r.id]);
@@ -144,15 +144,6 @@ function checked(write: EntryWrite, current?: EntryRow): EntryWrite {
   if (from && until && new Date(until).getTime() <= new Date(from).getTime())
     throw new InvalidValidityException();
   return write;
-}
-
-function keyCursor(cursor: string): { at: string; id: string } {
-  const [at, id] = decodeCursor(
-    cursor,
-    (k): k is [string, string] =>
-      k.length === 2 && typeof k[0] === 'string' && !Number.isNaN(Date.parse(k[0])) && isUuid(k[1]),
-  );
-  return { at, id };
 }
 
 const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);

@@ -1,3 +1,4 @@
+import { isUuid } from '../database/uuid';
 import { ValidationFailedException } from '../errors/app-exception';
 
 /** An opaque page cursor: the sort key of the last row, base64url-encoded JSON. */
@@ -17,6 +18,16 @@ export function decodeCursor<T extends unknown[]>(cursor: string, isKey: (key: u
     /* not JSON: refused below */
   }
   throw new ValidationFailedException([{ field: 'cursor', code: 'invalid', message: 'cursor is not valid' }]);
+}
+
+/** A cursor of rows sorted by a timestamp, then id: `[iso timestamp, uuid]`. */
+export function decodeTimeIdCursor(cursor: string): { at: string; id: string } {
+  const [at, id] = decodeCursor(
+    cursor,
+    (k): k is [string, string] =>
+      k.length === 2 && typeof k[0] === 'string' && !Number.isNaN(Date.parse(k[0])) && isUuid(k[1]),
+  );
+  return { at, id };
 }
 
 /**
