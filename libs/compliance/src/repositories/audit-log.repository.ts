@@ -1,4 +1,4 @@
-import { type AuditEntry, PlatformDb, SqlFilter, TenantDb } from '@app/platform';
+import { type AuditEntry, cursorKeyUtc, PlatformDb, SqlFilter, TenantDb } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 import { type EntityManager } from 'typeorm';
 
@@ -80,7 +80,7 @@ export class AuditLogRepository {
     return this.db.manager.query(
       `select id, actor_type, actor_id, action, resource_type, resource_id, details, host(ip_address) as ip_address,
               user_agent, correlation_id, created_at,
-              to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at
+              ${cursorKeyUtc('created_at', 'cursor_at')}
          from compliance.audit_log
         where ${q.sql}
         order by created_at desc, id desc

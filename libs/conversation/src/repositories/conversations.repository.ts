@@ -1,4 +1,4 @@
-import { rowsOf, SqlFilter, TenantDb } from '@app/platform';
+import { cursorKeyUtc, rowsOf, SqlFilter, TenantDb } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 
 import { type ChannelType } from '../services/channel-kinds';
@@ -34,8 +34,7 @@ const FIELDS = `id, guest_id, reservation_id, channel_account_id, channel_type, 
 /** The list's columns, plus its sort key at full (microsecond) precision for exact cursors. */
 const LIST_FIELDS = `${FIELDS.split(',')
   .map((f) => `c.${f.trim()}`)
-  .join(', ')}, to_char(coalesce(c.last_message_at, c.created_at) at time zone 'UTC',
-  'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as sort_key`;
+  .join(', ')}, ${cursorKeyUtc('coalesce(c.last_message_at, c.created_at)', 'sort_key')}`;
 
 /** conversation.conversations. */
 @Injectable()

@@ -1,4 +1,4 @@
-import { rowsOf, TenantDb } from '@app/platform';
+import { cursorKeyUtc, rowsOf, TenantDb } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 
 export interface MediaItem {
@@ -178,7 +178,7 @@ export class MessagesRepository {
   ): Promise<(MessageRow & { sort_key: string })[]> {
     return rowsOf<MessageRow & { sort_key: string }>(
       this.db.manager.query(
-        `select ${FIELDS}, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as sort_key
+        `select ${FIELDS}, ${cursorKeyUtc('created_at', 'sort_key')}
            from conversation.messages
           where property_id = $1 and conversation_id = $2
             and ($3::timestamptz is null or (created_at, id) < ($3::timestamptz, $4::uuid))

@@ -1,4 +1,4 @@
-import { type ColumnSpec, rowsOf, SqlFilter, TenantDb, writtenColumns } from '@app/platform';
+import { type ColumnSpec, cursorKeyUtc, rowsOf, SqlFilter, TenantDb, writtenColumns } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 
 export interface EntryRow {
@@ -175,7 +175,7 @@ export class EntriesRepository {
     if (f.after) q.where('(updated_at, id) < (?::timestamptz, ?::uuid)', f.after.at, f.after.id);
     return rowsOf<EntryRow & { sort_key: string }>(
       this.db.manager.query(
-        `select *, to_char(updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as sort_key
+        `select *, ${cursorKeyUtc('updated_at', 'sort_key')}
            from knowledge.entries where ${q.sql}
           order by updated_at desc, id desc limit ${q.param(f.limit)}`,
         q.params,
