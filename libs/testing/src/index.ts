@@ -1,5 +1,6 @@
 export * from './factories';
 export * from './fake-mailgun';
+export * from './fake-openai';
 export * from './fake-twilio';
 export * from './fake-whatsapp';
 export * from './http-assertions';
