@@ -7,6 +7,7 @@ import { Conversations1795323000000 } from './1795323000000-conversations';
 import { DeliveryRules1795324000000 } from './1795324000000-delivery-rules';
 import { InboundIngest1795325000000 } from './1795325000000-inbound-ingest';
 import { KnowledgeEntries1795326000000 } from './1795326000000-knowledge-entries';
+import { KnowledgeRetrieval1795327000000 } from './1795327000000-knowledge-retrieval';
 
 /** Every migration, in order. Listed explicitly so bundlers and test runners need no globbing. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   DeliveryRules1795324000000,
   InboundIngest1795325000000,
   KnowledgeEntries1795326000000,
+  KnowledgeRetrieval1795327000000,
 ];

@@ -42,6 +42,13 @@ export class WorkerRuntime {
       { every: DAY_MS },
       { name: JobName.SessionsPrune, data: {} },
     );
+    await maintenance.upsertJobScheduler(
+      'knowledge-reindex',
+      { every: DAY_MS },
+      { name: JobName.KnowledgeReindexAll, data: {} },
+    );
+    // At every start too: a changed embedding model arrives with a restart.
+    await this.producer.add(JobName.KnowledgeReindexAll, {}, `knowledge-reindex-all:start:${Date.now()}`);
     this.host.start();
     await this.relay.start();
     this.heartbeat.start();

@@ -25,6 +25,13 @@ const PLATFORM_DIRECTORY = [
   'webchat_tokens',
 ];
 
+/**
+ * Tables shared by the properties of one organization (an organization's group knowledge). They
+ * are isolated by organization instead, with the same fail-closed shape of policy.
+ */
+const ORGANIZATION_TABLES = ['knowledge.group_entries'];
+const ORGANIZATION_POLICY_EXPRESSION = '(organization_id = platform.current_organization_id())';
+
 /** The only shape of policy expression the tenancy helper writes. */
 const POLICY_EXPRESSION = '(property_id = platform.current_property_id())';
 
@@ -46,7 +53,9 @@ interface Table extends TableRow {
 }
 
 /** Project tables (partitions included), split into tenant tables and the platform directory. */
-async function classifyTables(c: ClientBase): Promise<{ tenant: Table[]; directory: string[] }> {
+async function classifyTables(
+  c: ClientBase,
+): Promise<{ tenant: Table[]; directory: string[]; organization: Table[] }> {
   const { rows } = await c.query<TableRow>(
     `select c.oid::text as oid, n.nspname as schema, c.relname, c.relrowsecurity as rls,
             c.relforcerowsecurity as force, a.attnum as property_attnum,
@@ -59,15 +68,22 @@ async function classifyTables(c: ClientBase): Promise<{ tenant: Table[]; directo
     [PROJECT_SCHEMAS],
   );
   const tables = rows.map((r) => ({ ...r, name: `${r.schema}.${r.relname}` }));
+  const isOrganization = (t: Table) => ORGANIZATION_TABLES.includes(t.name);
   const isTenant = (t: Table) =>
-    t.schema !== 'platform' || (t.property_attnum !== null && !PLATFORM_DIRECTORY.includes(t.relname));
+    !isOrganization(t) &&
+    (t.schema !== 'platform' || (t.property_attnum !== null && !PLATFORM_DIRECTORY.includes(t.relname)));
   return {
     tenant: tables.filter(isTenant),
-    directory: tables.filter((t) => !isTenant(t)).map((t) => t.relname),
+    directory: tables.filter((t) => !isTenant(t) && !isOrganization(t)).map((t) => t.relname),
+    organization: tables.filter(isOrganization),
   };
 }
 
-async function policyViolations(c: ClientBase, tenant: Table[]): Promise<string[]> {
+async function policyViolations(
+  c: ClientBase,
+  tenant: Table[],
+  key: { suffix: string; expression: string } = { suffix: 'property', expression: POLICY_EXPRESSION },
+): Promise<string[]> {
   const { rows } = await c.query<{
     oid: string;
     name: string;
@@ -88,15 +104,15 @@ async function policyViolations(c: ClientBase, tenant: Table[]): Promise<string[
   for (const t of tenant) {
     if (!t.rls) violations.push(`${t.name}: row level security is not enabled`);
     if (!t.force) violations.push(`${t.name}: row level security is not forced`);
-    const expected = `${t.relname}_property_isolation`.slice(0, 63);
+    const expected = `${t.relname}_${key.suffix}_isolation`.slice(0, 63);
     const policies = rows.filter((p) => p.oid === t.oid);
     const policy = policies.find((p) => p.name === expected);
     if (!policy) violations.push(`${t.name}: no policy ${expected}`);
     else {
       if (!policy.permissive || policy.cmd !== '*' || !policy.to_public)
         violations.push(`${t.name}: ${expected} must be permissive, for all commands, to public`);
-      if (policy.qual !== POLICY_EXPRESSION) violations.push(`${t.name}: USING is ${policy.qual}`);
-      if (policy.with_check !== POLICY_EXPRESSION)
+      if (policy.qual !== key.expression) violations.push(`${t.name}: USING is ${policy.qual}`);
+      if (policy.with_check !== key.expression)
         violations.push(`${t.name}: WITH CHECK is ${policy.with_check}`);
     }
     // Permissive policies are OR-ed: any other one widens what the isolation policy allows.
@@ -307,6 +323,18 @@ describe('tenancy catalog', () => {
       const { tenant } = await classifyTables(admin);
 
       expect(await policyViolations(admin, tenant)).toEqual([]);
+    });
+
+    it('isolates every organization table by organization with the same policy shape', async () => {
+      const { organization } = await classifyTables(admin);
+
+      expect(organization.map((t) => t.name)).toEqual(ORGANIZATION_TABLES);
+      expect(
+        await policyViolations(admin, organization, {
+          suffix: 'organization',
+          expression: ORGANIZATION_POLICY_EXPRESSION,
+        }),
+      ).toEqual([]);
     });
 
     it.each([

@@ -110,7 +110,7 @@ export class AppConfig {
   /** The key before the last rotation: still opens what it sealed; new seals use the current key. */
   @IsOptional()
   @Matches(DATA_KEY, { message: 'DATA_ENCRYPTION_KEY_PREVIOUS must be 32 bytes in base64' })
-  DATA_ENCRYPTION_KEY_PREVIOUS?: string;
+  DATA_ENCRYPTION_KEY_PREVIOUS?: string = undefined;
 
   @Type(() => Number)
   @IsInt()
@@ -160,6 +160,77 @@ export class AppConfig {
   @Min(1)
   @Max(1000)
   WHATSAPP_SEND_RATE_PER_SECOND = 80;
+
+  /**
+   * Which embedding model vectorizes knowledge: `builtin` (offline, deterministic, no key) or
+   * `openai` (any OpenAI-compatible endpoint). Changing it re-embeds every property in the background.
+   */
+  @IsIn(['builtin', 'openai'])
+  EMBEDDING_PROVIDER: 'builtin' | 'openai' = 'builtin';
+
+  /** The embedding model; defaults to `builtin-hash-v1` or `text-embedding-3-small`. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._:/-]{1,120}$/)
+  EMBEDDING_MODEL?: string = undefined;
+
+  /** Vector dimensions; defaults to 384 (builtin) or 1536 (openai). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(8)
+  @Max(4096)
+  EMBEDDING_DIMENSIONS?: number = undefined;
+
+  /** Texts per embedding request (OpenAI accepts up to 2,048 inputs per request). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(2048)
+  EMBEDDING_BATCH_SIZE = 256;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  @Max(600000)
+  EMBEDDING_TIMEOUT_MS = 30000;
+
+  /** The OpenAI-compatible API (OpenAI, Azure, vLLM, Ollama…), with its version path. */
+  @IsUrl({ require_tld: false, require_protocol: true })
+  OPENAI_BASE_URL = 'https://api.openai.com/v1';
+
+  @IsOptional()
+  @IsString()
+  OPENAI_API_KEY?: string = undefined;
+
+  /** Which engine answers `knowledge/ask`: `builtin` (extractive, offline) or `openai` (chat model). */
+  @IsIn(['builtin', 'openai'])
+  AI_PROVIDER: 'builtin' | 'openai' = 'builtin';
+
+  @Matches(/^[A-Za-z0-9._:/-]{1,120}$/)
+  OPENAI_CHAT_MODEL = 'gpt-4o-mini';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  @Max(600000)
+  AI_TIMEOUT_MS = 20000;
+
+  /**
+   * Properties with up to this many chunks are searched by an exact scan of their vectors; larger
+   * ones through the model's HNSW index with iterative scans (bench/knowledge-search).
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(10000000)
+  KNOWLEDGE_EXACT_SCAN_MAX_CHUNKS = 20000;
+
+  /** How long an answer of `knowledge/ask` is served from the response cache. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(30 * 86400)
+  KNOWLEDGE_CACHE_TTL_SECONDS = 86400;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
@@ -285,6 +356,13 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
     KNOWN_WEAK_SECRETS.includes(config.DATA_ENCRYPTION_KEY)
   ) {
     problems.push('DATA_ENCRYPTION_KEY: the published docker-compose trial key is refused in production');
+  }
+  for (const [setting, value] of [
+    ['EMBEDDING_PROVIDER', config.EMBEDDING_PROVIDER],
+    ['AI_PROVIDER', config.AI_PROVIDER],
+  ] as const) {
+    if (value === 'openai' && !config.OPENAI_API_KEY)
+      problems.push(`OPENAI_API_KEY: required when ${setting} is openai`);
   }
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return config;

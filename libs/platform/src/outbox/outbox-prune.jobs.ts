@@ -12,6 +12,7 @@ const DAILY_PROPERTY_JOBS = [
   JobName.OutboxPrune,
   JobName.PmsWebhookEventsPrune,
   JobName.ConversationPrune,
+  JobName.KnowledgePrune,
 ] as const;
 
 /** Fans the daily retention jobs out, one per property and job (cross-property work never shares a tx). */

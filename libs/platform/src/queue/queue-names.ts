@@ -29,6 +29,14 @@ export enum JobName {
   PmsWebhookEventsPrune = 'pms.webhook-events.prune',
   /** Daily per property: forget delivery callbacks parked for messages never recorded as ours. */
   ConversationPrune = 'conversation.prune',
+  /** Chunk vectors of one knowledge entry that the current embedding model has not made yet. */
+  KnowledgeEmbed = 'knowledge.embed',
+  /** Re-embed one property's knowledge with the configured model; search switches when complete. */
+  KnowledgeReindex = 'knowledge.reindex',
+  /** At worker start and daily: reindex properties whose vectors are not the configured model's. */
+  KnowledgeReindexAll = 'knowledge.reindex-all',
+  /** Daily per property: drop expired response-cache answers. */
+  KnowledgePrune = 'knowledge.prune',
   /** Daily: delete refresh tokens long expired or revoked (platform-wide). */
   SessionsPrune = 'sessions.prune',
 }
@@ -45,4 +53,8 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.ConversationIdleSweepAll]: QueueName.Maintenance,
   [JobName.ConversationIdleSweep]: QueueName.Maintenance,
   [JobName.ConversationPrune]: QueueName.Maintenance,
+  [JobName.KnowledgeEmbed]: QueueName.Embeddings,
+  [JobName.KnowledgeReindex]: QueueName.Embeddings,
+  [JobName.KnowledgeReindexAll]: QueueName.Maintenance,
+  [JobName.KnowledgePrune]: QueueName.Maintenance,
 };
