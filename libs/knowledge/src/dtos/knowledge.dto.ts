@@ -202,6 +202,20 @@ export class KnowledgeDto {
   @ApiProperty() version: number;
   @ApiProperty() usageCount: number;
   @ApiProperty() successCount: number;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    description: "The organization's group entry this is a copy of (edited at the organization).",
+  })
+  groupEntryId: string | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    description:
+      'The model (model@dimensions) the current content is embedded with; null: full text only so far.',
+  })
+  embeddedModel: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String }) embeddedAt: string | null;
   @ApiProperty() createdAt: string;
   @ApiProperty() updatedAt: string;
 }

@@ -6,6 +6,9 @@ export enum KnowledgeErrorCode {
   VersionConflict = 'version_conflict',
   ContentTooLarge = 'content_too_large',
   InvalidValidity = 'invalid_validity',
+  GroupEntryManaged = 'group_entry_managed',
+  GroupEntryNotFound = 'group_entry_not_found',
+  NotOrganizationAdmin = 'organization_admin_required',
 }
 
 export class KnowledgeEntryNotFoundException extends NotFoundException {
@@ -47,6 +50,32 @@ export class InvalidValidityException extends AppException {
       400,
       'Invalid validity window',
       'validUntil must be later than validFrom.',
+    );
+  }
+}
+
+export class GroupEntryManagedException extends ConflictException {
+  constructor() {
+    super(
+      KnowledgeErrorCode.GroupEntryManaged,
+      "This entry is a copy of an organization-wide entry: change it through the organization's knowledge.",
+    );
+  }
+}
+
+export class GroupEntryNotFoundException extends NotFoundException {
+  constructor() {
+    super('Organization knowledge entry', KnowledgeErrorCode.GroupEntryNotFound);
+  }
+}
+
+export class NotOrganizationAdminException extends AppException {
+  constructor() {
+    super(
+      KnowledgeErrorCode.NotOrganizationAdmin,
+      403,
+      'Organization owner or admin required',
+      "Only the organization's owners and admins publish knowledge to all of its properties.",
     );
   }
 }

@@ -18,6 +18,10 @@ export interface EntryRow {
   version: number;
   usage_count: number;
   success_count: number;
+  group_entry_id: string | null;
+  embedded_model: string | null;
+  embedded_dimensions: number | null;
+  embedded_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -47,6 +51,7 @@ export interface EntryWrite {
   validFrom?: string | null;
   validUntil?: string | null;
   sourceUrl?: string | null;
+  groupEntryId?: string | null;
 }
 
 const COLUMNS: { [K in keyof EntryWrite]-?: ColumnSpec } = {
@@ -62,6 +67,7 @@ const COLUMNS: { [K in keyof EntryWrite]-?: ColumnSpec } = {
   validFrom: { column: 'valid_from', sql: (p) => `${p}::timestamptz` },
   validUntil: { column: 'valid_until', sql: (p) => `${p}::timestamptz` },
   sourceUrl: 'source_url',
+  groupEntryId: 'group_entry_id',
 };
 
 /** What a version row keeps besides title and content: the rest of the entry, as a restore needs it. */
@@ -179,6 +185,51 @@ export class EntriesRepository {
            from knowledge.entries where ${q.sql}
           order by updated_at desc, id desc limit ${q.param(f.limit)}`,
         q.params,
+      ),
+    );
+  }
+
+  /** Entries that have no chunks (written before chunking existed). */
+  withoutChunks(propertyId: string): Promise<EntryRow[]> {
+    return rowsOf<EntryRow>(
+      this.db.manager.query(
+        `select * from knowledge.entries en
+          where en.property_id = $1
+            and not exists (select 1 from knowledge.chunks c where c.property_id = en.property_id and c.entry_id = en.id)`,
+        [propertyId],
+      ),
+    );
+  }
+
+  /** The property's copy of an organization's group entry. */
+  async findByGroup(propertyId: string, groupEntryId: string): Promise<EntryRow | undefined> {
+    const rows = await rowsOf<EntryRow>(
+      this.db.manager.query(
+        'select * from knowledge.entries where property_id = $1 and group_entry_id = $2 for update',
+        [propertyId, groupEntryId],
+      ),
+    );
+    return rows[0];
+  }
+
+  /** Entries with this content (imports recognise what they already hold by its hash). */
+  async findByHash(propertyId: string, sha256: string): Promise<EntryRow[]> {
+    return rowsOf<EntryRow>(
+      this.db.manager.query(
+        'select * from knowledge.entries where property_id = $1 and content_sha256 = $2',
+        [propertyId, sha256],
+      ),
+    );
+  }
+
+  /** The property's own (not group) entries with this title, case-insensitive, newest first. */
+  async findByTitle(propertyId: string, title: string): Promise<EntryRow[]> {
+    return rowsOf<EntryRow>(
+      this.db.manager.query(
+        `select * from knowledge.entries
+          where property_id = $1 and lower(title) = lower($2) and group_entry_id is null
+          order by updated_at desc for update`,
+        [propertyId, title],
       ),
     );
   }

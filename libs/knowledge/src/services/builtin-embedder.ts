@@ -35,9 +35,11 @@ const WORD_END = 0x24; // $
  *
  * Text without a letter or digit gives the zero vector, whose cosine is undefined: callers skip it.
  */
+export const BUILTIN_MODEL = 'builtin-hash-v1';
+
 export class BuiltinEmbedder implements EmbeddingProvider {
   readonly name = 'builtin';
-  readonly model = 'builtin-hash-v1';
+  readonly model = BUILTIN_MODEL;
   readonly maxBatch = 2048;
   private readonly bigrams = new FeatureCounts();
   private readonly trigrams = new FeatureCounts();

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import { decodeTimeIdCursor, keysetPage, OutboxService, type PropertyAccess } from '@app/platform';
+import { decodeTimeIdCursor, JobName, keysetPage, OutboxService, type PropertyAccess } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 
 import {
@@ -15,6 +15,7 @@ import {
 } from '../dtos/knowledge.dto';
 import {
   ContentTooLargeException,
+  GroupEntryManagedException,
   InvalidValidityException,
   KnowledgeEntryNotFoundException,
   KnowledgeVersionConflictException,
@@ -26,6 +27,14 @@ import {
   type EntryVersionRow,
   type EntryWrite,
 } from '../repositories/entries.repository';
+import { ResponseCacheRepository } from '../repositories/response-cache.repository';
+import { EmbeddingIndexer } from './embedding-indexer';
+
+/** Who writes: a staff member, or nobody for the organization's copies made by the system. */
+export interface KnowledgeActor {
+  propertyId: string;
+  userId: string | null;
+}
 
 /** The hex SHA-256 of an entry's content: how imports and integrity checks recognise it. */
 export const contentSha256 = (content: string) => createHash('sha256').update(content, 'utf8').digest('hex');
@@ -40,12 +49,24 @@ export class KnowledgeService {
   constructor(
     private readonly entries: EntriesRepository,
     private readonly outbox: OutboxService,
+    private readonly indexer: EmbeddingIndexer,
+    private readonly cache: ResponseCacheRepository,
   ) {}
 
-  async create(access: PropertyAccess, dto: CreateKnowledgeDto): Promise<KnowledgeDto> {
-    const write = checked({ ...dto, contentSha256: contentSha256(dto.content) });
+  async create(
+    access: KnowledgeActor,
+    dto: CreateKnowledgeDto,
+    options: { reason?: string; groupEntryId?: string } = {},
+  ): Promise<KnowledgeDto> {
+    const reason = options.reason ?? 'created';
+    const write = checked({
+      ...dto,
+      contentSha256: contentSha256(dto.content),
+      groupEntryId: options.groupEntryId,
+    });
     const id = await this.entries.insert(access.propertyId, write, access.userId);
-    await this.entries.recordVersion(access.propertyId, id, 'created', access.userId);
+    await this.entries.recordVersion(access.propertyId, id, reason, access.userId);
+    await this.reindexed(access.propertyId, (await this.entries.findById(access.propertyId, id))!, true);
     await this.outbox.publishEvent('knowledge.entry.created', { entryId: id });
     return entryDto((await this.entries.findById(access.propertyId, id))!);
   }
@@ -67,6 +88,7 @@ export class KnowledgeService {
   async update(access: PropertyAccess, id: string, dto: UpdateKnowledgeDto): Promise<KnowledgeDto> {
     const { version, reason, ...fields } = dto;
     const current = await this.require(access.propertyId, id, true);
+    if (current.group_entry_id) throw new GroupEntryManagedException();
     if (current.version !== version) throw new KnowledgeVersionConflictException(current.version);
     const write = checked(
       { ...fields, contentSha256: fields.content === undefined ? undefined : contentSha256(fields.content) },
@@ -76,7 +98,17 @@ export class KnowledgeService {
   }
 
   async remove(access: PropertyAccess, id: string): Promise<void> {
-    if (!(await this.entries.remove(access.propertyId, id))) throw new KnowledgeEntryNotFoundException();
+    const current = await this.require(access.propertyId, id, true);
+    if (current.group_entry_id) throw new GroupEntryManagedException();
+    await this.entries.remove(access.propertyId, id);
+    await this.cache.invalidate(access.propertyId, id);
+    await this.outbox.publishEvent('knowledge.entry.deleted', { entryId: id });
+  }
+
+  /** Removes an organization's copy (the group publisher's way; staff cannot). */
+  async removeCopy(access: KnowledgeActor, id: string): Promise<void> {
+    await this.entries.remove(access.propertyId, id);
+    await this.cache.invalidate(access.propertyId, id);
     await this.outbox.publishEvent('knowledge.entry.deleted', { entryId: id });
   }
 
@@ -93,6 +125,7 @@ export class KnowledgeService {
     dto: RestoreKnowledgeDto,
   ): Promise<KnowledgeDto> {
     const current = await this.require(access.propertyId, id, true);
+    if (current.group_entry_id) throw new GroupEntryManagedException();
     if (current.version !== dto.version) throw new KnowledgeVersionConflictException(current.version);
     const old = await this.entries.version(access.propertyId, id, n);
     if (!old) throw new KnowledgeVersionNotFoundException();
@@ -114,16 +147,39 @@ export class KnowledgeService {
     return this.apply(access, id, write, dto.reason ?? `restored version ${n}`);
   }
 
-  private async apply(
-    access: PropertyAccess,
+  /**
+   * Writes a new version of an entry the caller holds locked (also the import's and the group
+   * publisher's way in, which check their own preconditions).
+   */
+  async apply(
+    access: KnowledgeActor,
     id: string,
     write: EntryWrite,
     reason: string | null,
   ): Promise<KnowledgeDto> {
+    const before = (await this.entries.findById(access.propertyId, id))!;
     await this.entries.update(access.propertyId, id, write, access.userId);
     await this.entries.recordVersion(access.propertyId, id, reason, access.userId);
+    const after = (await this.entries.findById(access.propertyId, id))!;
+    await this.reindexed(
+      access.propertyId,
+      after,
+      SEARCHED_TEXT.some((k) => !sameValue(before[k], after[k])),
+    );
     await this.outbox.publishEvent('knowledge.entry.updated', { entryId: id });
     return entryDto((await this.entries.findById(access.propertyId, id))!);
+  }
+
+  /**
+   * After a write: new chunks when the searched text changed (their vectors follow in the
+   * embeddings job, enqueued with the write), and no cached answer built from the old entry.
+   */
+  private async reindexed(propertyId: string, row: EntryRow, textChanged: boolean): Promise<void> {
+    if (textChanged) {
+      await this.indexer.chunkEntry(propertyId, row);
+      await this.outbox.enqueue(JobName.KnowledgeEmbed, { entryId: row.id });
+    }
+    await this.cache.invalidate(propertyId, row.id);
   }
 
   private async require(propertyId: string, id: string, forUpdate = false): Promise<EntryRow> {
@@ -133,8 +189,12 @@ export class KnowledgeService {
   }
 }
 
+/** The fields chunks are made from: a change of any of them means new chunks and vectors. */
+const SEARCHED_TEXT = ['title', 'content', 'keywords', 'language'] as const;
+const sameValue = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
 /** Content within 100 KB and a validity window that ends after it starts (with the stored side). */
-function checked(write: EntryWrite, current?: EntryRow): EntryWrite {
+export function checked(write: EntryWrite, current?: EntryRow): EntryWrite {
   if (write.content !== undefined) {
     const bytes = Buffer.byteLength(write.content, 'utf8');
     if (bytes > MAX_CONTENT_BYTES) throw new ContentTooLargeException(bytes, MAX_CONTENT_BYTES);
@@ -166,6 +226,9 @@ export function entryDto(r: EntryRow): KnowledgeDto {
     version: r.version,
     usageCount: r.usage_count,
     successCount: r.success_count,
+    groupEntryId: r.group_entry_id,
+    embeddedModel: r.embedded_model ? `${r.embedded_model}@${r.embedded_dimensions}` : null,
+    embeddedAt: iso(r.embedded_at),
     createdAt: iso(r.created_at)!,
     updatedAt: iso(r.updated_at)!,
   };

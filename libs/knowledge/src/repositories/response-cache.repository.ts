@@ -1,0 +1,142 @@
+import { affectedOf, rowsOf, TenantDb } from '@app/platform';
+import { Injectable } from '@nestjs/common';
+
+import { type EmbeddingModel } from '../services/embedding-providers';
+import { vectorLiteral } from './chunks.repository';
+
+export type Audience = 'guest' | 'staff';
+
+export interface CachedAnswerRow {
+  id: string;
+  question: string;
+  answer: string;
+  sources: unknown[];
+  engine: string;
+  hit_count: number;
+  created_at: Date;
+  similarity: number | null;
+}
+
+export interface CachedAnswerWrite {
+  audience: Audience;
+  questionKey: string;
+  question: string;
+  answer: string;
+  sources: unknown[];
+  sourceEntryIds: string[];
+  engine: string;
+  embedding: { model: EmbeddingModel; vector: number[] } | null;
+  ttlSeconds: number;
+}
+
+const COLUMNS = 'id, question, answer, sources, engine, hit_count, created_at';
+
+/** knowledge.response_cache: answers by normalized question, with the entries they came from. */
+@Injectable()
+export class ResponseCacheRepository {
+  constructor(private readonly db: TenantDb) {}
+
+  /** The live answer to exactly this normalized question; counts the hit. */
+  async hit(
+    propertyId: string,
+    audience: Audience,
+    questionKey: string,
+  ): Promise<CachedAnswerRow | undefined> {
+    const rows = await rowsOf<CachedAnswerRow>(
+      this.db.manager.query(
+        `update knowledge.response_cache set hit_count = hit_count + 1, last_hit_at = now()
+          where property_id = $1 and audience = $2 and question_key = $3 and expires_at > now()
+          returning ${COLUMNS}, null::float8 as similarity`,
+        [propertyId, audience, questionKey],
+      ),
+    );
+    return rows[0];
+  }
+
+  /** The live answer to the most similar question at or above `minSimilarity`; counts the hit. */
+  async semanticHit(
+    propertyId: string,
+    audience: Audience,
+    m: EmbeddingModel,
+    vector: number[],
+    minSimilarity: number,
+  ): Promise<CachedAnswerRow | undefined> {
+    const rows = await rowsOf<CachedAnswerRow>(
+      this.db.manager.query(
+        `with best as (
+           select id, 1 - (question_embedding <=> $5::vector) as similarity
+             from knowledge.response_cache
+            where property_id = $1 and audience = $2 and model = $3 and dimensions = $4 and expires_at > now()
+            order by question_embedding <=> $5::vector limit 1)
+         update knowledge.response_cache r set hit_count = hit_count + 1, last_hit_at = now()
+           from best where r.property_id = $1 and r.id = best.id and best.similarity >= $6
+         returning ${COLUMNS.split(', ')
+           .map((c) => `r.${c}`)
+           .join(', ')}, best.similarity`,
+        [propertyId, audience, m.model, m.dimensions, vectorLiteral(vector), minSimilarity],
+      ),
+    );
+    return rows[0];
+  }
+
+  async store(propertyId: string, w: CachedAnswerWrite): Promise<void> {
+    await this.db.manager.query(
+      `insert into knowledge.response_cache (property_id, audience, question_key, question, answer, sources,
+              source_entry_ids, engine, model, dimensions, question_embedding, expires_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::vector, now() + make_interval(secs => $12))
+       on conflict (property_id, audience, question_key) do update
+          set question = excluded.question, answer = excluded.answer, sources = excluded.sources,
+              source_entry_ids = excluded.source_entry_ids, engine = excluded.engine, model = excluded.model,
+              dimensions = excluded.dimensions, question_embedding = excluded.question_embedding,
+              hit_count = 0, last_hit_at = null, created_at = now(), expires_at = excluded.expires_at`,
+      [
+        propertyId,
+        w.audience,
+        w.questionKey,
+        w.question,
+        w.answer,
+        JSON.stringify(w.sources),
+        w.sourceEntryIds,
+        w.engine,
+        w.embedding?.model.model ?? null,
+        w.embedding?.model.dimensions ?? null,
+        w.embedding ? vectorLiteral(w.embedding.vector) : null,
+        w.ttlSeconds,
+      ],
+    );
+  }
+
+  /**
+   * Forgets answers built from a changed entry, and answers built from nothing (the entry may
+   * now answer them).
+   */
+  invalidate(propertyId: string, entryId: string): Promise<number> {
+    return affectedOf(
+      this.db.manager.query(
+        `delete from knowledge.response_cache
+          where property_id = $1 and (source_entry_ids @> array[$2::uuid] or source_entry_ids = '{}')`,
+        [propertyId, entryId],
+      ),
+    );
+  }
+
+  pruneExpired(propertyId: string): Promise<number> {
+    return affectedOf(
+      this.db.manager.query(
+        'delete from knowledge.response_cache where property_id = $1 and expires_at <= now()',
+        [propertyId],
+      ),
+    );
+  }
+}
+
+/** The cache key of a question: case, accents' composition, punctuation and spacing ignored. */
+export function questionKey(question: string): string {
+  return question
+    .normalize('NFKC')
+    .toLocaleLowerCase()
+    .replace(/[^\p{L}\p{N}\s]+/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 1200);
+}
