@@ -57,6 +57,7 @@ export default tseslint.config(
       'libs/testing/**/*.ts',
       'bench/**/*.ts',
       'db/scripts/**/*.ts',
+      'apps/*/src/commands/**/*.ts',
     ],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',

@@ -37,6 +37,69 @@ async function upsertUser(
   return inserted.rows[0].id;
 }
 
+/** What the demo concierge knows (the worker chunks and embeds it when it starts). */
+const DEMO_KNOWLEDGE = [
+  {
+    category: 'dining',
+    title: 'Breakfast',
+    keywords: ['breakfast', 'morning'],
+    content:
+      'Breakfast is served from 7:00 to 10:30 in the Atrium restaurant, 11:00 on weekends. ' +
+      'It is included in every room rate. Breakfast in your room can be ordered until 10:00 by dialling 22.',
+  },
+  {
+    category: 'amenity',
+    title: 'Wi-Fi',
+    keywords: ['wifi', 'wlan', 'internet'],
+    content: 'Connect to the network "GrandDemo-Guest". The password is printed on your key card holder.',
+  },
+  {
+    category: 'policy',
+    title: 'Check-in and check-out',
+    keywords: ['check-in', 'check-out', 'late checkout'],
+    content:
+      'Check-in is from 15:00 and check-out until 11:00. Late check-out until 14:00 can be requested at ' +
+      'reception and depends on availability.',
+  },
+  {
+    category: 'amenity',
+    title: 'Parking',
+    keywords: ['car', 'garage'],
+    content:
+      'The hotel garage is on Rua do Ouro 12. Guests park for 25 EUR a day; ask reception for a permit.',
+  },
+  {
+    category: 'policy',
+    title: 'Lost card procedure',
+    visibility: 'internal',
+    content: 'Disable the lost key card in the lock system before issuing a new one, and note it in the log.',
+  },
+];
+
+async function seedKnowledge(db: Client, propertyId: string, ownerId: string): Promise<void> {
+  // Knowledge tables are under forced row-level security, for their owner too.
+  await db.query(`select set_config('app.property_id', $1, true)`, [propertyId]);
+  for (const e of DEMO_KNOWLEDGE) {
+    await db.query(
+      `with added as (
+         insert into knowledge.entries (property_id, category, title, content, keywords, visibility, content_sha256,
+                created_by, updated_by)
+         select $1::uuid, $2::text, $3::text, $4::text, $5::text[], $6::text,
+                encode(sha256(convert_to($4::text, 'UTF8')), 'hex'), $7::uuid, $7::uuid
+          where not exists (select 1 from knowledge.entries where property_id = $1::uuid and title = $3::text)
+         returning *)
+       insert into knowledge.entry_versions (property_id, entry_id, version, title, content, content_sha256, fields,
+              reason, changed_by)
+       select property_id, id, version, title, content, content_sha256,
+              jsonb_build_object('category', category, 'keywords', to_jsonb(keywords), 'language', language,
+                'priority', priority, 'status', status, 'visibility', visibility, 'validFrom', valid_from,
+                'validUntil', valid_until, 'sourceUrl', source_url), 'demo seed', $7::uuid
+         from added`,
+      [propertyId, e.category, e.title, e.content, e.keywords ?? [], e.visibility ?? 'guest', ownerId],
+    );
+  }
+}
+
 async function main(): Promise<void> {
   if (readEnvironment().NODE_ENV === 'production') {
     throw new Error(
@@ -88,6 +151,7 @@ async function main(): Promise<void> {
        values ($1, $2, $3, 'housekeeping', 'housekeeping') on conflict do nothing`,
       [housekeeperId, property.organization_id, property.id],
     );
+    await seedKnowledge(db, property.id, ownerId);
     await db.query('commit');
     console.log(
       `demo hotel "${DEMO.property.name}" (${DEMO.property.code}) is ready: property id ${property.id}`,

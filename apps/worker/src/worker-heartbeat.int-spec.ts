@@ -4,6 +4,7 @@ import { join } from 'node:path';
 
 import { ComplianceModule } from '@app/compliance';
 import { ConversationModule } from '@app/conversation';
+import { KnowledgeModule } from '@app/knowledge';
 import { PlatformCoreModule } from '@app/platform';
 import { ReservationModule } from '@app/reservation';
 import { createTestDatabase, type TestDatabase, useTestEnvironment } from '@app/testing';
@@ -14,7 +15,7 @@ import { WorkerHeartbeat } from './worker-heartbeat';
 async function heartbeatWith(env: Record<string, string>, db: TestDatabase) {
   useTestEnvironment(db.appUrl, env);
   const moduleRef = await Test.createTestingModule({
-    imports: [PlatformCoreModule, ComplianceModule, ReservationModule, ConversationModule],
+    imports: [PlatformCoreModule, ComplianceModule, ReservationModule, ConversationModule, KnowledgeModule],
     providers: [WorkerHeartbeat],
   }).compile();
   await moduleRef.init();

@@ -1,6 +1,7 @@
 import { ComplianceModule } from '@app/compliance';
 import { ConversationModule } from '@app/conversation';
 import { GuestDirectory, GuestModule } from '@app/guest';
+import { KnowledgeModule } from '@app/knowledge';
 import { PlatformCoreModule, rowsOf, TenantDb } from '@app/platform';
 import { ReservationModule } from '@app/reservation';
 import { createTestDatabase, pool, type TestDatabase, useTestEnvironment } from '@app/testing';
@@ -31,7 +32,14 @@ describe(GuestDirectory.name, () => {
     db = await createTestDatabase();
     useTestEnvironment(db.appUrl, { DATABASE_POOL_SIZE: '12' });
     moduleRef = await Test.createTestingModule({
-      imports: [PlatformCoreModule, ComplianceModule, GuestModule, ReservationModule, ConversationModule],
+      imports: [
+        PlatformCoreModule,
+        ComplianceModule,
+        GuestModule,
+        ReservationModule,
+        ConversationModule,
+        KnowledgeModule,
+      ],
     }).compile();
     await moduleRef.init();
     owner = pool(db.ownerUrl);

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 
 import { ComplianceModule } from '@app/compliance';
 import { ConversationModule } from '@app/conversation';
+import { KnowledgeModule } from '@app/knowledge';
 import { PlatformCoreModule, TenantDb } from '@app/platform';
 import { ReservationModule } from '@app/reservation';
 import { Test, type TestingModule } from '@nestjs/testing';
@@ -76,10 +77,10 @@ export class PrivateRedis {
   }
 }
 
-/** The platform core and compliance modules (every job handler), logging through pino. */
+/** The platform core and the modules holding every job handler, logging through pino. */
 export async function createQueueTestingModule(): Promise<TestingModule> {
   const moduleRef = await Test.createTestingModule({
-    imports: [PlatformCoreModule, ComplianceModule, ReservationModule, ConversationModule],
+    imports: [PlatformCoreModule, ComplianceModule, ReservationModule, ConversationModule, KnowledgeModule],
   }).compile();
   moduleRef.useLogger(moduleRef.get(Logger));
   await moduleRef.init();

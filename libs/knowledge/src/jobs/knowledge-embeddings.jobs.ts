@@ -62,7 +62,8 @@ export class ReindexAllJob implements JobHandler<{ force?: boolean }> {
   async handle(payload: { force?: boolean } | null): Promise<number> {
     const force = payload?.force === true;
     const current = this.providers.currentModel();
-    const stamp = Date.now();
+    // One reindex per property and ten minutes, however many fan-outs run in them.
+    const slot = Math.floor(Date.now() / 600_000);
     let enqueued = 0;
     for (const propertyId of await this.properties.listIds()) {
       const state = await this.db.run({ propertyId }, () => this.chunks.state(propertyId));
@@ -71,7 +72,7 @@ export class ReindexAllJob implements JobHandler<{ force?: boolean }> {
       await this.producer.add(
         JobName.KnowledgeReindex,
         { propertyId, force } satisfies ReindexPayload,
-        `knowledge-reindex:${propertyId}:${stamp}`,
+        `knowledge-reindex:${propertyId}:${slot}${force ? ':force' : ''}`,
       );
       enqueued++;
     }

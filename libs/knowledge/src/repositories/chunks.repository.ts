@@ -188,6 +188,14 @@ export class ChunksRepository {
     );
   }
 
+  /** Serializes whole-property index work (until the transaction ends). */
+  async lockProperty(propertyId: string): Promise<void> {
+    await this.db.manager.query(
+      `select pg_advisory_xact_lock(hashtextextended('knowledge-index:' || $1, 0))`,
+      [propertyId],
+    );
+  }
+
   /** How many chunks the property has (which vector search plan fits it). */
   async count(propertyId: string): Promise<number> {
     const rows = await rowsOf<{ n: number }>(

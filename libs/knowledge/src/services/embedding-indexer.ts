@@ -83,8 +83,12 @@ export class EmbeddingIndexer {
     return { model: modelLabel(target), stored };
   }
 
-  /** Entries written before chunking existed (or whose chunks were lost) get chunks. */
+  /**
+   * Entries written before chunking existed (or whose chunks were lost) get chunks. Two reindex
+   * runs of a property take turns here, so the second finds the entries chunked.
+   */
   private async chunkUnchunked(propertyId: string): Promise<void> {
+    await this.chunks.lockProperty(propertyId);
     for (const entry of await this.entries.withoutChunks(propertyId))
       await this.chunkEntry(propertyId, entry);
   }
