@@ -71,14 +71,21 @@ export class EmbeddingIndexer {
       if (pending.length === 0) return null;
     }
     await this.db.run({ propertyId }, () => this.chunks.startReindex(propertyId, target));
-    const stored = await this.embedPending(propertyId, this.providers.current());
-    await this.db.run({ propertyId }, async () => {
-      // Chunks written while the rounds ran are embedded by their own jobs; check before switching.
-      if ((await this.chunks.pending(propertyId, target, 1)).length > 0) return;
-      await this.chunks.markEmbedded(propertyId, target);
-      await this.chunks.completeReindex(propertyId, target);
-      await this.chunks.dropOtherModels(propertyId, target);
-    });
+    let stored = 0;
+    // Chunks written while a round ran get their vectors in the next one; the switch happens in
+    // a transaction that finds none missing (the next reindex finishes a property that is never quiet).
+    for (let round = 0; round < 5; round++) {
+      stored += await this.embedPending(propertyId, this.providers.current());
+      const switched = await this.db.run({ propertyId }, async () => {
+        await this.chunks.lockProperty(propertyId);
+        if ((await this.chunks.pending(propertyId, target, 1)).length > 0) return false;
+        await this.chunks.markEmbedded(propertyId, target);
+        await this.chunks.completeReindex(propertyId, target);
+        await this.chunks.dropOtherModels(propertyId, target);
+        return true;
+      });
+      if (switched) break;
+    }
     this.logger.log(`property ${propertyId}: ${stored} chunks embedded with ${modelLabel(target)}`);
     return { model: modelLabel(target), stored };
   }
