@@ -43,16 +43,20 @@ const scopeParams = (s: SearchScope) => [s.visibility ?? null, s.category ?? nul
 /**
  * Nearest chunks by cosine distance, by an exact scan of the property's vectors of one model
  * (the distance expression deliberately differs from the HNSW indexes' `embedding::vector(n)`, so
- * no index can stand in for the scan). Exact, and fast for properties of up to tens of thousands
- * of chunks: they are read through the (property_id, model, dimensions) key.
+ * no index can stand in for the scan). Each distance is computed once (`offset 0` keeps the
+ * subquery from being flattened into a second computation in ORDER BY). Exact, and fast for the
+ * typical hotel's hundreds to few thousand chunks, read through the (property_id, model,
+ * dimensions) key.
  */
 export const EXACT_VECTOR_SQL = `
-  select e.chunk_id, 1 - (e.embedding <=> $2::vector) as score
-    from knowledge.chunk_embeddings e
-    join knowledge.chunks c on c.property_id = e.property_id and c.id = e.chunk_id
-    join knowledge.entries en on en.property_id = c.property_id and en.id = c.entry_id
-   where e.property_id = $1 and e.model = $3 and e.dimensions = $4 and ${scopeSql(6)}
-   order by e.embedding <=> $2::vector
+  select chunk_id, 1 - distance as score
+    from (select e.chunk_id, e.embedding <=> $2::vector as distance
+            from knowledge.chunk_embeddings e
+            join knowledge.chunks c on c.property_id = e.property_id and c.id = e.chunk_id
+            join knowledge.entries en on en.property_id = c.property_id and en.id = c.entry_id
+           where e.property_id = $1 and e.model = $3 and e.dimensions = $4 and ${scopeSql(6)}
+           offset 0) scanned
+   order by distance
    limit $5`;
 
 /**

@@ -223,7 +223,7 @@ export class AppConfig {
   @IsInt()
   @Min(0)
   @Max(10000000)
-  KNOWLEDGE_EXACT_SCAN_MAX_CHUNKS = 20000;
+  KNOWLEDGE_EXACT_SCAN_MAX_CHUNKS = 5000;
 
   /** How long an answer of `knowledge/ask` is served from the response cache. */
   @Type(() => Number)
