@@ -133,7 +133,8 @@ export class SearchRepository {
   }
 
   /** The chunks themselves, with their entry and a snippet around the question's words. */
-  hits(propertyId: string, chunkIds: string[], text: string): Promise<ChunkHit[]> {
+  async hits(propertyId: string, chunkIds: string[], text: string): Promise<ChunkHit[]> {
+    if (chunkIds.length === 0) return [];
     return rowsOf<ChunkHit>(
       this.db.manager.query(
         `select c.id as chunk_id, c.entry_id, en.title, en.category, en.visibility, en.language, en.priority,

@@ -2,7 +2,7 @@ import { AppConfig } from '@app/platform';
 import { Injectable, Logger } from '@nestjs/common';
 import OpenAI from 'openai';
 
-import { tokenize } from './builtin-embedder';
+import { isStopword, tokenize } from './builtin-embedder';
 
 /** A retrieved passage an answer may use. */
 export interface Passage {
@@ -23,11 +23,6 @@ export interface ComposedAnswer {
 const MIN_EVIDENCE_SIMILARITY = 0.3;
 const MAX_SENTENCES = 3;
 const NO_ANSWER = 'NO_ANSWER';
-const SHORT_WORDS = new Set(
-  'the and for are you your our can what when where which who how does have has with this that from there'.split(
-    ' ',
-  ),
-);
 
 /**
  * Composes the concierge's answer from retrieved passages. The builtin engine is extractive: it
@@ -138,6 +133,6 @@ function sentences(text: string): string[] {
 
 function contentWords(text: string): string[] {
   return tokenize(text)
-    .filter((w) => w.length >= 3 && !SHORT_WORDS.has(w))
+    .filter((w) => w.length >= 3 && !isStopword(w))
     .map((w) => (w.length > 4 ? w.replace(/(es|s)$/, '') : w));
 }

@@ -205,6 +205,9 @@ function normalize(vector: Float64Array): void {
   for (let i = 0; i < vector.length; i++) vector[i] *= scale;
 }
 
+/** Whether a folded token (see tokenize) is a frequent function word. */
+export const isStopword = (word: string) => STOPWORDS.has(word);
+
 /** Frequent function words of English, French, Spanish, German and Portuguese, already folded. */
 const STOPWORDS = new Set(
   [

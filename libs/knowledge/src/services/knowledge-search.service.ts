@@ -149,9 +149,15 @@ export function fuse(vector: Candidate[], text: Candidate[]): Fused[] {
     f.score += 1 / (RRF_K + i + 1);
     f.textRank = Number(c.score);
   });
+  // Ties (each first in one list) go to the chunk both signals found, then to matched words.
+  const signals = (f: Fused) => Number(f.similarity !== null) + Number(f.textRank !== null);
   return [...byId.values()].sort(
     (a, b) =>
-      b.score - a.score || (b.similarity ?? 0) - (a.similarity ?? 0) || (a.chunkId < b.chunkId ? -1 : 1),
+      b.score - a.score ||
+      signals(b) - signals(a) ||
+      Number(b.textRank !== null) - Number(a.textRank !== null) ||
+      (b.similarity ?? 0) - (a.similarity ?? 0) ||
+      (a.chunkId < b.chunkId ? -1 : 1),
   );
 }
 

@@ -66,9 +66,11 @@ export class KnowledgeService {
     });
     const id = await this.entries.insert(access.propertyId, write, access.userId);
     await this.entries.recordVersion(access.propertyId, id, reason, access.userId);
-    await this.reindexed(access.propertyId, (await this.entries.findById(access.propertyId, id))!, true);
+    // A new entry has no vectors yet: the row read here stays true after its chunks are written.
+    const row = (await this.entries.findById(access.propertyId, id))!;
+    await this.reindexed(access.propertyId, row, true);
     await this.outbox.publishEvent('knowledge.entry.created', { entryId: id });
-    return entryDto((await this.entries.findById(access.propertyId, id))!);
+    return entryDto(row);
   }
 
   async get(access: PropertyAccess, id: string): Promise<KnowledgeDto> {
@@ -100,12 +102,10 @@ export class KnowledgeService {
   async remove(access: PropertyAccess, id: string): Promise<void> {
     const current = await this.require(access.propertyId, id, true);
     if (current.group_entry_id) throw new GroupEntryManagedException();
-    await this.entries.remove(access.propertyId, id);
-    await this.cache.invalidate(access.propertyId, id);
-    await this.outbox.publishEvent('knowledge.entry.deleted', { entryId: id });
+    await this.removeCopy(access, id);
   }
 
-  /** Removes an organization's copy (the group publisher's way; staff cannot). */
+  /** Deletes an entry without the property's checks (also the group publisher's way to drop a copy). */
   async removeCopy(access: KnowledgeActor, id: string): Promise<void> {
     await this.entries.remove(access.propertyId, id);
     await this.cache.invalidate(access.propertyId, id);
