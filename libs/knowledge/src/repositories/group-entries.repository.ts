@@ -72,12 +72,4 @@ export class GroupEntriesRepository {
       id,
     ]);
   }
-
-  /** The organization's property ids (from the platform directory). */
-  async propertyIds(tx: EntityManager, organizationId: string): Promise<string[]> {
-    const rows = await rowsOf<{ id: string }>(
-      tx.query('select id from platform.properties where organization_id = $1 order by id', [organizationId]),
-    );
-    return rows.map((r) => r.id);
-  }
 }

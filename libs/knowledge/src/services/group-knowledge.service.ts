@@ -1,4 +1,11 @@
-import { AuditRecorder, MembershipsRepository, PlatformDb, type RequestInfo, TenantDb } from '@app/platform';
+import {
+  AuditRecorder,
+  MembershipsRepository,
+  PlatformDb,
+  PropertiesRepository,
+  type RequestInfo,
+  TenantDb,
+} from '@app/platform';
 import { Injectable } from '@nestjs/common';
 import { type EntityManager } from 'typeorm';
 
@@ -30,6 +37,7 @@ export class GroupKnowledgeService {
     private readonly platformDb: PlatformDb,
     private readonly tenantDb: TenantDb,
     private readonly memberships: MembershipsRepository,
+    private readonly properties: PropertiesRepository,
     private readonly groups: GroupEntriesRepository,
     private readonly entries: EntriesRepository,
     private readonly knowledge: KnowledgeService,
@@ -38,7 +46,7 @@ export class GroupKnowledgeService {
 
   async list(caller: Caller, organizationId: string): Promise<GroupKnowledgeDto[]> {
     return this.inOrganization(caller, organizationId, async (tx) => {
-      const properties = (await this.groups.propertyIds(tx, organizationId)).length;
+      const properties = (await this.properties.listIdsOfOrganization(organizationId)).length;
       return (await this.groups.list(tx, organizationId)).map((r) => groupDto(r, properties));
     });
   }
@@ -47,7 +55,7 @@ export class GroupKnowledgeService {
     checked({ ...dto });
     return this.inOrganization(caller, organizationId, async (tx) => {
       const group = await this.groups.insert(tx, organizationId, { ...dto }, caller.userId);
-      const properties = await this.groups.propertyIds(tx, organizationId);
+      const properties = await this.properties.listIdsOfOrganization(organizationId);
       for (const propertyId of properties)
         await this.inProperty(tx, caller, propertyId, 'knowledge.group.publish', group.id, (a) =>
           this.knowledge.create(a, dto, { reason: 'published by the organization', groupEntryId: group.id }),
@@ -70,7 +78,7 @@ export class GroupKnowledgeService {
       const fields = { ...current.fields, ...changes } as unknown as CreateKnowledgeDto;
       checked({ ...fields });
       const group = await this.groups.update(tx, organizationId, id, fields, caller.userId);
-      const properties = await this.groups.propertyIds(tx, organizationId);
+      const properties = await this.properties.listIdsOfOrganization(organizationId);
       for (const propertyId of properties)
         await this.inProperty(tx, caller, propertyId, 'knowledge.group.update', id, async (a) => {
           const copy = await this.entries.findByGroup(propertyId, id);
@@ -92,7 +100,7 @@ export class GroupKnowledgeService {
   async remove(caller: Caller, organizationId: string, id: string): Promise<void> {
     await this.inOrganization(caller, organizationId, async (tx) => {
       if (!(await this.groups.find(tx, organizationId, id, true))) throw new GroupEntryNotFoundException();
-      for (const propertyId of await this.groups.propertyIds(tx, organizationId))
+      for (const propertyId of await this.properties.listIdsOfOrganization(organizationId))
         await this.inProperty(tx, caller, propertyId, 'knowledge.group.delete', id, async (a) => {
           const copy = await this.entries.findByGroup(propertyId, id);
           if (copy) await this.knowledge.removeCopy(a, copy.id);

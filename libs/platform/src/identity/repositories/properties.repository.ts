@@ -61,6 +61,15 @@ export class PropertiesRepository {
     return rows.map((r) => r.id);
   }
 
+  /** The property ids of one organization (organization-wide work). */
+  async listIdsOfOrganization(organizationId: string): Promise<string[]> {
+    const rows = await this.db.query<{ id: string }>(
+      'select id from platform.properties where organization_id = $1 order by id',
+      [organizationId],
+    );
+    return rows.map((r) => r.id);
+  }
+
   async findById(id: string): Promise<PropertyRow | undefined> {
     const rows = await this.db.query<PropertyRow>('select * from platform.properties where id = $1', [id]);
     return rows[0];
