@@ -8,6 +8,7 @@ import { DeliveryRules1795324000000 } from './1795324000000-delivery-rules';
 import { InboundIngest1795325000000 } from './1795325000000-inbound-ingest';
 import { KnowledgeEntries1795326000000 } from './1795326000000-knowledge-entries';
 import { KnowledgeRetrieval1795327000000 } from './1795327000000-knowledge-retrieval';
+import { Concierge1795328000000 } from './1795328000000-concierge';
 
 /** Every migration, in order. Listed explicitly so bundlers and test runners need no globbing. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   InboundIngest1795325000000,
   KnowledgeEntries1795326000000,
   KnowledgeRetrieval1795327000000,
+  Concierge1795328000000,
 ];

@@ -23,6 +23,7 @@ import { OptOutsRepository } from './repositories/opt-outs.repository';
 import { WebchatSessionsRepository } from './repositories/webchat-sessions.repository';
 import { ChannelAccountsService } from './services/channel-accounts.service';
 import { ChannelSenders } from './services/channel-senders';
+import { ConversationGateway } from './services/conversation-gateway';
 import { DeliveryStatuses } from './services/delivery-statuses';
 import { InboxService } from './services/inbox.service';
 import { MailgunInboundService } from './services/mailgun-inbound.service';
@@ -61,6 +62,7 @@ import { WhatsAppInboundService } from './services/whatsapp-inbound.service';
     OptOutsRepository,
     WebchatSessionsRepository,
     InboxService,
+    ConversationGateway,
     TwilioInboundService,
     TwilioSender,
     WhatsAppCloudSender,
@@ -79,7 +81,7 @@ import { WhatsAppInboundService } from './services/whatsapp-inbound.service';
     IdleConversationsJob,
     ConversationPruneJob,
   ],
-  exports: [ChannelAccountsService],
+  exports: [ChannelAccountsService, ConversationGateway],
 })
 export class ConversationModule implements OnModuleInit {
   constructor(

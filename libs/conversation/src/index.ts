@@ -14,5 +14,6 @@ export * from './jobs/conversation-prune.job';
 export * from './jobs/idle-conversations.job';
 export * from './jobs/inbound-message.job';
 export * from './jobs/outbound-message.job';
+export * from './services/conversation-gateway';
 export * from './services/realtime-relay';
 export * from './services/twilio-signature';

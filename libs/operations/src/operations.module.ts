@@ -3,13 +3,15 @@ import { Module, type OnModuleInit } from '@nestjs/common';
 
 import { TasksController } from './controllers/tasks.controller';
 import { TasksRepository } from './repositories/tasks.repository';
+import { TaskDesk } from './services/task-desk';
 import { TasksService } from './services/tasks.service';
 
 /** The `operations` bounded context (tasks for hotel departments); owns the `operations` schema. */
 @Module({
   imports: [GuestModule],
   controllers: [TasksController],
-  providers: [TasksRepository, TasksService],
+  providers: [TasksRepository, TasksService, TaskDesk],
+  exports: [TaskDesk],
 })
 export class OperationsModule implements OnModuleInit {
   constructor(

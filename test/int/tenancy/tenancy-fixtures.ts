@@ -161,4 +161,5 @@ export const PROJECT_SCHEMAS = [
   'operations',
   'knowledge',
   'compliance',
+  'concierge',
 ];

@@ -32,7 +32,8 @@ export interface InboundMessagePayload extends PropertyJobPayload {
 /**
  * Attaches a received message to its guest (found or created by channel identity), its stay
  * (current or next reservation) and the open conversation for that address on that account,
- * opening one if there is none. Idempotent: a processed message is skipped.
+ * opening one if there is none, then hands it to the concierge. Idempotent: a processed message
+ * is skipped.
  */
 @Injectable()
 @HandlesJob(JobName.InboundMessage, 'property')
@@ -90,7 +91,11 @@ export class InboundMessageJob implements JobHandler<InboundMessagePayload> {
       message.received_at ?? message.created_at,
     );
     await this.outbox.publishEvent('message.created', { conversationId: conversation.id, messageId });
-    if (type === 'sms') await this.keyword(propertyId, account, conversation, message.content);
+    // STOP/START/HELP are answered by the channel rules; anything else goes to the concierge.
+    if (type === 'sms' && (await this.keyword(propertyId, account, conversation, message.content))) {
+      return conversation.id;
+    }
+    await this.outbox.enqueue(JobName.ConciergeProcess, { messageId });
     return conversation.id;
   }
 
@@ -100,9 +105,9 @@ export class InboundMessageJob implements JobHandler<InboundMessagePayload> {
     account: ChannelAccountRow,
     conversation: ConversationRow,
     content: string,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const keyword = smsKeyword(content);
-    if (!keyword) return;
+    if (!keyword) return false;
     const address = conversation.channel_id;
     if (keyword === 'opt_out') await this.optOuts.optOut(propertyId, 'sms', address);
     if (keyword === 'opt_in') await this.optOuts.optIn(propertyId, 'sms', address);
@@ -121,5 +126,6 @@ export class InboundMessageJob implements JobHandler<InboundMessagePayload> {
       intent: KEYWORD_REPLY,
     });
     await this.outbox.enqueue(JobName.OutboundMessage, { messageId: message.id });
+    return true;
   }
 }

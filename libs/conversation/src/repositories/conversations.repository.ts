@@ -190,6 +190,42 @@ export class ConversationsRepository {
     return rows[0];
   }
 
+  /** What the concierge understood last: the guest's language and the current intent. */
+  async setUnderstanding(propertyId: string, id: string, language: string, intent: string): Promise<void> {
+    await this.db.manager.query(
+      `update conversation.conversations set guest_language = $3, current_intent = $4
+        where property_id = $1 and id = $2`,
+      [propertyId, id, language, intent],
+    );
+  }
+
+  /**
+   * Hands the conversation to staff: state escalated, priority raised (never lowered), the
+   * reason and department kept in its metadata. Returns false when it is no longer open.
+   */
+  async escalate(
+    propertyId: string,
+    id: string,
+    priority: ConversationRow['priority'],
+    escalation: { reason: string; department: string; intent: string; messageId: string },
+  ): Promise<boolean> {
+    const rows = await rowsOf<{ id: string }>(
+      this.db.manager.query(
+        `update conversation.conversations
+            set state = 'escalated',
+                priority = case when array_position(array['low', 'normal', 'high', 'urgent'], $3::text)
+                                   > array_position(array['low', 'normal', 'high', 'urgent'], priority::text)
+                                then $3 else priority end,
+                metadata = metadata || jsonb_build_object('escalation', $4::jsonb || jsonb_build_object('at', now())),
+                resolved_at = null,
+                version = version + 1
+          where property_id = $1 and id = $2 and state in ('new', 'active', 'escalated') returning id`,
+        [propertyId, id, priority, JSON.stringify(escalation)],
+      ),
+    );
+    return rows.length > 0;
+  }
+
   /** Guest wrote, then everyone was quiet for `hours`, not yet asked: marks them asked, returns them. */
   async markIdle(propertyId: string, hours: number, limit: number): Promise<ConversationRow[]> {
     return rowsOf<ConversationRow>(

@@ -131,6 +131,49 @@ export class MessagesRepository {
     );
   }
 
+  /** What the concierge understood of a guest message (the channel's own entities are kept). */
+  async annotate(
+    propertyId: string,
+    id: string,
+    understood: { intent: string; confidence: number; entities: Record<string, unknown> },
+  ): Promise<void> {
+    await this.db.manager.query(
+      `update conversation.messages
+          set intent = $3, confidence = $4, entities = coalesce(entities, '{}'::jsonb) || $5::jsonb
+        where property_id = $1 and id = $2`,
+      [propertyId, id, understood.intent, understood.confidence, JSON.stringify(understood.entities)],
+    );
+  }
+
+  /** When staff last sent a (non-internal) message in the conversation, if ever. */
+  async lastStaffReplyAt(propertyId: string, conversationId: string): Promise<Date | null> {
+    const rows = await rowsOf<{ at: Date | null }>(
+      this.db.manager.query(
+        `select max(created_at) as at from conversation.messages
+          where property_id = $1 and conversation_id = $2 and direction = 'outbound'
+            and sender_type = 'staff' and not internal`,
+        [propertyId, conversationId],
+      ),
+    );
+    return rows[0]?.at ?? null;
+  }
+
+  /** The last outbound message of the conversation the guest saw (or is about to). */
+  async lastOutbound(
+    propertyId: string,
+    conversationId: string,
+  ): Promise<Pick<MessageRow, 'id' | 'sender_type' | 'intent' | 'created_at'> | undefined> {
+    const rows = await rowsOf<Pick<MessageRow, 'id' | 'sender_type' | 'intent' | 'created_at'>>(
+      this.db.manager.query(
+        `select id, sender_type, intent, created_at from conversation.messages
+          where property_id = $1 and conversation_id = $2 and direction = 'outbound' and not internal
+          order by created_at desc, id desc limit 1`,
+        [propertyId, conversationId],
+      ),
+    );
+    return rows[0];
+  }
+
   /** An outbound (or internal) message written by staff, the AI or the system. */
   async insertOutbound(
     propertyId: string,
@@ -231,6 +274,50 @@ export class MessagesRepository {
       ),
     );
     return rows[0] ? Math.max(0, rows[0].age_ms) : undefined;
+  }
+
+  /**
+   * First-response times of guest messages received in a period: for each, the wait until the
+   * first AI and the first staff message that followed it in its conversation; the medians (s).
+   */
+  async firstResponseMedians(
+    propertyId: string,
+    from: string,
+    to: string,
+  ): Promise<{
+    ai_seconds: number | null;
+    staff_seconds: number | null;
+    answered_by_ai: number;
+    answered_by_staff: number;
+  }> {
+    const rows = await rowsOf<{
+      ai_seconds: number | null;
+      staff_seconds: number | null;
+      answered_by_ai: number;
+      answered_by_staff: number;
+    }>(
+      this.db.manager.query(
+        `with inbound as (
+           select m.conversation_id, m.created_at from conversation.messages m
+            where m.property_id = $1 and m.direction = 'inbound' and m.sender_type = 'guest'
+              and m.conversation_id is not null and m.created_at >= $2 and m.created_at < $3
+         ), waits as (
+           select (select extract(epoch from min(o.created_at) - i.created_at) from conversation.messages o
+                    where o.property_id = $1 and o.conversation_id = i.conversation_id and o.direction = 'outbound'
+                      and not o.internal and o.sender_type = 'ai' and o.created_at >= i.created_at) as ai,
+                  (select extract(epoch from min(o.created_at) - i.created_at) from conversation.messages o
+                    where o.property_id = $1 and o.conversation_id = i.conversation_id and o.direction = 'outbound'
+                      and not o.internal and o.sender_type = 'staff' and o.created_at >= i.created_at) as staff
+             from inbound i
+         )
+         select percentile_cont(0.5) within group (order by ai) as ai_seconds,
+                percentile_cont(0.5) within group (order by staff) as staff_seconds,
+                count(ai)::int as answered_by_ai, count(staff)::int as answered_by_staff
+           from waits`,
+        [propertyId, from, to],
+      ),
+    );
+    return rows[0];
   }
 
   /** The open conversation an email answers, found by the ids it references on this account. */

@@ -4,6 +4,7 @@ import { GuestDirectory } from '@app/guest';
 import {
   AppException,
   DependencyUnavailableException,
+  JobName,
   OutboxService,
   RedisService,
   TenantDb,
@@ -134,6 +135,7 @@ export class WebchatService {
       await this.messages.attach(propertyId, id, conversationId);
       await this.conversations.touchInbound(propertyId, conversationId, new Date());
       await this.outbox.publishEvent('message.created', { conversationId, messageId: id });
+      await this.outbox.enqueue(JobName.ConciergeProcess, { messageId: id });
       return { id };
     });
   }

@@ -12,6 +12,17 @@ export interface ChannelIdentity {
   lastName?: string;
 }
 
+/** What other contexts (the concierge) may read of a guest: no contact details. */
+export interface GuestProfile {
+  guestId: string;
+  firstName: string;
+  /** The profile's language when it came from somewhere (a PMS, staff), else null. */
+  language: string | null;
+  loyaltyTier: string | null;
+  vipStatus: string | null;
+  preferences: { category: string; key: string; value: string; source: string }[];
+}
+
 export interface GuestRef {
   guestId: string;
   created: boolean;
@@ -38,6 +49,22 @@ export class GuestDirectory {
    */
   async exists(guestId: string): Promise<boolean> {
     return (await this.guests.findById(this.db.propertyId, guestId, 'share')) !== undefined;
+  }
+
+  /** The guest's profile as the concierge uses it; undefined when the guest is gone. */
+  async profile(guestId: string): Promise<GuestProfile | undefined> {
+    const row = await this.guests.findById(this.db.propertyId, guestId);
+    if (!row) return undefined;
+    // The column defaults to 'en' for stubs made from a phone or an address: only a PMS profile's is evidence.
+    const known = Object.keys(row.external_ids).length > 0;
+    return {
+      guestId: row.id,
+      firstName: row.first_name,
+      language: known ? row.language : null,
+      loyaltyTier: row.loyalty_tier,
+      vipStatus: row.vip_status,
+      preferences: row.preferences,
+    };
   }
 
   /** Locks the guest for update (callers that change a guest and other rows lock the guest first). */

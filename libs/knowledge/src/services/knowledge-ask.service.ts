@@ -34,7 +34,8 @@ export class KnowledgeAskService {
     private readonly config: AppConfig,
   ) {}
 
-  async ask(access: PropertyAccess, dto: AskKnowledgeDto): Promise<AskAnswerDto> {
+  /** `access`: a staff member's, or only the property's id (the concierge asks for its guests). */
+  async ask(access: Pick<PropertyAccess, 'propertyId'>, dto: AskKnowledgeDto): Promise<AskAnswerDto> {
     const audience: Audience = dto.audience ?? 'guest';
     const key = questionKey(dto.question);
     const semantic = await this.questionVector(dto.question);
@@ -63,7 +64,7 @@ export class KnowledgeAskService {
   }
 
   private async answer(
-    access: PropertyAccess,
+    access: Pick<PropertyAccess, 'propertyId'>,
     question: string,
     audience: Audience,
     key: string,

@@ -49,7 +49,7 @@ export class KnowledgeSearchService {
 
   /** The ranked hits with each chunk's whole content (what an answer is composed from). */
   async find(
-    access: PropertyAccess,
+    access: Pick<PropertyAccess, 'propertyId'>,
     req: SearchRequest,
   ): Promise<Omit<KnowledgeSearchResultDto, 'items'> & { items: SearchHit[] }> {
     const propertyId = access.propertyId;

@@ -28,6 +28,12 @@ export enum Permission {
   KnowledgeRead = 'knowledge:read',
   /** Write, import, restore and delete knowledge entries. */
   KnowledgeWrite = 'knowledge:write',
+  /** Change the AI policy: autonomy, escalation rules, wording. */
+  AiPolicyManage = 'ai-policy:manage',
+  /** Approve or reject what the AI proposes (the approval queue). */
+  ApprovalDecide = 'approval:decide',
+  /** Read operational analytics (the concierge's automation, escalations, response times). */
+  AnalyticsRead = 'analytics:read',
 }
 
 const ALL = Object.values(Permission);
@@ -52,6 +58,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     Permission.ConversationWrite,
     Permission.KnowledgeRead,
     Permission.KnowledgeWrite,
+    Permission.AiPolicyManage,
+    Permission.ApprovalDecide,
+    Permission.AnalyticsRead,
   ],
   front_desk: [
     Permission.PropertyRead,
@@ -64,6 +73,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     Permission.ConversationRead,
     Permission.ConversationWrite,
     Permission.KnowledgeRead,
+    Permission.ApprovalDecide,
   ],
   concierge: [
     Permission.PropertyRead,
@@ -77,6 +87,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     // The concierge curates what the hotel knows (local tips, services, opening hours).
     Permission.KnowledgeRead,
     Permission.KnowledgeWrite,
+    Permission.ApprovalDecide,
   ],
   // Housekeeping plans rooms from arrivals and departures; department staff work their queue.
   // Department staff read the SOPs and answers too.

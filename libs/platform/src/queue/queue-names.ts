@@ -37,6 +37,10 @@ export enum JobName {
   KnowledgeReindexAll = 'knowledge.reindex-all',
   /** Daily per property: drop expired response-cache answers. */
   KnowledgePrune = 'knowledge.prune',
+  /** Understand one guest message and answer, act or hand it to staff (the concierge pipeline). */
+  ConciergeProcess = 'concierge.process',
+  /** Tell a guest the tasks they asked for are done (batched per conversation). */
+  ConciergeTaskNotice = 'concierge.task-notice',
   /** Daily: delete refresh tokens long expired or revoked (platform-wide). */
   SessionsPrune = 'sessions.prune',
 }
@@ -49,6 +53,8 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.SessionsPrune]: QueueName.Maintenance,
   [JobName.PmsWebhookEventsPrune]: QueueName.Maintenance,
   [JobName.InboundMessage]: QueueName.InboundProcessing,
+  [JobName.ConciergeProcess]: QueueName.InboundProcessing,
+  [JobName.ConciergeTaskNotice]: QueueName.Automations,
   [JobName.OutboundMessage]: QueueName.OutboundMessages,
   [JobName.ConversationIdleSweepAll]: QueueName.Maintenance,
   [JobName.ConversationIdleSweep]: QueueName.Maintenance,

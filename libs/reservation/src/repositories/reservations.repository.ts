@@ -86,6 +86,17 @@ const DAY_VIEWS: Record<DayView, string> = {
     and not (r.status = 'checked_out' and (r.actual_departure at time zone $3)::date <= $2::date)`,
 };
 
+export interface StayRow {
+  id: string;
+  confirmation_number: string;
+  room_number: string | null;
+  room_type: string;
+  status: string;
+  arrival_date: string;
+  departure_date: string;
+  current: boolean;
+}
+
 @Injectable()
 export class ReservationsRepository {
   constructor(private readonly db: TenantDb) {}
@@ -172,6 +183,26 @@ export class ReservationsRepository {
       ),
     );
     return rows[0]?.id;
+  }
+
+  /**
+   * The guest's stays that matter to a message on `today`: the one under way (checked in, or
+   * confirmed and spanning today) and the next confirmed one, as the concierge tells them.
+   */
+  async staysAround(propertyId: string, guestId: string, today: string): Promise<StayRow[]> {
+    return rowsOf<StayRow>(
+      this.db.manager.query(
+        `select id, confirmation_number, room_number, room_type, status,
+                to_char(arrival_date, 'YYYY-MM-DD') as arrival_date,
+                to_char(departure_date, 'YYYY-MM-DD') as departure_date,
+                (status = 'checked_in' or (status = 'confirmed' and arrival_date <= $3::date)) as current
+           from reservation.reservations
+          where property_id = $1 and guest_id = $2 and deleted_at is null
+            and (status = 'checked_in' or (status = 'confirmed' and departure_date >= $3::date))
+          order by (status = 'checked_in') desc, arrival_date, id limit 2`,
+        [propertyId, guestId, today],
+      ),
+    );
   }
 
   /** Guests whose stay spans the night of `date` (cancellations and no-shows excluded). */

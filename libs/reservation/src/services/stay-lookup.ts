@@ -4,6 +4,17 @@ import { DateTime } from 'luxon';
 
 import { ReservationsRepository } from '../repositories/reservations.repository';
 
+/** A stay as other contexts see it. */
+export interface Stay {
+  reservationId: string;
+  confirmationNumber: string;
+  roomNumber: string | null;
+  roomType: string;
+  status: string;
+  arrivalDate: string;
+  departureDate: string;
+}
+
 /**
  * The reservation context's public lookup (through index.ts) for other contexts: which stay a
  * guest's message is about. Runs inside the caller's property transaction.
@@ -22,5 +33,31 @@ export class StayLookup {
     const zone = (await this.properties.findById(propertyId))?.timezone ?? 'UTC';
     const today = DateTime.now().setZone(zone).toISODate()!;
     return (await this.reservations.currentOrNext(propertyId, guestId, today)) ?? null;
+  }
+
+  /**
+   * The guest's stay under way (checked in, or confirmed and spanning the property's today, or
+   * the date `on`) and the next confirmed one; either may be null.
+   */
+  async staysOf(guestId: string, on?: string): Promise<{ current: Stay | null; next: Stay | null }> {
+    const propertyId = this.db.propertyId;
+    const today =
+      on ??
+      DateTime.now()
+        .setZone((await this.properties.findById(propertyId))?.timezone ?? 'UTC')
+        .toISODate()!;
+    const rows = await this.reservations.staysAround(propertyId, guestId, today);
+    const stay = (r: (typeof rows)[number]): Stay => ({
+      reservationId: r.id,
+      confirmationNumber: r.confirmation_number,
+      roomNumber: r.room_number,
+      roomType: r.room_type,
+      status: r.status,
+      arrivalDate: r.arrival_date,
+      departureDate: r.departure_date,
+    });
+    const current = rows.find((r) => r.current);
+    const next = rows.find((r) => !r.current);
+    return { current: current ? stay(current) : null, next: next ? stay(next) : null };
   }
 }

@@ -1,0 +1,165 @@
+import { JobName, OutboxService, TenantDb } from '@app/platform';
+import { Injectable } from '@nestjs/common';
+
+import { ConversationsRepository } from '../repositories/conversations.repository';
+import { MessagesRepository } from '../repositories/messages.repository';
+import { MAX_LENGTH, splitMessage } from './channel-rules';
+import { RealtimeService } from './realtime.service';
+
+/** A guest message with its conversation, as the concierge reads it. */
+export interface InboundContext {
+  messageId: string;
+  content: string;
+  contentType: string;
+  receivedAt: Date;
+  conversationId: string;
+  guestId: string;
+  reservationId: string | null;
+  channelType: string;
+  state: string;
+  aiMode: 'auto' | 'paused';
+  guestLanguage: string | null;
+  /** When staff last replied in the conversation. */
+  lastStaffReplyAt: Date | null;
+  /** The intent of the last outbound message (the concierge's line kinds are intents). */
+  lastOutboundIntent: string | null;
+}
+
+export type ConversationPriority = 'urgent' | 'high' | 'normal' | 'low';
+
+/**
+ * The conversation context's public gateway (through index.ts) for the concierge: read a guest
+ * message in context, record what was understood, reply, and hand a conversation to staff. Runs
+ * inside the caller's property transaction; replies are queued for delivery through the outbox.
+ */
+@Injectable()
+export class ConversationGateway {
+  constructor(
+    private readonly db: TenantDb,
+    private readonly conversations: ConversationsRepository,
+    private readonly messages: MessagesRepository,
+    private readonly outbox: OutboxService,
+    private readonly realtime: RealtimeService,
+  ) {}
+
+  /** A guest's inbound message attached to its conversation; undefined for anything else. */
+  async inbound(messageId: string): Promise<InboundContext | undefined> {
+    const propertyId = this.db.propertyId;
+    const m = await this.messages.findById(propertyId, messageId);
+    if (!m || m.direction !== 'inbound' || m.sender_type !== 'guest' || !m.conversation_id) return undefined;
+    const c = await this.conversations.findById(propertyId, m.conversation_id);
+    if (!c) return undefined;
+    const last = await this.messages.lastOutbound(propertyId, c.id);
+    return {
+      messageId: m.id,
+      content: m.content,
+      contentType: m.content_type,
+      receivedAt: m.received_at ?? m.created_at,
+      conversationId: c.id,
+      guestId: c.guest_id,
+      reservationId: c.reservation_id,
+      channelType: c.channel_type,
+      state: c.state,
+      aiMode: c.ai_mode,
+      guestLanguage: c.guest_language,
+      lastStaffReplyAt: await this.messages.lastStaffReplyAt(propertyId, c.id),
+      lastOutboundIntent: last?.intent ?? null,
+    };
+  }
+
+  /** A conversation's guest, state and language; undefined when there is none. */
+  async conversation(
+    conversationId: string,
+  ): Promise<{ guestId: string; state: string; guestLanguage: string | null } | undefined> {
+    const c = await this.conversations.findById(this.db.propertyId, conversationId);
+    return c && { guestId: c.guest_id, state: c.state, guestLanguage: c.guest_language };
+  }
+
+  /** Keeps the intent, confidence and entities on the message, the language and intent on the conversation. */
+  async recordUnderstanding(
+    ctx: Pick<InboundContext, 'messageId' | 'conversationId'>,
+    understood: { language: string; intent: string; confidence: number; entities: Record<string, unknown> },
+  ): Promise<void> {
+    const propertyId = this.db.propertyId;
+    await this.messages.annotate(propertyId, ctx.messageId, understood);
+    await this.conversations.setUnderstanding(
+      propertyId,
+      ctx.conversationId,
+      understood.language,
+      understood.intent,
+    );
+  }
+
+  /**
+   * Sends a message from the AI (or the system) to the guest: split to the channel's length and
+   * queued for delivery with the message rows. Returns the first message's id.
+   */
+  async send(
+    conversationId: string,
+    message: { content: string; intent: string; senderType: 'ai' | 'system'; senderId?: string | null },
+  ): Promise<string> {
+    const propertyId = this.db.propertyId;
+    const c = await this.conversations.findById(propertyId, conversationId);
+    if (!c) throw new Error(`conversation ${conversationId} is gone`);
+    const max = MAX_LENGTH[c.channel_type];
+    const ids: string[] = [];
+    for (const part of max ? splitMessage(message.content, max) : [message.content]) {
+      const row = await this.messages.insertOutbound(propertyId, {
+        accountId: c.channel_account_id,
+        conversationId,
+        senderType: message.senderType,
+        senderId: message.senderId ?? null,
+        content: part,
+        internal: false,
+        intent: message.intent,
+      });
+      await this.outbox.enqueue(JobName.OutboundMessage, { messageId: row.id });
+      await this.outbox.publishEvent('message.created', { conversationId, messageId: row.id });
+      ids.push(row.id);
+    }
+    await this.conversations.set(propertyId, conversationId, { lastMessageAt: new Date() });
+    return ids[0];
+  }
+
+  /**
+   * Hands the conversation to staff: escalated, priority raised, and the department's screens
+   * alerted (an urgent one at once, through the live stream; every one through the outbox event).
+   */
+  async escalate(
+    conversationId: string,
+    escalation: {
+      priority: ConversationPriority;
+      reason: string;
+      department: string;
+      intent: string;
+      messageId: string;
+    },
+  ): Promise<boolean> {
+    const propertyId = this.db.propertyId;
+    const { priority, ...details } = escalation;
+    const done = await this.conversations.escalate(propertyId, conversationId, priority, details);
+    if (!done) return false;
+    await this.outbox.publishEvent('conversation.escalated', {
+      conversationId,
+      priority,
+      reason: details.reason,
+      department: details.department,
+    });
+    await this.outbox.publishEvent('conversation.updated', { conversationId });
+    if (priority === 'urgent') {
+      // Best effort and immediate; the outbox event above is the durable record.
+      await this.realtime
+        .publish(`property:${propertyId}`, {
+          type: 'conversation.alert',
+          data: { conversationId, priority, reason: details.reason, department: details.department },
+        })
+        .catch(() => undefined);
+    }
+    return true;
+  }
+
+  /** Median first-response times (seconds) of guest messages received in a period, AI and staff apart. */
+  firstResponseMedians(from: string, to: string) {
+    return this.messages.firstResponseMedians(this.db.propertyId, from, to);
+  }
+}
