@@ -36,7 +36,7 @@ export default tseslint.config(
               message: 'Import other libs and apps through their @app/… alias.',
             },
             {
-              group: ['@app/{guest,reservation,conversation,operations,knowledge,compliance}/**'],
+              group: ['@app/{guest,reservation,conversation,operations,knowledge,compliance,concierge}/**'],
               message: 'Import a context only through its public index.ts.',
             },
           ],
@@ -56,6 +56,8 @@ export default tseslint.config(
       '**/*.e2e-spec.ts',
       'libs/testing/**/*.ts',
       'bench/**/*.ts',
+      'eval/**/*.ts',
+      'scripts/**/*.ts',
       'db/scripts/**/*.ts',
       'apps/*/src/commands/**/*.ts',
     ],

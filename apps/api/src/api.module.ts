@@ -1,4 +1,5 @@
 import { ComplianceModule } from '@app/compliance';
+import { ConciergeModule } from '@app/concierge';
 import { ConversationModule } from '@app/conversation';
 import { GuestModule } from '@app/guest';
 import { KnowledgeModule } from '@app/knowledge';
@@ -24,6 +25,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
     ConversationModule,
     OperationsModule,
     KnowledgeModule,
+    ConciergeModule,
   ],
   providers: [
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { ComplianceModule } from '@app/compliance';
+import { ConciergeModule } from '@app/concierge';
 import { ConversationModule } from '@app/conversation';
 import { KnowledgeModule } from '@app/knowledge';
 import { PlatformCoreModule } from '@app/platform';
@@ -15,7 +16,14 @@ import { WorkerHeartbeat } from './worker-heartbeat';
 async function heartbeatWith(env: Record<string, string>, db: TestDatabase) {
   useTestEnvironment(db.appUrl, env);
   const moduleRef = await Test.createTestingModule({
-    imports: [PlatformCoreModule, ComplianceModule, ReservationModule, ConversationModule, KnowledgeModule],
+    imports: [
+      PlatformCoreModule,
+      ComplianceModule,
+      ReservationModule,
+      ConversationModule,
+      KnowledgeModule,
+      ConciergeModule,
+    ],
     providers: [WorkerHeartbeat],
   }).compile();
   await moduleRef.init();

@@ -1,4 +1,5 @@
 import { ComplianceModule } from '@app/compliance';
+import { ConciergeModule } from '@app/concierge';
 import { ConversationModule } from '@app/conversation';
 import { GuestModule } from '@app/guest';
 import { KnowledgeModule } from '@app/knowledge';
@@ -19,6 +20,7 @@ import { WorkerRuntime } from './worker-runtime';
     ConversationModule,
     OperationsModule,
     KnowledgeModule,
+    ConciergeModule,
   ],
   providers: [WorkerRuntime, WorkerHeartbeat],
 })

@@ -1,4 +1,5 @@
 import { ComplianceModule } from '@app/compliance';
+import { ConciergeModule } from '@app/concierge';
 import { ConversationModule } from '@app/conversation';
 import { GuestDirectory, GuestModule } from '@app/guest';
 import { KnowledgeModule } from '@app/knowledge';
@@ -39,6 +40,7 @@ describe(GuestDirectory.name, () => {
         ReservationModule,
         ConversationModule,
         KnowledgeModule,
+        ConciergeModule,
       ],
     }).compile();
     await moduleRef.init();

@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 
 import { ComplianceModule } from '@app/compliance';
+import { ConciergeModule } from '@app/concierge';
 import { ConversationModule } from '@app/conversation';
 import { KnowledgeModule } from '@app/knowledge';
 import { PlatformCoreModule, TenantDb } from '@app/platform';
@@ -80,7 +81,14 @@ export class PrivateRedis {
 /** The platform core and the modules holding every job handler, logging through pino. */
 export async function createQueueTestingModule(): Promise<TestingModule> {
   const moduleRef = await Test.createTestingModule({
-    imports: [PlatformCoreModule, ComplianceModule, ReservationModule, ConversationModule, KnowledgeModule],
+    imports: [
+      PlatformCoreModule,
+      ComplianceModule,
+      ReservationModule,
+      ConversationModule,
+      KnowledgeModule,
+      ConciergeModule,
+    ],
   }).compile();
   moduleRef.useLogger(moduleRef.get(Logger));
   await moduleRef.init();

@@ -1,0 +1,71 @@
+import { ConversationModule } from '@app/conversation';
+import { GuestModule } from '@app/guest';
+import { KnowledgeModule } from '@app/knowledge';
+import { OperationsModule } from '@app/operations';
+import { DomainEventBus } from '@app/platform';
+import { ReservationModule } from '@app/reservation';
+import { Module, type OnModuleInit } from '@nestjs/common';
+
+import { ApprovalsController } from './controllers/approvals.controller';
+import { ConciergeController } from './controllers/concierge.controller';
+import { BuiltinEngine } from './engine/builtin/builtin-engine';
+import { ConciergeProcessJob } from './jobs/concierge-process.job';
+import { TaskNoticeJob } from './jobs/task-notice.job';
+import { AnalyticsRepository } from './repositories/analytics.repository';
+import { ApprovalsRepository } from './repositories/approvals.repository';
+import { PoliciesRepository } from './repositories/policies.repository';
+import { TaskNoticesRepository } from './repositories/task-notices.repository';
+import { ToolCallsRepository } from './repositories/tool-calls.repository';
+import { TracesRepository } from './repositories/traces.repository';
+import { AiPolicyService } from './services/ai-policy.service';
+import { ApprovalsService } from './services/approvals.service';
+import { ConciergeActions } from './services/concierge-actions';
+import { ConciergeAnalyticsService } from './services/concierge-analytics.service';
+import { ConciergeClock } from './services/concierge-clock';
+import { ConciergePipeline } from './services/concierge-pipeline';
+import { DecisionTracesService } from './services/decision-traces.service';
+import { TaskNotices } from './services/task-notices';
+
+/**
+ * The `concierge` bounded context: the AI that understands guest messages, answers from the
+ * hotel's knowledge, turns requests into tasks and hands the rest to staff under the property's
+ * policy; with decision traces and the approval queue. Owns the `concierge` schema.
+ */
+@Module({
+  imports: [ConversationModule, GuestModule, ReservationModule, OperationsModule, KnowledgeModule],
+  controllers: [ConciergeController, ApprovalsController],
+  providers: [
+    PoliciesRepository,
+    TracesRepository,
+    ApprovalsRepository,
+    ToolCallsRepository,
+    AnalyticsRepository,
+    TaskNoticesRepository,
+    BuiltinEngine,
+    ConciergeClock,
+    AiPolicyService,
+    ConciergeActions,
+    ConciergePipeline,
+    DecisionTracesService,
+    ApprovalsService,
+    ConciergeAnalyticsService,
+    ConciergeProcessJob,
+    TaskNotices,
+    TaskNoticeJob,
+  ],
+  exports: [ConciergePipeline, ConciergeClock],
+})
+export class ConciergeModule implements OnModuleInit {
+  constructor(
+    private readonly bus: DomainEventBus,
+    private readonly notices: TaskNotices,
+  ) {}
+
+  /** A guest's completed request is announced to them (see TaskNotices for when and how). */
+  onModuleInit(): void {
+    this.bus.subscribe('task.completed', async (event) => {
+      const { taskId } = event.data as { taskId?: string };
+      if (taskId) await this.notices.onCompleted(taskId);
+    });
+  }
+}

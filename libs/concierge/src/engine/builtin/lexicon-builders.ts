@@ -1,0 +1,19 @@
+import type { IntentId } from '../intent-taxonomy';
+import type { LexiconRule } from './intent-lexicon';
+
+/** A lexicon rule: `intent` scores `weight` when any of `patterns` matches the normalized text. */
+export const rule = (intent: IntentId, weight: number, ...patterns: RegExp[]): LexiconRule => ({
+  intent,
+  weight,
+  patterns,
+});
+
+/**
+ * A pattern from a template whose backslashes are kept as written (`re\`\\b${TOWEL}\\b\``), so
+ * shared fragments (plain `String.raw` strings) compose without double escaping.
+ */
+export const re = (strings: TemplateStringsArray, ...fragments: string[]): RegExp =>
+  new RegExp(String.raw({ raw: strings.raw }, ...fragments));
+
+/** `words` as one non-capturing alternation, for building fragments from lists. */
+export const anyOf = (...words: string[]): string => `(?:${words.join('|')})`;

@@ -1,0 +1,13 @@
+export * from './concierge.module';
+export * from './controllers/approvals.controller';
+export * from './controllers/concierge.controller';
+export * from './dtos/ai-policy.dto';
+export * from './dtos/analytics.dto';
+export * from './dtos/approval.dto';
+export * from './dtos/trace.dto';
+export * from './engine/intent-taxonomy';
+export * from './exceptions/concierge.exceptions';
+export * from './jobs/concierge-process.job';
+export * from './jobs/task-notice.job';
+export { ConciergeClock } from './services/concierge-clock';
+export { ConciergePipeline } from './services/concierge-pipeline';

@@ -1,0 +1,154 @@
+import { rowsOf, TenantDb } from '@app/platform';
+import { Injectable } from '@nestjs/common';
+
+export interface TraceWrite {
+  messageId: string;
+  conversationId: string;
+  guestId: string | null;
+  reservationId: string | null;
+  language: string;
+  languageSource: string;
+  intent: string;
+  confidence: number;
+  alternatives: { intent: string; confidence: number }[];
+  entities: Record<string, unknown>;
+  sentiment: string;
+  knowledgeHits: unknown[];
+  memoryHits: unknown[];
+  knowledgeAnswered: boolean | null;
+  rule: string;
+  outcome: string;
+  reason: string | null;
+  department: string | null;
+  engine: string;
+  model: string | null;
+  latencies: Record<string, number>;
+  redactions: unknown[];
+  replyMessageId: string | null;
+  taskId: string | null;
+  approvalId: string | null;
+  receivedAt: Date;
+}
+
+export interface TraceRow {
+  id: string;
+  message_id: string;
+  conversation_id: string;
+  guest_id: string | null;
+  reservation_id: string | null;
+  language: string;
+  language_source: string;
+  intent: string;
+  confidence: string;
+  alternatives: { intent: string; confidence: number }[];
+  entities: Record<string, unknown>;
+  sentiment: string;
+  knowledge_hits: unknown[];
+  memory_hits: unknown[];
+  knowledge_answered: boolean | null;
+  rule: string;
+  outcome: string;
+  reason: string | null;
+  department: string | null;
+  engine: string;
+  model: string | null;
+  latencies: Record<string, number>;
+  redactions: unknown[];
+  reply_message_id: string | null;
+  task_id: string | null;
+  approval_id: string | null;
+  received_at: Date | null;
+  created_at: Date;
+}
+
+const FIELDS = `id, message_id, conversation_id, guest_id, reservation_id, language, language_source, intent, confidence,
+  alternatives, entities, sentiment, knowledge_hits, memory_hits, knowledge_answered, rule, outcome, reason, department,
+  engine, model, latencies, redactions, reply_message_id, task_id, approval_id, received_at, created_at`;
+
+/** concierge.decision_traces: one per processed guest message. */
+@Injectable()
+export class TracesRepository {
+  constructor(private readonly db: TenantDb) {}
+
+  async exists(propertyId: string, messageId: string): Promise<boolean> {
+    const rows = await rowsOf<{ id: string }>(
+      this.db.manager.query(
+        'select id from concierge.decision_traces where property_id = $1 and message_id = $2',
+        [propertyId, messageId],
+      ),
+    );
+    return rows.length > 0;
+  }
+
+  async insert(propertyId: string, t: TraceWrite): Promise<string> {
+    const rows = await rowsOf<{ id: string }>(
+      this.db.manager.query(
+        `insert into concierge.decision_traces (property_id, message_id, conversation_id, guest_id, reservation_id,
+                language, language_source, intent, confidence, alternatives, entities, sentiment, knowledge_hits,
+                memory_hits, knowledge_answered, rule, outcome, reason, department, engine, model, latencies,
+                redactions, reply_message_id, task_id, approval_id, received_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
+                 $22, $23, $24, $25, $26, $27)
+         returning id`,
+        [
+          propertyId,
+          t.messageId,
+          t.conversationId,
+          t.guestId,
+          t.reservationId,
+          t.language,
+          t.languageSource,
+          t.intent,
+          Math.round(t.confidence * 1000) / 1000,
+          JSON.stringify(t.alternatives),
+          JSON.stringify(t.entities),
+          t.sentiment,
+          JSON.stringify(t.knowledgeHits),
+          JSON.stringify(t.memoryHits),
+          t.knowledgeAnswered,
+          t.rule,
+          t.outcome,
+          t.reason,
+          t.department,
+          t.engine,
+          t.model,
+          JSON.stringify(t.latencies),
+          JSON.stringify(t.redactions),
+          t.replyMessageId,
+          t.taskId,
+          t.approvalId,
+          t.receivedAt,
+        ],
+      ),
+    );
+    return rows[0].id;
+  }
+
+  async findByMessage(propertyId: string, messageId: string): Promise<TraceRow | undefined> {
+    const rows = await rowsOf<TraceRow>(
+      this.db.manager.query(
+        `select ${FIELDS} from concierge.decision_traces where property_id = $1 and message_id = $2`,
+        [propertyId, messageId],
+      ),
+    );
+    return rows[0];
+  }
+
+  /** Earlier messages of the conversation understood as this intent within the window. */
+  async countSameIntent(
+    propertyId: string,
+    conversationId: string,
+    intent: string,
+    withinHours: number,
+  ): Promise<number> {
+    const rows = await rowsOf<{ n: number }>(
+      this.db.manager.query(
+        `select count(*)::int as n from concierge.decision_traces
+          where property_id = $1 and conversation_id = $2 and intent = $3
+            and created_at > now() - make_interval(hours => $4)`,
+        [propertyId, conversationId, intent, withinHours],
+      ),
+    );
+    return rows[0]?.n ?? 0;
+  }
+}
