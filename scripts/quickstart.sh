@@ -48,6 +48,8 @@ cat <<INFO
 
   Try:  curl -s -X POST ${url}/api/v1/auth/login -H 'content-type: application/json' \\
           -d '{"email":"owner@demo.butler.test","password":"demo-owner-password"}'
+  Talk to the concierge as a guest (web chat), in another terminal:
+        npm run demo:chat
   Ctrl-C stops both processes.
 
 INFO
