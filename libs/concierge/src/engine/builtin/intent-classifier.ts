@@ -1,6 +1,6 @@
 import { type IntentId, INTENTS } from '../intent-taxonomy';
 import { CUES, type LanguageCues, type LexiconRule, LEXICONS } from './intent-lexicon';
-import { PrefixMatcher } from './prefix-matcher';
+import { PrefixMatcher, type Span } from './prefix-matcher';
 import { normalize } from './text';
 
 export type Sentiment = 'negative' | 'neutral' | 'positive';
@@ -137,6 +137,7 @@ const PRECEDENCE: readonly (readonly [IntentId, readonly IntentId[]])[] = [
   ['inquiry.accessibility', ['inquiry.pets']],
   ['request.amenities', ['inquiry.location']],
   ['request.towels', ['inquiry.location']],
+  ['inquiry.reservation_status', ['inquiry.dining', 'inquiry.parking', 'inquiry.amenities']],
   ['inquiry.dining', ['inquiry.location', 'inquiry.amenities', 'inquiry.billing']],
   ['request.maintenance', ['request.noise']],
   ['inquiry.pets', ['inquiry.billing']],
@@ -157,6 +158,7 @@ const COMPARABLE_ONLY = new Set<IntentId>([
   'inquiry.parking',
   'inquiry.dining',
   'request.maintenance',
+  'inquiry.reservation_status',
 ]);
 
 /** A complaint this strong (an explicit "complaint", "very disappointed"…) outranks the task it is about. */
@@ -303,8 +305,8 @@ const countMatches = (pattern: RegExp, text: string): number => {
   return count;
 };
 
-const spans = (pattern: RegExp, text: string): { start: number; end: number }[] => {
-  const found: { start: number; end: number }[] = [];
+const spans = (pattern: RegExp, text: string): Span[] => {
+  const found: Span[] = [];
   pattern.lastIndex = 0;
   for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
     found.push({ start: match.index, end: match.index + match[0].length });
@@ -397,66 +399,77 @@ const boost = (scores: Scores, intent: IntentId, bonus: number): void => {
   if (score !== undefined && score > 0) scores.set(intent, score + bonus);
 };
 
-/**
- * Classifies a guest message into one intent of the taxonomy, offline and deterministically.
- *
- * Every supported language's lexicon is consulted (guests mix languages and detection on short
- * texts is unreliable): the message's language in full, English at 0.9, the others at 0.75; an
- * intent takes its best language. Then disambiguation: cues of questions, requests and broken
- * things tilt inquiry/request pairs, declined services do not count, more specific or more
- * sensitive intents explain away the ones they overlap with, small talk yields to anything
- * substantive, an explicit ask for a person wins, and an emergency dominates everything.
- */
-export function classifyIntent(text: string, language: string): Classification {
-  const normalized = normalize(text);
-  const given = languageCode(language);
-  const spotted = spottedLanguage(normalized, given);
-  const matched: string[] = [];
+/** Caps every intent but `keep` at `ceiling`. */
+const capOthers = (scores: Scores, keep: readonly IntentId[], ceiling: number): void => {
+  for (const [intent, score] of scores)
+    if (!keep.includes(intent)) scores.set(intent, Math.min(score, ceiling));
+};
 
-  // Cues: question/request cues of the message's languages (and English); broken-ness and
-  // declining cues of every language (they are distinctive enough to use across languages).
-  const cueLanguages = new Set([given, spotted, 'en']);
+interface Cues {
+  question: boolean;
+  request: boolean;
+  broken: boolean;
+  /** Where each declining cue ("don't need") is, and where clauses or contrasts ("but") start. */
+  declines: Span[];
+  boundaries: number[];
+}
+
+/**
+ * Question and request cues of the message's languages (and English); broken-ness and declining
+ * cues of every language (they are distinctive enough to use across languages).
+ */
+const readCues = (text: string, normalized: string, languages: ReadonlySet<string>): Cues => {
   let question = /[?¿]/.test(text);
   let request = false;
+  let informational = false;
   let broken = false;
-  const declines: { start: number; end: number }[] = [];
+  const declines: Span[] = [];
   const boundaries = clauseStarts(text, normalized);
-  for (const lang of LANGUAGES) {
-    const { cues } = lang;
-    if (cueLanguages.has(lang.code)) {
-      question ||= cues.question.test(normalized) || cues.information.test(normalized);
+  for (const { code, cues } of LANGUAGES) {
+    if (languages.has(code)) {
+      question ||= cues.question.test(normalized);
+      informational ||= cues.information.test(normalized);
       request ||= cues.request.test(normalized);
       for (const { start } of spans(cues.contrast, normalized)) boundaries.push(start);
     }
     broken ||= cues.broken.test(normalized);
     declines.push(...spans(cues.declining, normalized));
   }
-  const informational = [...cueLanguages].some((code) =>
-    BY_CODE.get(code)?.cues.information.test(normalized),
+  // "Can you tell me…" asks to be told: a question, not a request.
+  return {
+    question: question || informational,
+    request: request && !informational,
+    broken,
+    declines,
+    boundaries,
+  };
+};
+
+/** Whether a match is in the reach of a declining cue, in the same clause: "no need for [towels]". */
+const isDeclined = (cues: Cues, match: Span): boolean =>
+  cues.declines.some(
+    (decline) =>
+      decline.start < match.end &&
+      match.end - decline.end <= DECLINE_REACH &&
+      !cues.boundaries.some((boundary) => boundary >= decline.end && boundary <= match.start),
   );
-  if (informational) request = false;
 
-  const isDeclined = (start: number, end: number): boolean =>
-    declines.some(
-      (decline) =>
-        decline.start < end &&
-        end - decline.end <= DECLINE_REACH &&
-        !boundaries.some((boundary) => boundary >= decline.end && boundary <= start),
-    );
-
-  // Lexicon scores: per language, the strongest rule of an intent plus a share of the others;
-  // an intent takes its best language; counter-evidence (negative weights) is subtracted.
+/**
+ * Lexicon scores: per language, the strongest rule of an intent plus a share of the others, times
+ * the language's weight; an intent takes its best language; counter-evidence is subtracted.
+ */
+const scoreRules = (
+  normalized: string,
+  weightOf: (code: string) => number,
+  cues: Cues,
+  matched: string[],
+): { scores: Scores; declinedHousekeeping: boolean } => {
   const positive = new Map<IntentId, number>();
   const negative = new Map<IntentId, number>();
   let declinedHousekeeping = false;
   const ruleMatches = MATCHER.match(normalized);
   for (const lang of LANGUAGES) {
-    const weight =
-      lang.code === given || lang.code === spotted
-        ? PRIMARY_WEIGHT
-        : lang.code === 'en'
-          ? ENGLISH_WEIGHT
-          : OTHER_WEIGHT;
+    const weight = weightOf(lang.code);
     const found = new Map<IntentId, number[]>();
     const against = new Map<IntentId, number>();
     for (const compiled of lang.rules) {
@@ -468,8 +481,8 @@ export function classifyIntent(text: string, language: string): Classification {
         continue;
       }
       let ruleWeight = compiled.weight;
-      if (DECLINABLE.has(compiled.intent) && isDeclined(match.start, match.end)) {
-        if (HOUSEKEEPING.has(compiled.intent)) declinedHousekeeping = true;
+      if (DECLINABLE.has(compiled.intent) && isDeclined(cues, match)) {
+        declinedHousekeeping ||= HOUSEKEEPING.has(compiled.intent);
         ruleWeight *= DECLINED_SHARE;
         matched.push(`${compiled.id}:declined`);
       } else {
@@ -489,38 +502,31 @@ export function classifyIntent(text: string, language: string): Classification {
       negative.set(intent, Math.min(negative.get(intent) ?? 0, value * weight));
     }
   }
-
   const scores: Scores = new Map();
   for (const [intent, score] of positive) {
     const adjusted = score + (negative.get(intent) ?? 0);
     if (adjusted > 0) scores.set(intent, adjusted);
   }
+  return { scores, declinedHousekeeping };
+};
 
-  // "No need for towels today", "don't clean the room": skipping housekeeping.
-  if (declinedHousekeeping) {
-    scores.set('request.do_not_disturb', get(scores, 'request.do_not_disturb') + 2);
-    matched.push('cue:declined-housekeeping');
-  }
-  // "Help!" shouted at the start of a sentence.
-  if (HELP_SHOUT.test(text)) {
-    scores.set('emergency', get(scores, 'emergency') + 2);
-    matched.push('cue:help');
-  }
-
-  // Inquiry or request of the same domain: question cues favour inquiries, request cues
-  // requests, broken-ness the repair intents (and not the "how do I connect" inquiry).
-  if (question) matched.push('cue:question');
-  if (request) matched.push('cue:request');
-  if (broken) matched.push('cue:broken');
-  if (question && !request) for (const intent of INQUIRIES) boost(scores, intent, CUE_BONUS);
-  if (request) for (const intent of REQUESTS) boost(scores, intent, CUE_BONUS);
-  if (broken && (get(scores, 'request.maintenance') > 0 || get(scores, 'request.wifi_problem') > 0)) {
+/** Question cues favour inquiries, request cues requests, broken-ness the repair intents. */
+const applyCues = (scores: Scores, cues: Cues, matched: string[]): void => {
+  if (cues.question) matched.push('cue:question');
+  if (cues.request) matched.push('cue:request');
+  if (cues.broken) matched.push('cue:broken');
+  if (cues.question && !cues.request) for (const intent of INQUIRIES) boost(scores, intent, CUE_BONUS);
+  if (cues.request) for (const intent of REQUESTS) boost(scores, intent, CUE_BONUS);
+  if (cues.broken && (get(scores, 'request.maintenance') > 0 || get(scores, 'request.wifi_problem') > 0)) {
     boost(scores, 'request.maintenance', 1);
     boost(scores, 'request.wifi_problem', 1);
+    // "The wifi doesn't work" is not "how do I connect to the wifi".
     for (const intent of INQUIRIES) scale(scores, intent, 0.6);
   }
+};
 
-  // More specific or more sensitive intents explain away the ones they overlap with.
+/** The intents that overlap: specific over generic, sensitive over routine, substance over small talk. */
+const resolve = (scores: Scores): void => {
   for (const [winner, losers] of PRECEDENCE) {
     const winnerScore = get(scores, winner);
     if (winnerScore < 2) continue;
@@ -543,15 +549,13 @@ export function classifyIntent(text: string, language: string): Classification {
 
   // Praise outranks small talk; mixed praise and complaint is a complaint.
   if (get(scores, 'feedback.compliment') >= 2) for (const intent of SOCIAL) scale(scores, intent, 0.5);
-  if (get(scores, 'feedback.complaint') >= 2) scale(scores, 'feedback.compliment', 0.6);
+  if (complaint >= 2) scale(scores, 'feedback.compliment', 0.6);
   // Within small talk the closing words win: "Hi, thanks!" is thanks, "Thanks, bye!" farewell.
   const farewell = get(scores, 'social.farewell');
   if (farewell >= 1.5 && scores.has('social.thanks')) {
     scores.set('social.thanks', Math.min(get(scores, 'social.thanks') * 0.5, farewell * 0.6));
   }
-  if (get(scores, 'social.thanks') >= 1 || get(scores, 'social.farewell') >= 1) {
-    scale(scores, 'social.greeting', 0.5);
-  }
+  if (get(scores, 'social.thanks') >= 1 || farewell >= 1) scale(scores, 'social.greeting', 0.5);
   // Small talk only wins when nothing substantive matched: "Hi, 2 towels please".
   let substantive = 0;
   for (const [intent, score] of scores) if (!LIGHT.has(intent)) substantive = Math.max(substantive, score);
@@ -562,18 +566,43 @@ export function classifyIntent(text: string, language: string): Classification {
 
   // An explicit ask for a person wins over the topic; an emergency over everything.
   const human = get(scores, 'human_request');
-  if (human >= 2) {
-    for (const [intent, score] of scores) {
-      if (intent !== 'human_request' && intent !== 'emergency')
-        scores.set(intent, Math.min(score, human * 0.5));
-    }
-  }
+  if (human >= 2) capOthers(scores, ['human_request', 'emergency'], human * 0.5);
   const emergency = get(scores, 'emergency');
-  if (emergency >= 2) {
-    for (const [intent, score] of scores) {
-      if (intent !== 'emergency') scores.set(intent, Math.min(score, emergency * 0.4));
-    }
+  if (emergency >= 2) capOthers(scores, ['emergency'], emergency * 0.4);
+};
+
+/**
+ * Classifies a guest message into one intent of the taxonomy, offline and deterministically.
+ *
+ * Every supported language's lexicon is consulted (guests mix languages and detection on short
+ * texts is unreliable): the message's language in full, English at 0.9, the others at 0.75; an
+ * intent takes its best language. Then disambiguation: cues of questions, requests and broken
+ * things tilt inquiry/request pairs, declined services count far less, more specific or more
+ * sensitive intents explain away the ones they overlap with, small talk yields to anything
+ * substantive, an explicit ask for a person wins, and an emergency dominates everything.
+ */
+export function classifyIntent(text: string, language: string): Classification {
+  const normalized = normalize(text);
+  const given = languageCode(language);
+  const spotted = spottedLanguage(normalized, given);
+  const weightOf = (code: string): number =>
+    code === given || code === spotted ? PRIMARY_WEIGHT : code === 'en' ? ENGLISH_WEIGHT : OTHER_WEIGHT;
+  const matched: string[] = [];
+
+  const cues = readCues(text, normalized, new Set([given, spotted, 'en']));
+  const { scores, declinedHousekeeping } = scoreRules(normalized, weightOf, cues, matched);
+  // "No need for towels today", "don't clean the room": skipping housekeeping.
+  if (declinedHousekeeping) {
+    scores.set('request.do_not_disturb', get(scores, 'request.do_not_disturb') + 2);
+    matched.push('cue:declined-housekeeping');
   }
+  // "Help!" shouted at the start of a sentence.
+  if (HELP_SHOUT.test(text)) {
+    scores.set('emergency', get(scores, 'emergency') + 2);
+    matched.push('cue:help');
+  }
+  applyCues(scores, cues, matched);
+  resolve(scores);
 
   const ranked = [...scores]
     .filter(([, score]) => score > 0)
@@ -594,8 +623,8 @@ export function classifyIntent(text: string, language: string): Classification {
   }
 
   const [[intent, best], ...rest] = ranked;
-  // Competition: a runner-up close to the winner halves the confidence; a weak hint (≤ 0.5 of
-  // score beyond the floor) barely matters.
+  // Competition: a runner-up close to the winner halves the confidence; a stray weak hint (up to
+  // COMPETITION_FLOOR) does not count.
   const runnerUp = rest.length ? rest[0][1] : 0;
   const ratio = Math.max(0, runnerUp - COMPETITION_FLOOR) / best;
   const confidence = round(strengthOf(best) * (1 - 0.5 * ratio * ratio));

@@ -1,5 +1,5 @@
 import type { LanguageCues, LexiconRule } from './intent-lexicon';
-import { anyOf, re, rule } from './lexicon-builders';
+import { anyOf, re, RIDE_APP, rule } from './lexicon-builders';
 
 // Shared fragments. Umlauts arrive as plain vowels ("Tür" → "tur") or, typed without an
 // umlaut keyboard, with an e ("Tuer" → "tuer"); ß arrives as "ss". Patterns accept both.
@@ -136,7 +136,7 @@ export const DE_LEXICON: LexiconRule[] = [
     re`\b(?:waschen|b(?:u|ue)geln|reinigen) (?:sie )?(?:bitte )?(?:meine|unsere|mein|die|den|das) (?:hemd|hemden|anzug|kleid|kleidung|hose|w(?:a|ae)sche|sachen)\b`,
   ),
 
-  rule('request.do_not_disturb', 2, re`\b(?:st(?:o|oe)r\w*|ruhe|privatsph(?:a|ae)re)\b`),
+  rule('request.do_not_disturb', 2, re`\b(?:st(?:o|oe)r(?:en|ung|e|t)|ruhe|privatsph(?:a|ae)re)\b`),
   rule(
     'request.do_not_disturb',
     3,
@@ -274,14 +274,14 @@ export const DE_LEXICON: LexiconRule[] = [
   rule(
     'request.transport',
     2,
-    re`\b(?:taxi|taxis|uber|shuttle|transfer|flughafentransfer|chauffeur|limousine)\b`,
+    re`\b(?:taxi|taxis|${RIDE_APP}|shuttle|transfer|flughafentransfer|chauffeur|limousine)\b`,
     re`\b(?:transfer|shuttle) (?:zum|vom|zur|von der) ${TRANSIT}\b`,
   ),
   rule(
     'request.transport',
     3,
-    re`\b(?:bestellen|rufen|reservieren|buchen|organisieren|brauche|brauchen|h(?:a|ae)tte gern|m(?:o|oe)chte)\b.{0,20}\b(?:taxi|taxis|uber|auto|wagen|fahrer|shuttle|transfer|chauffeur)\b`,
-    re`\b(?:taxi|taxis|uber|shuttle|transfer|fahrer)\b.{0,20}\b(?:bestellen|rufen|reservieren|buchen|organisieren)\b`,
+    re`\b(?:bestellen|rufen|reservieren|buchen|organisieren|brauche|brauchen|h(?:a|ae)tte gern|m(?:o|oe)chte)\b.{0,20}\b(?:taxi|taxis|${RIDE_APP}|auto|wagen|fahrer|shuttle|transfer|chauffeur)\b`,
+    re`\b(?:taxi|taxis|${RIDE_APP}|shuttle|transfer|fahrer)\b.{0,20}\b(?:bestellen|rufen|reservieren|buchen|organisieren)\b`,
     re`\b(?:abholen|abholung) (?:vom|am|an der|von der) ${TRANSIT}\b`,
     re`\b(?:zum|zur) ${TRANSIT} (?:bringen|fahren)\b`,
     re`\b(?:taxi|transfer|shuttle) (?:um|f(?:u|ue)r|morgen|heute) (?:\d|morgen|heute)\b`,
@@ -483,7 +483,7 @@ export const DE_LEXICON: LexiconRule[] = [
   rule(
     'request.reservation_cancel',
     3,
-    re`\b(?:buchung|reservierung|aufenthalt|zimmer|reise)\b.{0,20}\b(?:stornieren|storniert|absagen|annullieren|canceln)\b`,
+    re`\b(?:buchung|reservierung|aufenthalt|zimmer|reise)\b.{0,40}\b(?:stornieren|storniert|absagen|annullieren|canceln)\b`,
     re`\b(?:stornieren|storniere|absagen|annullieren)\b.{0,20}\b(?:buchung|reservierung|aufenthalt|zimmer|reise)\b`,
     re`\b(?:stornierung|storno)\b`,
     re`\b(?:stornierungsbedingungen|stornobedingungen|stornogeb(?:u|ue)hr\w*|kostenlose stornierung|kostenlos stornieren|stornofrist)\b`,
@@ -520,8 +520,8 @@ export const DE_LEXICON: LexiconRule[] = [
     'inquiry.transport',
     3,
     re`\bwie (?:komme|kommen|gelange|gelangen|fahre|fahren) (?:ich|wir|man)\b.{0,30}\b(?:${TRANSIT}|zentrum|innenstadt|hotel|stadt)\b`,
-    re`\b(?:was kostet|wie ?viel kostet|preis)\b.{0,25}\b(?:taxi|uber|transfer|shuttle|bus|zug|bahn|ticket|fahrkarte)\b`,
-    re`\b(?:taxi|uber|transfer|shuttle|bus|zug)\b.{0,25}\b(?:kostet|preis|kosten)\b`,
+    re`\b(?:was kostet|wie ?viel kostet|preis)\b.{0,25}\b(?:taxi|${RIDE_APP}|transfer|shuttle|bus|zug|bahn|ticket|fahrkarte)\b`,
+    re`\b(?:taxi|${RIDE_APP}|transfer|shuttle|bus|zug)\b.{0,25}\b(?:kostet|preis|kosten)\b`,
     re`\b(?:wie weit|wie lange)\b.{0,30}\b(?:${TRANSIT}|zentrum|innenstadt)\b`,
     re`\b(?:gibt es|haben sie|bieten sie) (?:einen |eine )?(?:shuttle|flughafentransfer|transfer|bus|shuttleservice)\b`,
     re`\bwelche(?:r|n)? (?:bus|zug|bahn|linie|tram)\b`,
@@ -624,6 +624,11 @@ export const DE_LEXICON: LexiconRule[] = [
 
   rule(
     'inquiry.policies',
+    3,
+    re`\b(?:zahlen|kosten|bezahlen) (?:die |unsere )?(?:kinder|babys|kleinkinder)\b`,
+  ),
+  rule(
+    'inquiry.policies',
     1,
     re`\b(?:regeln|erlaubt|verboten|gestattet|kinder|minderj(?:a|ae)hrige|besucher|alter|richtlinien)\b`,
   ),
@@ -646,6 +651,12 @@ export const DE_LEXICON: LexiconRule[] = [
     re`\b(?:ausweis|reisepass|personalausweis)\b.{0,20}\b(?:n(?:o|oe)tig|pflicht|brauche|check ?in|erforderlich)\b`,
   ),
 
+  rule(
+    'inquiry.reservation_status',
+    3,
+    re`\bin (?:meiner|unserer) (?:buchung|reservierung)\b.{0,15}\b(?:enthalten|inklusive|inbegriffen|dabei)\b`,
+    re`\b(?:enthalten|inklusive|inbegriffen) in (?:meiner|unserer) (?:buchung|reservierung)\b`,
+  ),
   rule('inquiry.reservation_status', 1, re`\b(?:${BOOKING}|gebucht|reserviert|best(?:a|ae)tigung)\b`),
   rule(
     'inquiry.reservation_status',
@@ -783,14 +794,14 @@ export const DE_LEXICON: LexiconRule[] = [
     re`\b(?:toll|wunderbar|ausgezeichnet|hervorragend|perfekt|sch(?:o|oe)n|grossartig|fantastisch|traumhaft|herrlich|wundersch(?:o|oe)n)(?:e|er|es|en|em)? (?:aufenthalt|hotel|service|personal|team|zimmer|fr(?:u|ue)hst(?:u|ue)ck|essen|blick|erlebnis|lage|empfang|urlaub|zeit|tage|wochenende|gastfreundschaft)\b`,
     re`\bdanke\w* (?:f(?:u|ue)r|fur) (?:den|die|das|ihre|eure)\b.{0,15}\b(?:toll|wunderbar|sch(?:o|oe)n|super|ausgezeichnet|perfekt|herrlich|grossartig|fantastisch)\w*\b`,
     re`\b(?:personal|team|service|zimmer|hotel|aufenthalt|fr(?:u|ue)hst(?:u|ue)ck|alles|empfang)\b.{0,20}\b(?:war|waren|ist|sind) (?:sehr |super |wirklich |einfach )?(?:toll|super|wunderbar|ausgezeichnet|hervorragend|fantastisch|perfekt|klasse|spitze|grossartig|traumhaft|sehr freundlich|sehr hilfsbereit)\b`,
-    re`\b(?:weiterempfehlen|empfehlen es|wir kommen wieder|komme wieder|kommen gerne wieder|kompliment|kompliments|lob an|gro(?:ss)es lob|hut ab|5 sterne|f(?:u|ue)nf sterne|zehn von zehn)\b`,
+    re`\b(?:weiterempfehlen|empfehlen es|(?:kommen|komme) (?:gerne|bestimmt|sicher|definitiv) wieder|wir kommen wieder $|kompliment|kompliments|lob an|gro(?:ss)es lob|hut ab|5 sterne|f(?:u|ue)nf sterne|zehn von zehn)\b`,
   ),
 
   // ── Small talk ─────────────────────────────────────────────────────────────────────────
   rule(
     'social.greeting',
     2,
-    re`^ (?:hallo|hi|hey|guten (?:morgen|tag|abend)|morgen|servus|moin|moin moin|gr(?:u|ue)ss gott|gr(?:u|ue)ezi|tag)\b`,
+    re`^ (?:hallo|hi|hey|guten (?:morgen|tag|abend)|morgen $|servus|moin|moin moin|gr(?:u|ue)ss gott|gr(?:u|ue)ezi|tag $)`,
     re`\b(?:guten (?:morgen|tag|abend)|wie geht es ihnen|wie geht s|wie gehts)\b`,
   ),
   rule('social.greeting', 1, re`\bhallo\b`),
@@ -807,10 +818,22 @@ export const DE_LEXICON: LexiconRule[] = [
   rule(
     'social.farewell',
     2,
+    re`\b(?:bis zum n(?:a|ae)chsten mal|bis demn(?:a|ae)chst|auf bald|mach(?:t)? es gut)\b`,
+  ),
+  rule(
+    'social.farewell',
+    2,
     re`\b(?:tsch(?:u|ue)ss|tschau|auf wiedersehen|wiedersehen|bis sp(?:a|ae)ter|bis bald|bis morgen|bis dann|sch(?:o|oe)nen tag noch|sch(?:o|oe)nen abend|gute nacht|mach s gut|machen sie es gut|ciao)\b`,
   ),
 
   // ── Safety and hand-over ────────────────────────────────────────────────────────────────
+  rule('emergency', 2, re`\b(?:blutet|blutung|gas)\b`),
+  rule(
+    'emergency',
+    -4,
+    re`\bblutet (?:ein bisschen|leicht|etwas|kaum)\b`,
+    re`\b(?:tankstelle|gasherd|gasheizung|erdgas)\b`,
+  ),
   rule(
     'emergency',
     -4,
@@ -902,7 +925,7 @@ export const DE_CUES: LanguageCues = {
   ],
   contrast: [/\b(?:aber|sondern|jedoch|nur|stattdessen|ausser|dagegen|allerdings|auch)\b/],
   negative: [
-    /\b(?:inakzeptabel|unakzeptabel|unversch(?:a|ae)mt\w*|frechheit|ekelhaft|widerlich|schrecklich|furchtbar|katastroph\w*|entt(?:a|ae)uscht\w*|unzufrieden|w(?:u|ue)tend|sauer|ver(?:a|ae)rgert|genervt|l(?:a|ae)cherlich|abzocke|zumutung|skandal\w*|unm(?:o|oe)glich|mies|grauenhaft|nie wieder|unfreundlich\w*|inkompetent\w*|peinlich|unter aller sau|(?<!mir ist |mir wird |uns ist )schlecht\w*|nicht zufrieden|(?:a|ae)rgerlich)\b/,
+    /\b(?:schmutzig\w*|dreckig\w*|inakzeptabel|unakzeptabel|unversch(?:a|ae)mt\w*|frechheit|ekelhaft|widerlich|schrecklich|furchtbar|katastroph\w*|entt(?:a|ae)uscht\w*|unzufrieden|w(?:u|ue)tend|sauer|ver(?:a|ae)rgert|genervt|l(?:a|ae)cherlich|abzocke|zumutung|skandal\w*|unm(?:o|oe)glich|mies|grauenhaft|nie wieder|unfreundlich\w*|inkompetent\w*|peinlich|unter aller sau|(?<!mir ist |mir wird |uns ist )schlecht\w*|nicht zufrieden|(?:a|ae)rgerlich)\b/,
   ],
   positive: [
     /\b(?:danke|dankesch(?:o|oe)n|toll\w*|wunderbar\w*|ausgezeichnet\w*|hervorragend\w*|fantastisch\w*|perfekt\w*|klasse|spitze|grossartig\w*|super|begeistert|lecker|traumhaft|zufrieden|sehr freundlich|sehr hilfsbereit|sehr nett|weiterempfehlen)\b/,

@@ -1,5 +1,5 @@
 import type { LanguageCues, LexiconRule } from './intent-lexicon';
-import { anyOf, re, rule } from './lexicon-builders';
+import { anyOf, re, RIDE_APP, rule } from './lexicon-builders';
 
 // Shared fragments (normalized text: "don't" → "don t", "wi-fi" → "wi fi", "check-out" → "check out").
 const NOT = String.raw`(?:not|never|no longer|isn ?t|isnt|aren ?t|doesn ?t|dosen ?t|dosn ?t|doesen ?t|does ?nt|don ?t|didn ?t|won ?t|can ?t|cannot|can not|couldn ?t|wasn ?t|weren ?t|hasn ?t|haven ?t|wouldn ?t)`;
@@ -99,7 +99,7 @@ const BOOKING = String.raw`(?:booking|bookings|reservation|reservations|reservat
 const BAGS = String.raw`(?:luggage|lugage|luggages|baggage|bags|suitcases?|suit cases?|backpacks?)`;
 const FACILITY = String.raw`(?:swimming ?pool|pool|pools|gym|fitness(?: cent(?:er|re)| room| studio)?|spa|sauna|saunas|steam ?room|hammam|jacuzzi|hot ?tub|whirlpool|business (?:cent(?:er|re)|corner)|meeting rooms?|conference (?:room|rooms|facilities)|kids? club|kids? (?:area|room|corner)|play ?ground|play ?room|tennis(?: court)?|squash|golf course|rooftop|roof ?top|terrace|garden|library|games? room|laundr(?:y|ette) room|laundromat|washing machines?|dryers?|vending machines?|ice machine|atm|cash machine|lockers?|printer|sun ?beds?|sun ?loungers?|loungers|beach club|private beach|yoga|pilates|treadmill)`;
 const TRANSIT = String.raw`(?:airport|air port|aiport|airpot|train station|railway station|station|bus station|terminal|port|harbou?r|ferry terminal|cruise terminal)`;
-const VEHICLE = String.raw`(?:taxi|taxis|cab|cabs|uber|lyft|bolt|car|driver|shuttle|transfer|limo|limousine|chauffeur|ride|minivan|van)`;
+const VEHICLE = String.raw`(?:taxi|taxis|cab|cabs|${RIDE_APP}|lyft|bolt|car|driver|shuttle|transfer|limo|limousine|chauffeur|ride|minivan|van)`;
 const PLACES = String.raw`(?:beach|beaches|museum|museums|cathedral|church|old town|city cent(?:er|re)|town cent(?:er|re)|downtown|centre|center|shops?|shopping|mall|supermarket|grocery|groceries|market|pharmacy|chemist|drugstore|atm|bank|cash machine|exchange office|parks|national park|theme park|water park|square|castle|tower|harbou?r|marina|stadium|restaurants?|bars?|cafes?|bakery|attractions?|sights|landmarks?|nightlife|clubs?|hospital|post office|metro station|bus stop)`;
 
 export const EN_LEXICON: LexiconRule[] = [
@@ -125,7 +125,7 @@ export const EN_LEXICON: LexiconRule[] = [
     re`\b(?:cleaning|housekeeping|house keeping|housekeeper|maid|maids|room attendant|cleaner|cleaners|cleaning lady|chambermaid)\b`,
     re`\b(?:dirty|filthy|messy|unclean|stained|stains|grimy|not clean|hair in|hairs in|hair on)\b`,
     re`\b(?:sheets|bed ?sheets|linens?|bed ?linen|bedding|pillow ?cases?)\b`,
-    re`\b(?:trash|rubbish|garbage|bins?|waste ?basket)\b`,
+    re`\b(?:trash|rubbish|garbage|bins|(?:the|trash|rubbish|waste|garbage|dust) bin|waste ?basket)\b`,
     re`\bturn ?down(?: service)?\b`,
     re`\b(?:vacuum\w*|hoover\w*)\b`,
   ),
@@ -137,7 +137,7 @@ export const EN_LEXICON: LexiconRule[] = [
     re`\b(?:change|replace|fresh|clean|new|changing|swap) (?:the |our |my )?(?:bed ?)?(?:sheets|linens?|bedding|bed linen|pillow ?cases?)\b`,
     re`\bmake (?:up )?(?:the |our |my )?beds?\b`,
     re`\b(?:take out|empty|collect) (?:the |our )?(?:trash|rubbish|garbage|bins?)\b`,
-    re`\b(?:trash|rubbish|garbage|bins?) (?:is |are )?(?:full|overflowing)\b`,
+    re`\b(?:trash|rubbish|garbage|bins|(?:the|trash|waste) bin) (?:is |are )?(?:full|overflowing)\b`,
     re`\b(?:room|bathroom|toilet|sheets|bed|carpet|floor) (?:is |are |was |were )?(?:very |really |so |still )?(?:dirty|filthy|messy|not clean|stained|disgusting|gross|sticky|dusty)\b`,
     re`\broom (?:cleaning|clean up|service please)\b`,
   ),
@@ -193,6 +193,11 @@ export const EN_LEXICON: LexiconRule[] = [
 
   rule(
     'request.maintenance',
+    -5,
+    re`\bmy (?:phone|mobile|cell|cellphone|laptop|iphone|tablet|ipad|battery|camera) (?:is |has |just )?(?:dead|died|ran out|run out|is flat|went flat)\b`,
+  ),
+  rule(
+    'request.maintenance',
     2,
     re`\b(?:room|bedroom|it|in here|apartment|suite)\b (?:is |s |feels )?(?:absolutely |really |so |way too )?(?:freezing|boiling|roasting|sweltering|baking|ice cold|like an oven|like a sauna|an oven|a sauna|like a fridge)\b`,
   ),
@@ -214,7 +219,7 @@ export const EN_LEXICON: LexiconRule[] = [
     re`\b(?:too|very|so|really|extremely|freezing|boiling) (?:hot|cold|warm|stuffy|humid)\b.{0,20}\b(?:room|in here|inside|bedroom|at night)\b`,
     re`\b(?:room|bedroom|it|in here) (?:is |s )?(?:too|very|so|really|extremely|freezing|boiling) (?:hot|cold|warm|stuffy|humid)\b`,
     re`\b(?:freezing|boiling|sweltering) (?:in here|in the room|room)\b`,
-    re`\b(?:mou?ld|damp|mildew|cockroach(?:es)?|roach(?:es)?|bed ?bugs?|bugs|ants|mice|mouse|rats?|insects?|pests?|mosquito(?:es)?|spiders?|fleas?|termites?)\b`,
+    re`\b(?:mou?ld|damp|mildew|cockroach(?:es)?|roach(?:es)?|bed ?bugs?|bugs|ants|mice|mouse|rats|(?:a|saw|there s|there is|dead) rat|insects?|pests?|mosquito(?:es)?|spiders?|fleas?|termites?)\b`,
     re`\b(?:no|without|lukewarm|cold) (?:hot water|water pressure|power|electricity|light|lights|heating|air ?con\w*|signal on the tv|tv signal|channels)\b`,
     re`\b(?:someone|somebody|a technician|an engineer|maintenance) (?:to )?(?:fix|repair|look at|check|come and fix|come and look)\b`,
     re`\b(?:can|could|please|pls) (?:you |someone |somebody )?(?:fix|repair|look at|check)\b`,
@@ -321,7 +326,7 @@ export const EN_LEXICON: LexiconRule[] = [
   rule(
     'request.transport',
     2,
-    re`\b(?:taxi|taxis|cab|cabs|uber|lyft|bolt|limo|limousine|chauffeur|private driver|minivan)\b`,
+    re`\b(?:taxi|taxis|cab|cabs|${RIDE_APP}|lyft|bolt|limo|limousine|chauffeur|private driver|minivan)\b`,
     re`\b(?:airport|station) (?:transfer|transfers|pick ?up|shuttle|drop ?off|run|ride)\b`,
     re`\b(?:transfer|shuttle) (?:to|from) (?:the )?${TRANSIT}\b`,
   ),
@@ -330,8 +335,8 @@ export const EN_LEXICON: LexiconRule[] = [
     3,
     re`\b(?:book|call|order|get|arrange|need|want|organi[sz]e|reserve|schedule|request|send)\b.{0,20}\b${VEHICLE}\b`,
     re`\b(?:pick (?:me|us) up|pickup|pick up) (?:at|from) (?:the )?${TRANSIT}\b`,
-    re`\b(?:taxi|cab|car|uber|shuttle|transfer|ride) (?:to|for) (?:the )?(?:${TRANSIT}|city|centre|center|downtown|old town)\b.{0,20}\b(?:at|tomorrow|tonight|today|am|pm|\d)\b`,
-    re`\b(?:taxi|cab|car|uber|shuttle|transfer|driver) (?:at|for) (?:\d{1,2}(?::\d\d)? ?(?:am|pm|h|o clock)?|tomorrow|tonight|noon|\d+ people|\d+ persons)\b`,
+    re`\b(?:taxi|cab|car|${RIDE_APP}|shuttle|transfer|ride) (?:to|for) (?:the )?(?:${TRANSIT}|city|centre|center|downtown|old town)\b.{0,20}\b(?:at|tomorrow|tonight|today|am|pm|\d)\b`,
+    re`\b(?:taxi|cab|car|${RIDE_APP}|shuttle|transfer|driver) (?:at|for) (?:\d{1,2}(?::\d\d)? ?(?:am|pm|h|o clock)?|tomorrow|tonight|noon|\d+ people|\d+ persons)\b`,
   ),
 
   rule(
@@ -637,8 +642,8 @@ export const EN_LEXICON: LexiconRule[] = [
     3,
     re`\bhow (?:do|can|should|would|could) (?:i|we|one) (?:get|go|travel|reach)\b.{0,25}\b(?:${TRANSIT}|city cent(?:er|re)|town cent(?:er|re)|downtown|the city|the centre|the center|the hotel)\b`,
     re`\bhow to (?:get|go|travel)\b.{0,20}\b(?:${TRANSIT}|city cent(?:er|re)|downtown|hotel)\b`,
-    re`\b(?:how much|price|cost|fare|rate|prices)\b.{0,25}\b(?:taxi|cab|uber|transfer|shuttle|bus|train|metro|ticket|ride)\b`,
-    re`\b(?:taxi|cab|uber|transfer|shuttle|bus|train|ride)\b.{0,25}\b(?:cost|costs|price|fare|how much|expensive)\b`,
+    re`\b(?:how much|price|cost|fare|rate|prices)\b.{0,25}\b(?:taxi|cab|${RIDE_APP}|transfer|shuttle|bus|train|metro|ticket|ride)\b`,
+    re`\b(?:taxi|cab|${RIDE_APP}|transfer|shuttle|bus|train|ride)\b.{0,25}\b(?:cost|costs|price|fare|how much|expensive)\b`,
     re`\bhow (?:far|long)\b.{0,30}\b(?:${TRANSIT}|city|center|centre|downtown)\b`,
     re`\b(?:is there|do you have|do you offer|does the hotel (?:have|offer)|are there|do you provide|do you do) (?:a |an |any )?(?:free |hotel |complimentary )?(?:shuttle|airport transfer|transfer|bus|pick ?up service|airport pick ?up)\b`,
     re`\b(?:shuttle|bus|train|metro)\b.{0,20}\b(?:schedule|timetable|times|frequency|how often)\b`,
@@ -674,7 +679,7 @@ export const EN_LEXICON: LexiconRule[] = [
     'inquiry.dining',
     3,
     re`\b(?:breakfast|brekfast|breakfest|brunch|lunch|dinner)\b.{0,25}\b(?:time|times|hours|served|serve|serving|start|starts|open|opens|until|till|end|ends|finish|included|include|price|cost|where|buffet|menu|room|from)\b`,
-    re`\b(?:what time|when|where|until when|till when|how late|how long|is|are|do you serve|do you have)\b.{0,25}\b(?:breakfast|brekfast|breakfest|brunch|lunch|dinner|restaurant|bar|kitchen|cafe|coffee shop|lounge|buffet)\b`,
+    re`\b(?:what time|when|where|until when|till when|how late|how long|is there|are there|is the|are the|is your|do you serve|do you have)\b.{0,25}\b(?:breakfast|brekfast|breakfest|brunch|lunch|dinner|restaurant|bar|kitchen|cafe|coffee shop|lounge|buffet)\b`,
     re`\b(?:restaurant|bar|kitchen|cafe|bistro|buffet)\b.{0,20}\b(?:open|opens|close|closes|hours|menu|serve|serves|serving|located|reservation|book|dress code)\b`,
     re`\b(?:vegan|vegetarian|gluten ?free|halal|kosher|lactose ?free|dairy ?free|allerg\w*|nut ?free|celiac|coeliac|low carb|keto|diabetic) (?:options?|menu|food|dishes|meals?|breakfast|choices|friendly)\b`,
     re`\b(?:dress code|happy hour|set menu|a la carte|tasting menu|wine list|drinks? menu|dinner menu|lunch menu|breakfast menu|kids menu)\b`,
@@ -779,6 +784,12 @@ export const EN_LEXICON: LexiconRule[] = [
     re`\b(?:cooking|candles|drones?|food from outside|outside food|own food|own drinks|alcohol|bbq|barbecue)\b.{0,20}\b(?:allowed|permitted|ok|okay)\b`,
   ),
 
+  rule(
+    'inquiry.reservation_status',
+    3,
+    re`\b(?:included|include|includes|part of|covered) (?:in|by) (?:my|our) (?:booking|reservation|package)\b`,
+    re`\b(?:my|our) (?:booking|reservation|package) (?:include|includes|cover|covers|come with|comes with)\b`,
+  ),
   rule('inquiry.reservation_status', 1, re`\b(?:${BOOKING}|booked|reserved|confirmation)\b`),
   rule(
     'inquiry.reservation_status',
@@ -828,7 +839,7 @@ export const EN_LEXICON: LexiconRule[] = [
   rule(
     'inquiry.billing',
     3,
-    re`\b(?:minibar|mini bar|water|coffee|snacks|drinks|safe|gym|wifi|parking|breakfast)\b.{0,10}\b(?:free|complimentary|free of charge|charged|extra cost|at a cost|chargeable|prices?)\b`,
+    re`\b(?:minibar|mini bar|water|coffee|snacks|drinks|tea|sodas?)\b.{0,10}\b(?:free|complimentary|free of charge|charged|extra cost|at a cost|chargeable|prices?)\b`,
   ),
   rule(
     'inquiry.billing',
@@ -916,7 +927,7 @@ export const EN_LEXICON: LexiconRule[] = [
     re`\b(?:worst|terrible|awful|horrible) (?:hotel|stay|experience|service|night)\b`,
   ),
 
-  rule('legal', 1, re`\b(?:police|report|rights|authorities|cctv|footage|camera|cameras|evidence)\b`),
+  rule('legal', 1, re`\b(?:police|report|rights|authorities|cctv|footage|security cameras?|evidence)\b`),
   rule(
     'legal',
     2,
@@ -930,7 +941,7 @@ export const EN_LEXICON: LexiconRule[] = [
     re`\b(?:report|reporting|reported) (?:this |you |it |the hotel |your hotel )?to (?:the )?(?:health|local|consumer|tourism|tourist|police|authorities|authority|board|inspectors?|council)\b`,
     re`\bhealth (?:department|inspectors?|authorit(?:y|ies)|and safety)\b`,
     re`\b(?:police report|file a report|report (?:it|this|you|him|her|them) to the police|crime report|criminal complaint|press charges)\b`,
-    re`\b(?:gdpr|data protection|personal data|my data|privacy (?:policy|rights|request|breach|violation)|delete (?:my|all my|our) (?:data|information|details|account|personal)|right to be forgotten|data subject|subject access|dsar|data breach|privacy violation|invasion of privacy)\b`,
+    re`\b(?:gdpr|data protection|personal data|(?:delete|erase|remove|access to|copy of|what) (?:all )?(?:of )?my (?:personal )?data|privacy (?:policy|rights|request|breach|violation)|delete (?:my|all my|our) (?:data|information|details|account|personal)|right to be forgotten|data subject|subject access|dsar|data breach|privacy violation|invasion of privacy)\b`,
   ),
 
   rule(
@@ -979,7 +990,7 @@ export const EN_LEXICON: LexiconRule[] = [
     3,
     re`\b(?:great|amazing|wonderful|excellent|fantastic|lovely|perfect|awesome|brilliant|superb|outstanding|beautiful|incredible|fabulous|exceptional|marvell?ous|gorgeous|pleasant|delightful|spotless|impeccable|stunning|fab|top notch|first class|5 star|five star) (?:stay|hotel|service|staff|team|room|breakfast|food|dinner|view|views|experience|time|place|location|hospitality|people|reception|pool|spa|bed|welcome|job|weekend|holiday|vacation|trip)\b`,
     re`\b(?:staff|team|service|everyone|everybody|room|hotel|stay|breakfast|view|receptionist|reception|housekeeping|concierge|food|restaurant|bed|pool|spa|place|location|you|you guys|your team|your staff)\b.{0,25}\b(?:was|were|is|are|has been|have been)\b.{0,12}\b(?:great|amazing|wonderful|excellent|fantastic|lovely|perfect|awesome|brilliant|superb|outstanding|so helpful|very helpful|super helpful|friendly|kind|professional|attentive|spotless|delicious|beautiful|incredible|fabulous|exceptional|the best|fab|stunning|top notch|first class|immaculate|gorgeous)\b`,
-    re`\b(?:best (?:hotel|stay|service|staff|breakfast|holiday|experience)|highly recommend|would recommend|will (?:definitely |certainly )?(?:come back|return|be back|recommend)|we ll (?:definitely |surely |certainly )?be back(?! (?:for|at|in|by|around|later|to|with))|5 stars|five stars|10 10|10 out of 10|compliments to|kudos|well done|hats off|keep up the (?:good|great) work|you guys rock|you rock|above and beyond)\b`,
+    re`\b(?:best (?:hotel|stay|service|staff|breakfast|holiday|experience)|highly recommend|would recommend|will (?:definitely |certainly |surely )?recommend|(?:will|we ll|i ll) (?:(?:definitely|certainly|surely|absolutely|for sure) (?:come back|return|be back)|(?:come back|return|be back) (?:for sure|again|next (?:year|time)|soon)|(?:come back|return|be back) $)|5 stars|five stars|10 10|10 out of 10|compliments to|kudos|well done|hats off|keep up the (?:good|great) work|you guys rock|you rock|above and beyond)\b`,
     re`\b(?:thank you|thanks|thank u)\b.{0,20}\b(?:wonderful|amazing|great|lovely|fantastic|excellent|perfect|beautiful|warm|kind|hospitality|unforgettable|memorable)\b`,
     re`\b(?:we|i) (?:had|have had|are having|re having|am having|m having) (?:a |an |the )?(?:great|amazing|wonderful|lovely|fantastic|excellent|perfect|brilliant|fabulous|fab|best|good|nice|really good|very good) (?:time|stay|holiday|vacation|weekend|night|trip|experience)\b`,
   ),
@@ -1015,6 +1026,11 @@ export const EN_LEXICON: LexiconRule[] = [
   rule(
     'social.farewell',
     2,
+    re`\b(?:until next time|till next time|see you next (?:time|year)|hope to see you again)\b`,
+  ),
+  rule(
+    'social.farewell',
+    2,
     re`\b(?:bye|byebye|bye bye|good ?bye|see (?:you|ya|u)(?: later| soon| tomorrow| around| then)?|take care|farewell|so long|cya|ttyl|bye for now|catch you later|talk (?:to you )?(?:later|soon))\b`,
     re`\bhave a (?:good|nice|great|lovely|wonderful|pleasant) (?:day|night|evening|one|weekend|afternoon|trip)\b`,
     re`\bgood ?night\b`,
@@ -1027,6 +1043,15 @@ export const EN_LEXICON: LexiconRule[] = [
   ),
 
   // ── Safety and hand-over ────────────────────────────────────────────────────────────────
+  rule('emergency', -4, re`\b(?:sparkling|fizzy|still) (?:water|gas)\b|\bwater (?:with|without) gas\b`),
+  rule('emergency', 2, re`\b(?:bleeding|bleeds|gas)\b`),
+  rule(
+    'emergency',
+    -4,
+    re`\bbleeding (?:a (?:little|bit)|slightly|a tiny bit|lightly|has stopped|stopped)\b`,
+    re`\bgas (?:station|stations|stove|stoves|heater|heating|bill|prices?|mark|grill|hob|fireplace)\b`,
+    re`\b(?:petrol|fuel|lpg|natural) gas\b`,
+  ),
   rule(
     'emergency',
     -4,
@@ -1151,7 +1176,7 @@ export const EN_CUES: LanguageCues = {
     /\b(?:but|however|though|although|instead|just|only|rather|except|also|plus|and can|and could)\b/,
   ],
   negative: [
-    /\b(?:terrible|horrible|horrendous|awful|disgusting|disgusted|gross|revolting|filthy|unacceptable|unaceptable|worst|furious|livid|ridiculous|outrageous|disgraceful|appalling|shocking|pathetic|useless|incompetent|unprofessional|rude|angry|annoyed|upset|frustrated|frustrating|disappointed|disappointing|dissatisfied|unhappy|fed up|sick of|tired of|never again|nightmare|scam|rip ?off|ripoff|insane|absurd|lousy|crap|crappy|shit|shitty|wtf|damn|dammit|sucks|horrid|inexcusable|unbelievable|worse|still waiting|nobody came|no one came|ignored|waste of|wasted|joke|disgrace|poor service|bad service|not happy|not satisfied|not acceptable|not ok|not okay|not good|not clean|not impressed|hate|hated|complain\w*|mess)\b/,
+    /\b(?:dirty|smelly|stinks|stinky|terrible|horrible|horrendous|awful|disgusting|disgusted|gross|revolting|filthy|unacceptable|unaceptable|worst|furious|livid|ridiculous|outrageous|disgraceful|appalling|shocking|pathetic|useless|incompetent|unprofessional|rude|angry|annoyed|upset|frustrated|frustrating|disappointed|disappointing|dissatisfied|unhappy|fed up|sick of|tired of|never again|nightmare|scam|rip ?off|ripoff|insane|absurd|lousy|crap|crappy|shit|shitty|wtf|damn|dammit|sucks|horrid|inexcusable|unbelievable|worse|still waiting|nobody came|no one came|ignored|waste of|wasted|joke|disgrace|poor service|bad service|not happy|not satisfied|not acceptable|not ok|not okay|not good|not clean|not impressed|hate|hated|complain\w*|mess)\b/,
   ],
   positive: [
     /\b(?:great|amazing|wonderful|excellent|fantastic|lovely|perfect|awesome|brilliant|superb|outstanding|beautiful|incredible|fabulous|exceptional|marvell?ous|delightful|impressed|impressive|loved|enjoyed|enjoying|pleased|delighted|grateful|appreciate\w*|helpful|friendly|spotless|delicious|thank|thanks|thx|thank you|thankyou|ty|cheers|so kind|very kind|very nice|so nice|very good|really good|so good|the best|happy with|love it|love the|love this|good job|well done|kudos|highly recommend)\b/,

@@ -1,5 +1,5 @@
 import type { LanguageCues, LexiconRule } from './intent-lexicon';
-import { anyOf, re, rule } from './lexicon-builders';
+import { anyOf, re, RIDE_APP, rule } from './lexicon-builders';
 
 // Shared fragments (normalized: "¿Dónde está?" → " donde esta ", "baño" → "bano").
 const BROKEN = String.raw`(?:no (?:me |nos |le |se |lo |la )?(?:funciona\w*|anda|sirve|va bien|prende|enciende|arranca|calienta|enfria|conecta|carga|abre|cierra|tira|descarga|sale|responde|hay manera)|roto|rota|rotos|rotas|se rompio|se ha roto|estropead\w*|averiad\w*|descompuest\w*|danad\w*|fuera de servicio|gotea|goteando|pierde agua|fuga|atascad\w*|tapad\w*|obstruid\w*|bloquead\w*|atorad\w*|parpadea|dejo de funcionar|ha dejado de funcionar|falla|fallando|no va|muert[oa])`;
@@ -140,7 +140,7 @@ export const ES_LEXICON: LexiconRule[] = [
     3,
     re`\b(?:servicio de (?:lavanderia|lavado|planchado|tintoreria)|bolsa de (?:lavanderia|la lavanderia|ropa)|lista de (?:lavanderia|precios de lavanderia))\b`,
     re`\blimpieza en seco\b`,
-    re`\b(?:lavar|lavarme|lavarnos|planchar|plancharme|planchen|laven|limpiar en seco)\b.{0,15}\b(?:ropa|camisas?|traje|trajes|vestidos?|pantalones|chaqueta|americana|blusa|falda|camisetas?|jeans|vaqueros)\b`,
+    re`\b(?:lavar|lavarme|lavarnos|lavan|laven|lave|planchar|plancharme|planchen|planchan|limpiar en seco)\b.{0,15}\b(?:ropa|camisas?|traje|trajes|vestidos?|pantalones|chaqueta|americana|blusa|falda|camisetas?|jeans|vaqueros)\b`,
     re`\b(?:ropa|camisas?|traje|vestido|pantalones) (?:planchad\w*|lavad\w*)\b`,
   ),
 
@@ -162,7 +162,7 @@ export const ES_LEXICON: LexiconRule[] = [
     'request.maintenance',
     3,
     re`\b(?:aire(?: acondicionado)?|a ?c|clima|calefaccion|nevera|frigorifico|minibar|ventilador|tuberias|radiador|ducha|inodoro|ascensor|cisterna)\b.{0,30}\b(?:hace|hacen|haciendo|hacia) (?:un |mucho |muchos |unos )?(?:ruido|ruidos)\b`,
-    re`\b(?:olor|huele|peste)\b.{0,30}\b(?:desague|cañeria|caneria|tuberias|alcantarilla|inodoro|lavabo|ducha)\b`,
+    re`\b(?:olor|huele|peste)\b.{0,30}\b(?:desague|caneria|tuberias|alcantarilla|inodoro|lavabo|ducha)\b`,
   ),
   rule(
     'request.maintenance',
@@ -282,16 +282,16 @@ export const ES_LEXICON: LexiconRule[] = [
   rule(
     'request.transport',
     2,
-    re`\b(?:taxi|taxis|uber|cabify|didi|remis|traslado|traslados|transfer|shuttle|lanzadera)\b`,
+    re`\b(?:taxi|taxis|${RIDE_APP}|cabify|didi|remis|traslado|traslados|transfer|shuttle|lanzadera)\b`,
     re`\b(?:traslado|transfer|shuttle|recogida) (?:al|del|desde el|hasta el) (?:aeropuerto|estacion|puerto)\b`,
   ),
   rule(
     'request.transport',
     3,
-    re`\b(?:pedir|pidan|pida|pideme|pidame|llamar|llamen|llame|llamarme|reservar|reserven|reserve|necesito|necesitamos|quiero|queremos|organizar|conseguir|consiganme|solicitar)\b.{0,20}\b(?:taxi|taxis|uber|cabify|coche|carro|auto|conductor|chofer|traslado|transfer|shuttle|lanzadera)\b`,
+    re`\b(?:pedir|pidan|pida|pideme|pidame|llamar|llamen|llame|llamarme|reservar|reserven|reserve|necesito|necesitamos|quiero|queremos|organizar|conseguir|consiganme|solicitar)\b.{0,20}\b(?:taxi|taxis|${RIDE_APP}|cabify|coche|carro|auto|conductor|chofer|traslado|transfer|shuttle|lanzadera)\b`,
     re`\b(?:recoger(?:me|nos)?|recogida|buscar(?:me|nos)?) (?:en|al|del|desde) (?:el )?${TRANSIT}\b`,
     re`\b(?:llevar(?:me|nos)?) (?:al|a la) ${TRANSIT}\b`,
-    re`\b(?:taxi|uber|coche|traslado|transfer) (?:para|a) (?:las|manana|\d)\b`,
+    re`\b(?:taxi|${RIDE_APP}|coche|traslado|transfer) (?:para|a) (?:las|manana|\d)\b`,
   ),
 
   rule(
@@ -526,8 +526,8 @@ export const ES_LEXICON: LexiconRule[] = [
     'inquiry.transport',
     3,
     re`\bcomo (?:llego|llegamos|llegar|se llega|puedo llegar|podemos llegar|voy|vamos|ir|nos movemos)\b.{0,25}\b(?:${TRANSIT}|centro|hotel)\b`,
-    re`\b(?:cuanto|precio|tarifa|costo)\b.{0,25}\b(?:taxi|uber|traslado|transfer|autobus|bus|tren|metro|billete)\b`,
-    re`\b(?:taxi|uber|traslado|transfer|autobus|bus|tren|metro)\b.{0,25}\b(?:cuesta|vale|precio|tarifa|sale)\b`,
+    re`\b(?:cuanto|precio|tarifa|costo)\b.{0,25}\b(?:taxi|${RIDE_APP}|traslado|transfer|autobus|bus|tren|metro|billete)\b`,
+    re`\b(?:taxi|${RIDE_APP}|traslado|transfer|autobus|bus|tren|metro)\b.{0,25}\b(?:cuesta|vale|precio|tarifa|sale)\b`,
     re`\b(?:a que distancia|cuanto se tarda|cuanto tarda|lejos)\b.{0,30}\b(?:${TRANSIT}|centro)\b`,
     re`\b(?:hay|tienen|ofrecen) (?:un |algun )?(?:shuttle|lanzadera|traslado|transfer|autobus|servicio de traslado)\b`,
     re`\b(?:que|cual) (?:autobus|bus|tren|linea|metro)\b`,
@@ -656,6 +656,17 @@ export const ES_LEXICON: LexiconRule[] = [
     re`\b(?:dni|pasaporte|documento|identificacion)\b.{0,20}\b(?:necesario|obligatorio|hace falta|necesito|check ?in)\b`,
   ),
 
+  rule(
+    'inquiry.reservation_status',
+    3,
+    re`\b(?:incluid[oa]s?|incluye|entra)\b.{0,25}\ben (?:mi|nuestra) (?:reserva|reservacion)\b`,
+  ),
+  rule(
+    'inquiry.reservation_status',
+    3,
+    re`\b(?:incluid[oa]s?|incluye|entra) en (?:mi|nuestra|la) (?:reserva|reservacion|tarifa contratada)\b`,
+    re`\b(?:mi|nuestra) (?:reserva|reservacion) (?:incluye|tiene|lleva)\b`,
+  ),
   rule('inquiry.reservation_status', 1, re`\b(?:${BOOKING}|reservad[oa]|confirmacion)\b`),
   rule(
     'inquiry.reservation_status',
@@ -712,7 +723,7 @@ export const ES_LEXICON: LexiconRule[] = [
   rule(
     'billing.refund',
     3,
-    re`\b(?:reembols\w*|rembols\w*|devolucion del dinero|devolucion|devolver (?:el|mi|nuestro) dinero|devuelvan|devuelvanme|me devuelvan|nos devuelvan|compensaci\w*|compensar|compensen|indemnizaci\w*|vale|bono|cupon)\b`,
+    re`\b(?:reembols\w*|rembols\w*|devolucion del dinero|devolucion|devolver (?:el|mi|nuestro) dinero|devuelvan|devuelvanme|me devuelvan|nos devuelvan|compensaci\w*|compensar|compensen|indemnizaci\w*|un vale|vale (?:de descuento|regalo)|un bono|bono (?:de descuento|regalo)|cupon(?:es)?|voucher)\b`,
     re`\b(?:descuento|rebaja)\b.{0,30}\b(?:por|debido|molestias|problemas?|inconvenientes?|factura|estancia)\b`,
     re`\b(?:quitar|quiten|eliminar|anular|retirar)\b.{0,10}\b(?:el |ese |este )?(?:cargo|cobro|importe|suplemento)\b`,
     re`\bpor las molestias\b`,
@@ -757,7 +768,7 @@ export const ES_LEXICON: LexiconRule[] = [
     3,
     re`\b(?:abogad[oa]s?|demanda|demandar|demandaremos|denunciar|denuncia|denunciarlos|juicio|tribunal|tribunales|juzgado|accion(?:es)? legal(?:es)?|medidas legales|via judicial|acciones judiciales)\b`,
     re`\b(?:poner|presentar) una denuncia\b`,
-    re`\b(?:datos personales|proteccion de datos|rgpd|gdpr|lopd|borrar mis datos|eliminar mis datos|mis datos|derecho al olvido|privacidad)\b`,
+    re`\b(?:datos personales|proteccion de datos|rgpd|gdpr|lopd|borrar mis datos|eliminar mis datos|derecho al olvido|privacidad)\b`,
   ),
 
   rule('medical', 1, re`\b(?:farmacia|dolor|duele|herid[oa]|alergic[oa]|embarazada|diabetic[oa]|asma)\b`),
@@ -791,7 +802,7 @@ export const ES_LEXICON: LexiconRule[] = [
     3,
     re`\b(?:excelente|maravillos[oa]|increible|genial|fantastic[oa]|estupend[oa]|perfect[oa]|espectacular|gran|buen|muy buen[oa]) (?:estancia|estadia|hotel|servicio|atencion|personal|equipo|habitacion|desayuno|comida|experiencia|trato|ubicacion|vista|vistas)\b`,
     re`\b(?:personal|equipo|servicio|atencion|habitacion|hotel|estancia|desayuno|todo|trato|recepcionista)\b.{0,20}\b(?:fue|ha sido|es|son|fueron|estuvo|estaba) (?:muy |super |realmente )?(?:excelente|maravillos[oa]|increible|genial|fantastic[oa]|estupend[oa]|perfect[oa]|espectacular|amables?|atent[oa]s?|impecable|de diez|un diez)\b`,
-    re`\b(?:lo recomiendo|lo recomendare|recomendable|volveremos|volvere|repetiremos|felicidades|felicitaciones|enhorabuena|10 de 10|diez de diez|cinco estrellas|5 estrellas|de diez)\b`,
+    re`\b(?:lo recomiendo|lo recomendare|recomendable|(?:volveremos|volvere|repetiremos) (?:seguro|sin duda|pronto|encantad[oa]s|otra vez|de nuevo|el ano que viene)|(?:seguro|sin duda|sin dudarlo) (?:volveremos|volvere|repetiremos)|(?:volveremos|repetiremos) $|felicidades|felicitaciones|enhorabuena|10 de 10|diez de diez|cinco estrellas|5 estrellas|de diez)\b`,
     re`\bgracias por (?:todo|la|el|una|un)\b.{0,25}\b(?:maravillos\w*|excelente|increible|genial|estupend\w*|perfect\w*|fantastic\w*|espectacular)\b`,
     re`\b(?:estancia|estadia|servicio|atencion|personal|equipo|habitacion|desayuno|experiencia|trato|ubicacion|vistas?|hotel)\b (?:muy |super |realmente |simplemente )?(?:maravillos[oa]s?|excelentes?|increibles?|geniales?|fantastic[oa]s?|estupend[oa]s?|perfect[oa]s?|espectaculares?|impecables?|inmejorables?)\b`,
   ),
@@ -810,6 +821,7 @@ export const ES_LEXICON: LexiconRule[] = [
     re`\b(?:gracias|grax|graciass+|se lo agradezco|te lo agradezco|agradecid[oa]s?|muy amable|mil gracias|muchas gracias)\b`,
   ),
   rule('social.thanks', 3, re`\b(?:muchas|mil|muchisimas) gracias\b`),
+  rule('social.farewell', 2, re`\b(?:hasta la proxima|nos vemos pronto|hasta otra|que vaya bien)\b`),
   rule(
     'social.farewell',
     2,
@@ -818,6 +830,14 @@ export const ES_LEXICON: LexiconRule[] = [
   ),
 
   // ── Safety and hand-over ────────────────────────────────────────────────────────────────
+  rule('emergency', -4, re`\b(?:con|sin) gas\b`),
+  rule('emergency', 2, re`\b(?:sangra|sangrando|sangre|gas)\b`),
+  rule(
+    'emergency',
+    -4,
+    re`\b(?:sangra|sangrando) (?:un poco|poco|ligeramente)\b`,
+    re`\b(?:gasolinera|estacion de servicio|cocina de gas|estufa de gas|gas natural)\b`,
+  ),
   rule(
     'emergency',
     -4,
@@ -864,7 +884,7 @@ export const ES_LEXICON: LexiconRule[] = [
   rule(
     'human_request',
     2,
-    re`\b(?:llamen(?:me)?|llamarme|me pueden llamar|me puede llamar|me llaman)\b(?! (?:un|una|a un|al) (?:taxi|uber|cabify|coche|carro|auto|remis|traslado))`,
+    re`\b(?:llamen(?:me)?|llamarme|me pueden llamar|me puede llamar|me llaman)\b(?! (?:un|una|a un|al) (?:taxi|${RIDE_APP}|cabify|coche|carro|auto|remis|traslado))`,
     re`\b(?:persona real|ser humano|un humano|una persona de verdad)\b`,
     re`\b(?:eres|es esto|hablo con) (?:un |una )?(?:robot|bot|maquina|ia|inteligencia artificial|persona real|humano)\b`,
   ),
@@ -915,7 +935,7 @@ export const ES_CUES: LanguageCues = {
   ],
   contrast: [/\b(?:pero|sino|aunque|solo|solamente|en cambio|en su lugar|sin embargo|tambien|ademas)\b/],
   negative: [
-    /\b(?:asqueros\w*|inaceptable|inadmisible|vergonzoso|verguenza|indignante|indignad\w*|pesim\w*|horrible|terrible|fatal|malisim\w*|lamentable|decepcionad\w*|decepcionante|insatisfech\w*|enfadad\w*|enojad\w*|furios\w*|harto|harta|hartos|ridicul\w*|estafa|timo|un asco|nunca mas|no volveremos|grosero|maleducad\w*|sucisim\w*|no estoy content\w*|no estamos content\w*|que mal|una pena|desastre|queja)\b/,
+    /\b(?:sucio|sucia|sucios|sucias|asqueros\w*|inaceptable|inadmisible|vergonzoso|verguenza|indignante|indignad\w*|pesim\w*|horrible|terrible|fatal|malisim\w*|lamentable|decepcionad\w*|decepcionante|insatisfech\w*|enfadad\w*|enojad\w*|furios\w*|harto|harta|hartos|ridicul\w*|estafa|timo|un asco|nunca mas|no volveremos|grosero|maleducad\w*|sucisim\w*|no estoy content\w*|no estamos content\w*|que mal|una pena|desastre|queja)\b/,
   ],
   positive: [
     /\b(?:gracias|excelente|maravillos\w*|increible|genial|fantastic\w*|estupend\w*|perfect\w*|espectacular|precios\w*|impecable|delicios\w*|encant\w*|muy amables?|felicidades|recomiendo|content[oa]s?|feliz|felices|agradecid\w*)\b/,

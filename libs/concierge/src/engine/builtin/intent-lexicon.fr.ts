@@ -1,5 +1,5 @@
 import type { LanguageCues, LexiconRule } from './intent-lexicon';
-import { anyOf, re, rule } from './lexicon-builders';
+import { anyOf, re, RIDE_APP, rule } from './lexicon-builders';
 
 // Shared fragments (normalized: "ne marche pas" stays, "s'il vous plaît" → "s il vous plait", "où" → "ou").
 const BROKEN = String.raw`(?:(?:ne |n )?(?:marche|marchent|fonctionne|fonctionnent|s allume|s allument|chauffe|refroidit|ferme|s ouvre|s ouvrent|se ferme|ouvre|coule|tire|repond|demarre|se connecte|charge) (?:plus|pas)|en panne|casse|cassee|casses|cassees|a lache|hors service|hors d usage|defectueu\w*|fuit|fuite|goutte|bouche|bouchee|bloque|bloquee|coince|coincee|ne marche plus|grille|grillee|clignote|ne s allume plus|tombe en panne|ne donne rien)`;
@@ -270,13 +270,13 @@ export const FR_LEXICON: LexiconRule[] = [
   rule(
     'request.transport',
     2,
-    re`\b(?:taxi|taxis|vtc|uber|bolt|navette|transfert|transferts|limousine)\b`,
+    re`\b(?:taxi|taxis|vtc|${RIDE_APP}|bolt|navette|transfert|transferts|limousine)\b`,
     re`\b(?:transfert|navette) (?:vers|pour|depuis|de|a) (?:l |la )?${TRANSIT}\b`,
   ),
   rule(
     'request.transport',
     3,
-    re`\b(?:commander|appeler|appelez|reserver|reservez|organiser|besoin|voudrais|voudrions|faut|trouver)\b.{0,20}\b(?:taxi|taxis|vtc|uber|voiture|chauffeur|navette|transfert)\b`,
+    re`\b(?:commander|appeler|appelez|reserver|reservez|organiser|besoin|voudrais|voudrions|faut|trouver)\b.{0,20}\b(?:taxi|taxis|vtc|${RIDE_APP}|voiture|chauffeur|navette|transfert)\b`,
     re`\b(?:venir (?:me|nous) chercher|nous chercher|me chercher|recuperer) (?:a|de) (?:l |la )?${TRANSIT}\b`,
     re`\b(?:m emmener|nous emmener|nous conduire|me conduire|nous deposer|me deposer) (?:a|au) (?:l |la )?${TRANSIT}\b`,
     re`\b(?:taxi|navette|transfert|voiture) (?:pour|a|vers) (?:\d|demain|ce soir|l aeroport|la gare)\b`,
@@ -508,8 +508,8 @@ export const FR_LEXICON: LexiconRule[] = [
     'inquiry.transport',
     3,
     re`\bcomment (?:aller|se rendre|rejoindre|venir|arriver|on va|je vais|puis je aller|faire pour aller)\b.{0,25}\b(?:${TRANSIT}|centre ville|hotel)\b`,
-    re`\b(?:combien|prix|tarif|cout)\b.{0,25}\b(?:taxi|uber|vtc|navette|transfert|bus|train|metro|billet)\b`,
-    re`\b(?:taxi|uber|vtc|navette|transfert|bus|train)\b.{0,25}\b(?:coute|prix|tarif|combien)\b`,
+    re`\b(?:combien|prix|tarif|cout)\b.{0,25}\b(?:taxi|${RIDE_APP}|vtc|navette|transfert|bus|train|metro|billet)\b`,
+    re`\b(?:taxi|${RIDE_APP}|vtc|navette|transfert|bus|train)\b.{0,25}\b(?:coute|prix|tarif|combien)\b`,
     re`\b(?:a quelle distance|combien de temps|loin)\b.{0,30}\b(?:${TRANSIT}|centre ville)\b`,
     re`\b(?:y a t il|avez vous|il y a|proposez vous) (?:une |un )?(?:navette|transfert|bus)\b`,
     re`\bquel (?:bus|train|metro|tram)\b`,
@@ -629,6 +629,12 @@ export const FR_LEXICON: LexiconRule[] = [
     re`\b(?:piece d identite|passeport|carte d identite)\b.{0,20}\b(?:obligatoire|necessaire|besoin|check ?in)\b`,
   ),
 
+  rule(
+    'inquiry.reservation_status',
+    3,
+    re`\b(?:inclus|compris)\w*\b.{0,25}\bdans (?:ma|notre) (?:reservation|resa)\b`,
+  ),
+  rule('inquiry.reservation_status', 3, re`\b(?:inclus|compris)\w* dans (?:ma|notre) (?:reservation|resa)\b`),
   rule('inquiry.reservation_status', 1, re`\b(?:${BOOKING}|reserve|confirmation)\b`),
   rule(
     'inquiry.reservation_status',
@@ -729,7 +735,7 @@ export const FR_LEXICON: LexiconRule[] = [
     3,
     re`\b(?:avocat|avocats|proces|tribunal|tribunaux|justice|poursuites?|poursuivre|action en justice|mesures? juridiques?|attaquer en justice)\b`,
     re`\b(?:porter plainte|deposer plainte|depot de plainte|plainte (?:a|aupres de) la police|plainte contre)\b`,
-    re`\b(?:donnees personnelles|protection des donnees|rgpd|gdpr|supprimer mes donnees|effacer mes donnees|mes donnees|droit a l oubli|vie privee)\b`,
+    re`\b(?:donnees personnelles|protection des donnees|rgpd|gdpr|supprimer mes donnees|effacer mes donnees|droit a l oubli|vie privee)\b`,
   ),
 
   rule('medical', 1, re`\b(?:pharmacie|douleur|mal|blesse\w*|allergique|enceinte|diabetique|asthme)\b`),
@@ -765,7 +771,7 @@ export const FR_LEXICON: LexiconRule[] = [
     re`\b(?:personnel|equipe|service|accueil|chambre|hotel|sejour|petit dejeuner|tout)\b.{0,20}\b(?:etait|etaient|est|sont|a ete) (?:tres |vraiment |super )?(?:excellent\w*|merveilleu\w*|magnifique|genial\w*|parfait\w*|formidable|incroyable|superbe|top|adorable\w*|aux petits soins|impeccable)\b`,
     re`\b(?:sejour|hotel|service|accueil|personnel|equipe|chambre|petit dejeuner|repas|experience|emplacement|vue)\b (?:vraiment |tout simplement |tres |super )?(?:excellent\w*|merveilleu\w*|magnifique\w*|genial\w*|parfait\w*|formidable\w*|incroyable\w*|superbe\w*|adorable\w*|impeccable\w*|inoubliable\w*|top)\b`,
     re`\bmerci pour (?:ce|cet|cette|le|la|votre|un|une)\b.{0,15}\b(?:excellent\w*|merveilleu\w*|magnifique|super|genial|parfait|formidable|agreable|inoubliable|superbe)\b`,
-    re`\b(?:je recommande|nous recommandons|a recommander|nous reviendrons|on reviendra|bravo|felicitations|chapeau|10 sur 10|5 etoiles|cinq etoiles)\b`,
+    re`\b(?:je recommande|nous recommandons|a recommander|(?:nous reviendrons|on reviendra) (?:avec plaisir|sans hesiter|c est sur|bientot)|(?:nous reviendrons|on reviendra) $|bravo|felicitations|chapeau|10 sur 10|5 etoiles|cinq etoiles)\b`,
   ),
 
   // ── Small talk ─────────────────────────────────────────────────────────────────────────
@@ -785,6 +791,7 @@ export const FR_LEXICON: LexiconRule[] = [
     3,
     re`\b(?:merci beaucoup|merci mille fois|mille mercis|merci infiniment|un grand merci)\b`,
   ),
+  rule('social.farewell', 2, re`\b(?:a la prochaine|a tres bientot|au plaisir|bonne continuation)\b`),
   rule(
     'social.farewell',
     2,
@@ -792,6 +799,13 @@ export const FR_LEXICON: LexiconRule[] = [
   ),
 
   // ── Safety and hand-over ────────────────────────────────────────────────────────────────
+  rule('emergency', 2, re`\b(?:saigne|saignement|gaz)\b`),
+  rule(
+    'emergency',
+    -4,
+    re`\bsaigne (?:un peu|legerement)\b`,
+    re`\b(?:station (?:service|essence)|gaziniere|chauffage au gaz|gaz naturel)\b`,
+  ),
   rule(
     'emergency',
     -4,
@@ -837,7 +851,7 @@ export const FR_LEXICON: LexiconRule[] = [
   rule(
     'human_request',
     2,
-    re`\b(?:rappelez moi|appelez moi|pouvez vous m appeler|me rappeler)\b(?! (?:un|une) (?:taxi|vtc|uber|voiture|navette))`,
+    re`\b(?:rappelez moi|appelez moi|pouvez vous m appeler|me rappeler)\b(?! (?:un|une) (?:taxi|vtc|${RIDE_APP}|voiture|navette))`,
     re`\b(?:vraie personne|personne reelle|etre humain|un humain)\b`,
     re`\b(?:etes vous|tu es|c est) (?:un |une )?(?:robot|bot|machine|ia|intelligence artificielle|vraie personne|humain)\b`,
   ),
@@ -887,7 +901,7 @@ export const FR_CUES: LanguageCues = {
   ],
   contrast: [/\b(?:mais|par contre|en revanche|seulement|juste|plutot|sauf|aussi|cependant|pourtant)\b/],
   negative: [
-    /\b(?:degoutant\w*|inacceptable|inadmissible|scandaleu\w*|honteu\w*|honte|horrible|lamentable|nul|nulle|minable|pitoyable|decu\w*|deception|mecontent\w*|insatisfait\w*|furieu\w*|en colere|enerve\w*|fache\w*|ridicule|arnaque|catastroph\w*|jamais plus|plus jamais|n importe quoi|pas content\w*|pas satisfait\w*|inadmissible|immonde|deplorable|incompetent\w*|impoli\w*)\b/,
+    /\b(?:sale|sales|crade|degoutant\w*|inacceptable|inadmissible|scandaleu\w*|honteu\w*|honte|horrible|lamentable|nul|nulle|minable|pitoyable|decu\w*|deception|mecontent\w*|insatisfait\w*|furieu\w*|en colere|enerve\w*|fache\w*|ridicule|arnaque|catastroph\w*|jamais plus|plus jamais|n importe quoi|pas content\w*|pas satisfait\w*|inadmissible|immonde|deplorable|incompetent\w*|impoli\w*)\b/,
   ],
   positive: [
     /\b(?:merci|excellent\w*|merveilleu\w*|magnifique|genial\w*|parfait\w*|formidable|incroyable|superbe|top|adore|adorable\w*|delicieu\w*|impeccable|bravo|felicitations|ravi\w*|content\w*|satisfait\w*|je recommande)\b/,

@@ -1,5 +1,5 @@
 import type { LanguageCues, LexiconRule } from './intent-lexicon';
-import { anyOf, re, rule } from './lexicon-builders';
+import { anyOf, re, RIDE_APP, rule } from './lexicon-builders';
 
 // Shared fragments (normalized: "c'è" → "c e", "perché" → "perche", "l'aria" → "l aria").
 const BROKEN = String.raw`(?:non (?:\w+ )?(?:funziona\w*|va|va piu|si accende|si accendono|si spegne|si apre|si chiude|apre|chiude|scarica|scalda|riscalda|raffredda|rinfresca|parte|risponde|si connette|carica|esce)|rott[oaie]|si e rott[oa]|guast[oaie]|fuori servizio|perde|perdita|gocciola|sgocciola|intasat[oaie]|otturat[oaie]|bloccat[oaie]|incastrat[oaie]|sfarfalla|lampeggia|ha smesso di funzionare|difettos[oaie]|non va bene|fulminat[oaie]|bruciat[oaie])`;
@@ -269,13 +269,13 @@ export const IT_LEXICON: LexiconRule[] = [
   rule(
     'request.transport',
     2,
-    re`\b(?:taxi|uber|ncc|navetta|transfer|trasferimento|limousine)\b`,
+    re`\b(?:taxi|${RIDE_APP}|ncc|navetta|transfer|trasferimento|limousine)\b`,
     re`\b(?:transfer|navetta|trasferimento) (?:per|dall|dal|all|al|verso) (?:l )?${TRANSIT}\b`,
   ),
   rule(
     'request.transport',
     3,
-    re`\b(?:chiamare|chiamate|chiamarci|chiamarmi|prenotare|prenotate|prenotarmi|ordinare|organizzare|serve|servirebbe|vorrei|vorremmo|bisogno)\b.{0,20}\b(?:taxi|uber|ncc|macchina|auto|autista|navetta|transfer|trasferimento)\b`,
+    re`\b(?:chiamare|chiamate|chiamarci|chiamarmi|prenotare|prenotate|prenotarmi|ordinare|organizzare|serve|servirebbe|vorrei|vorremmo|bisogno)\b.{0,20}\b(?:taxi|${RIDE_APP}|ncc|macchina|auto|autista|navetta|transfer|trasferimento)\b`,
     re`\b(?:venire a prendermi|venirci a prendere|prenderci|prendermi|passare a prendere) (?:in|all|al|dall|alla) (?:l )?${TRANSIT}\b`,
     re`\b(?:portarci|portarmi|accompagnarci|accompagnarmi) (?:in|all|al|alla) (?:l )?${TRANSIT}\b`,
     re`\b(?:taxi|navetta|transfer) (?:per|alle|domani) (?:le |domani|\d)\b`,
@@ -503,7 +503,7 @@ export const IT_LEXICON: LexiconRule[] = [
     'inquiry.transport',
     3,
     re`\bcome (?:arrivo|arriviamo|arrivare|si arriva|posso arrivare|possiamo arrivare|vado|andiamo|andare|raggiungo|raggiungere)\b.{0,25}\b(?:${TRANSIT}|centro|hotel|albergo)\b`,
-    re`\b(?:quanto|prezzo|tariffa|costo)\b.{0,25}\b(?:taxi|uber|navetta|transfer|autobus|bus|treno|metro|biglietto)\b`,
+    re`\b(?:quanto|prezzo|tariffa|costo)\b.{0,25}\b(?:taxi|${RIDE_APP}|navetta|transfer|autobus|bus|treno|metro|biglietto)\b`,
     re`\b(?:taxi|navetta|transfer|autobus|bus|treno)\b.{0,25}\b(?:costa|prezzo|tariffa|quanto)\b`,
     re`\b(?:quanto dista|quanto ci vuole|quanto tempo|lontano)\b.{0,30}\b(?:${TRANSIT}|centro)\b`,
     re`\b(?:c e|avete|offrite) (?:una |un )?(?:navetta|transfer|servizio navetta|bus)\b`,
@@ -623,6 +623,17 @@ export const IT_LEXICON: LexiconRule[] = [
     re`\b(?:documento|carta d identita|passaporto)\b.{0,20}\b(?:obbligatori\w*|necessari\w*|serve|check ?in)\b`,
   ),
 
+  rule(
+    'inquiry.reservation_status',
+    3,
+    re`\b(?:inclus[oa]|compres[oa])\b.{0,25}\bnella (?:mia|nostra) prenotazione\b`,
+  ),
+  rule(
+    'inquiry.reservation_status',
+    3,
+    re`\b(?:inclus[oa]|compres[oa]) nella (?:mia|nostra) prenotazione\b`,
+    re`\b(?:la mia|la nostra) prenotazione (?:include|comprende)\b`,
+  ),
   rule('inquiry.reservation_status', 1, re`\b(?:${BOOKING}|prenotat[oa]|conferma)\b`),
   rule(
     'inquiry.reservation_status',
@@ -681,7 +692,7 @@ export const IT_LEXICON: LexiconRule[] = [
   rule(
     'billing.refund',
     3,
-    re`\b(?:rimbors\w*|risarc\w*|compensazion\w*|compensare|indennizz\w*|buono|voucher|restituire i soldi|restituzione|soldi indietro|ridatemi i soldi)\b`,
+    re`\b(?:rimbors\w*|risarc\w*|compensazion\w*|compensare|indennizz\w*|un buono|buono (?:sconto|regalo|acquisto)|voucher|restituire i soldi|restituzione|soldi indietro|ridatemi i soldi)\b`,
     re`\b(?:sconto|riduzione)\b.{0,30}\b(?:per|a causa|visto|disagi\w*|problem\w*|conto|soggiorno)\b`,
     re`\b(?:togliere|togliete|eliminare|stornare|annullare)\b.{0,10}\b(?:l |il |quest\w+ )?(?:addebito|importo|supplemento|costo)\b`,
     re`\bper il disagio\b`,
@@ -725,7 +736,7 @@ export const IT_LEXICON: LexiconRule[] = [
     3,
     re`\b(?:avvocat[oi]|causa|fare causa|denuncia|denunciare|denuncer\w+|querela|querelare|tribunale|azioni legali|vie legali|azione legale)\b`,
     re`\b(?:sporgere denuncia|fare denuncia|denuncia (?:alla|ai) (?:polizia|carabinieri))\b`,
-    re`\b(?:dati personali|protezione dei dati|privacy|gdpr|cancellare i miei dati|i miei dati|diritto all oblio)\b`,
+    re`\b(?:dati personali|protezione dei dati|privacy|gdpr|cancellare i miei dati|diritto all oblio)\b`,
   ),
 
   rule('medical', 1, re`\b(?:farmaci[ae]|dolore|male|ferit[oa]|allergic[oa]|incinta|diabetic[oa]|asma)\b`),
@@ -762,7 +773,7 @@ export const IT_LEXICON: LexiconRule[] = [
     re`\b(?:personale|staff|servizio|accoglienza|camera|hotel|soggiorno|colazione|tutto)\b.{0,20}\b(?:e stat[oa]|era|erano|e|sono|sono stati) (?:molto |davvero |super )?(?:ottim[oa]|eccellente|meraviglios[oa]|fantastic[oa]|stupend[oa]|splendid[oa]|perfett[oa]|gentilissim[oi]|impeccabile|top)\b`,
     re`\b(?:soggiorno|hotel|albergo|servizio|accoglienza|personale|staff|camera|colazione|cena|esperienza|posizione|vista)\b (?:davvero |veramente |molto |super )?(?:ottim[oa]|eccellente|meraviglios[oa]|fantastic[oa]|stupend[oa]|splendid[oa]|perfett[oa]|bellissim[oa]|gentilissim[oi]|impeccabile|indimenticabile|top)\b`,
     re`\bgrazie (?:per|del|della|dello|di)\b.{0,20}\b(?:ottim[oa]|meraviglios[oa]|fantastic[oa]|stupend[oa]|splendid[oa]|perfett[oa]|bellissim[oa]|indimenticabile)\b`,
-    re`\b(?:consiglio vivamente|lo consiglio|ve lo consiglio|torneremo|tornero|complimenti|bravissimi|bravi|10 su 10|dieci e lode|5 stelle|cinque stelle)\b`,
+    re`\b(?:consiglio vivamente|lo consiglio|ve lo consiglio|(?:torneremo|tornero) (?:sicuramente|di sicuro|presto|volentieri)|(?:sicuramente|di sicuro) (?:torneremo|tornero)|torneremo $|complimenti|bravissimi|bravi|10 su 10|dieci e lode|5 stelle|cinque stelle)\b`,
   ),
 
   // ── Small talk ─────────────────────────────────────────────────────────────────────────
@@ -783,6 +794,7 @@ export const IT_LEXICON: LexiconRule[] = [
     3,
     re`\b(?:grazie mille|grazie tante|grazie di tutto|mille grazie|grazie infinite)\b`,
   ),
+  rule('social.farewell', 2, re`\b(?:alla prossima|a risentirci|ci sentiamo|stammi bene)\b`),
   rule(
     'social.farewell',
     2,
@@ -790,6 +802,13 @@ export const IT_LEXICON: LexiconRule[] = [
   ),
 
   // ── Safety and hand-over ────────────────────────────────────────────────────────────────
+  rule('emergency', 2, re`\b(?:sanguina|sanguinando|emorragia|gas)\b`),
+  rule(
+    'emergency',
+    -4,
+    re`\bsanguina (?:un po|poco|leggermente)\b`,
+    re`\b(?:distributore|benzinaio|fornello a gas|stufa a gas|gas naturale)\b`,
+  ),
   rule(
     'emergency',
     -4,
@@ -832,7 +851,7 @@ export const IT_LEXICON: LexiconRule[] = [
   rule(
     'human_request',
     2,
-    re`\b(?:chiamatemi|richiamatemi|potete chiamarmi|mi potete chiamare|mi chiamate|mi richiamate)\b(?! (?:un|una) (?:taxi|uber|auto|macchina|navetta|ncc))`,
+    re`\b(?:chiamatemi|richiamatemi|potete chiamarmi|mi potete chiamare|mi chiamate|mi richiamate)\b(?! (?:un|una) (?:taxi|${RIDE_APP}|auto|macchina|navetta|ncc))`,
     re`\b(?:persona reale|persona vera|essere umano|un umano)\b`,
     re`\b(?:sei|e) (?:un |una )?(?:robot|bot|macchina|ia|intelligenza artificiale|persona vera|umano)\b`,
   ),
@@ -882,7 +901,7 @@ export const IT_CUES: LanguageCues = {
   ],
   contrast: [/\b(?:ma|pero|invece|solo|soltanto|tuttavia|anche|pure|eccetto|tranne)\b/],
   negative: [
-    /\b(?:schifos\w+|schifo|inaccettabile|inammissibile|vergognos\w+|vergogna|pessim\w+|orribile|terribile|delus\w+|delusione|insoddisfatt\w+|arrabbiat\w+|furios\w+|scandalos\w+|ridicol\w+|truffa|fregatura|mai piu|indecente|maleducat\w+|scortes\w+|incompetent\w+|disgustos\w+|non sono soddisfatt\w+|che schifo)\b/,
+    /\b(?:sporc\w+|schifos\w+|schifo|inaccettabile|inammissibile|vergognos\w+|vergogna|pessim\w+|orribile|terribile|delus\w+|delusione|insoddisfatt\w+|arrabbiat\w+|furios\w+|scandalos\w+|ridicol\w+|truffa|fregatura|mai piu|indecente|maleducat\w+|scortes\w+|incompetent\w+|disgustos\w+|non sono soddisfatt\w+|che schifo)\b/,
   ],
   positive: [
     /\b(?:grazie|ottim\w+|eccellente|meraviglios\w+|fantastic\w+|stupend\w+|splendid\w+|perfett\w+|bellissim\w+|squisit\w+|impeccabile|complimenti|gentilissim\w+|soddisfatt\w+|content\w+|felic\w+|consiglio vivamente|top)\b/,

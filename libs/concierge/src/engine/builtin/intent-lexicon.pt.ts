@@ -1,5 +1,5 @@
 import type { LanguageCues, LexiconRule } from './intent-lexicon';
-import { anyOf, re, rule } from './lexicon-builders';
+import { anyOf, re, RIDE_APP, rule } from './lexicon-builders';
 
 // Shared fragments, Portuguese of Portugal and Brazil (normalized: "não" → "nao", "café da manhã" → "cafe da manha").
 const BROKEN = String.raw`(?:nao (?:\w+ )?(?:funciona\w*|esta (?:a )?funcionando|esta a funcionar|liga|acende|desliga|abre|fecha|da descarga|esquenta|aquece|gela|arrefece|esfria|conecta|carrega|responde|sai agua)|quebrad[oa]s?|estragad[oa]s?|avariad[oa]s?|com defeito|com problema|parou de funcionar|deixou de funcionar|pingando|a pingar|vazando|a verter|vazamento|fuga de agua|entupid[oa]s?|travad[oa]s?|encravad[oa]s?|emperrad[oa]s?|pisca|piscando|fora de servico|queimad[oa])`;
@@ -271,13 +271,13 @@ export const PT_LEXICON: LexiconRule[] = [
   rule(
     'request.transport',
     2,
-    re`\b(?:taxi|taxis|uber|bolt|transfer|traslado|shuttle|transporte)\b`,
+    re`\b(?:taxi|taxis|${RIDE_APP}|bolt|transfer|traslado|shuttle|transporte)\b`,
     re`\b(?:transfer|traslado|shuttle) (?:para o|do|ao|desde o|ate o) ${TRANSIT}\b`,
   ),
   rule(
     'request.transport',
     3,
-    re`\b(?:chamar|chamem|chame|pedir|peca|pecam|reservar|reservem|preciso|precisamos|quero|queremos|queria|gostaria|organizar|arranjar)\b.{0,20}\b(?:taxi|taxis|uber|bolt|carro|motorista|transfer|traslado|shuttle)\b`,
+    re`\b(?:chamar|chamem|chame|pedir|peca|pecam|reservar|reservem|preciso|precisamos|quero|queremos|queria|gostaria|organizar|arranjar)\b.{0,20}\b(?:taxi|taxis|${RIDE_APP}|bolt|carro|motorista|transfer|traslado|shuttle)\b`,
     re`\b(?:buscar(?:-me|me|-nos|nos)?|apanhar(?:-me|me|-nos|nos)?|pegar(?:-me|me|-nos|nos)?) (?:no|ao|do) ${TRANSIT}\b`,
     re`\b(?:levar(?:-me|me|-nos|nos)?) (?:ao|a|para o|para a) ${TRANSIT}\b`,
     re`\b(?:taxi|transfer|traslado|carro) (?:para as|as|amanha|para amanha) (?:\d|amanha)\b`,
@@ -509,8 +509,8 @@ export const PT_LEXICON: LexiconRule[] = [
     'inquiry.transport',
     3,
     re`\bcomo (?:chego|chegamos|chegar|se chega|posso chegar|podemos chegar|vou|vamos|ir)\b.{0,25}\b(?:${TRANSIT}|centro|hotel)\b`,
-    re`\b(?:quanto|preco|tarifa|custo)\b.{0,25}\b(?:taxi|uber|transfer|traslado|autocarro|onibus|comboio|trem|metro|bilhete|passagem)\b`,
-    re`\b(?:taxi|uber|transfer|traslado|autocarro|onibus|comboio|trem)\b.{0,25}\b(?:custa|preco|fica|quanto)\b`,
+    re`\b(?:quanto|preco|tarifa|custo)\b.{0,25}\b(?:taxi|${RIDE_APP}|transfer|traslado|autocarro|onibus|comboio|trem|metro|bilhete|passagem)\b`,
+    re`\b(?:taxi|${RIDE_APP}|transfer|traslado|autocarro|onibus|comboio|trem)\b.{0,25}\b(?:custa|preco|fica|quanto)\b`,
     re`\b(?:a que distancia|quanto tempo|longe)\b.{0,30}\b(?:${TRANSIT}|centro)\b`,
     re`\b(?:tem|ha|voces tem|oferecem) (?:um |uma |algum )?(?:shuttle|transfer|traslado|servico de transfer|onibus|autocarro)\b`,
     re`\b(?:qual|que) (?:autocarro|onibus|comboio|trem|linha|metro)\b`,
@@ -555,7 +555,7 @@ export const PT_LEXICON: LexiconRule[] = [
   rule(
     'inquiry.location',
     2,
-    re`\b(?:perto|proxim[oa]s?|aqui perto|nas proximidades|na zona|por aqui|a pe|nos arredores|no bairro)\b`,
+    re`\b(?:perto|proxim[oa]s? (?:do|da|de|ao|a) (?:hotel|aqui)|aqui perto|nas proximidades|na zona|por aqui|a pe|nos arredores|no bairro)\b`,
     re`\b(?:mais proxim[oa]|mais perto)\b`,
     re`\b(?:como (?:chego|chegamos|chegar|se chega|posso chegar|vou|ir) (?:a|ao|ate|na|no)|direcoes|indicacoes|caminho para)\b`,
     re`\b(?:o que fazer|o que visitar|o que ver|lugares para (?:visitar|conhecer|ver)|pontos turisticos|atracoes|imperdiveis|recomendacoes|sugestoes|dicas)\b`,
@@ -638,6 +638,13 @@ export const PT_LEXICON: LexiconRule[] = [
     re`\b(?:documento|identidade|passaporte|bi|cartao de cidadao|rg)\b.{0,20}\b(?:obrigatorio|necessario|precis\w+|check ?in)\b`,
   ),
 
+  rule('inquiry.reservation_status', 3, re`\b(?:incluid[oa]s?)\b.{0,25}\bna (?:minha|nossa) reserva\b`),
+  rule(
+    'inquiry.reservation_status',
+    3,
+    re`\b(?:incluid[oa]s?) na (?:minha|nossa) reserva\b`,
+    re`\b(?:a minha|a nossa|minha|nossa) reserva (?:inclui|tem)\b`,
+  ),
   rule('inquiry.reservation_status', 1, re`\b(?:${BOOKING}|reservad[oa]|confirmacao)\b`),
   rule(
     'inquiry.reservation_status',
@@ -692,7 +699,7 @@ export const PT_LEXICON: LexiconRule[] = [
   rule(
     'billing.refund',
     3,
-    re`\b(?:reembols\w*|estorn\w*|devolucao do dinheiro|devolver o dinheiro|devolvam|devolvam-me|me devolvam|compensac\w*|compensar|indeniza\w*|indemniza\w*|ressarci\w*|voucher|vale)\b`,
+    re`\b(?:reembols\w*|estorn\w*|devolucao do dinheiro|devolver o dinheiro|devolvam|devolvam-me|me devolvam|compensac\w*|compensar|indeniza\w*|indemniza\w*|ressarci\w*|voucher|um vale|vale (?:de desconto|presente|compras))\b`,
     re`\b(?:desconto|abatimento)\b.{0,30}\b(?:pelo|pela|pelos|devido|transtorno|incomodo|problemas?|conta|estadia)\b`,
     re`\b(?:tirar|retirar|remover|anular)\b.{0,10}\b(?:a |essa |esta )?(?:cobranca|taxa|valor|debito)\b`,
     re`\bpelo (?:transtorno|incomodo)\b`,
@@ -737,7 +744,7 @@ export const PT_LEXICON: LexiconRule[] = [
     3,
     re`\b(?:advogad[oa]s?|processo|processar|processarei|tribunal|justica|acao judicial|medidas legais|acao legal|vias legais)\b`,
     re`\b(?:boletim de ocorrencia|queixa crime|apresentar queixa|fazer queixa (?:na|a) policia|participacao (?:a|na) policia)\b`,
-    re`\b(?:dados pessoais|protecao de dados|lgpd|rgpd|gdpr|apagar (?:os )?meus dados|excluir (?:os )?meus dados|meus dados|direito ao esquecimento|privacidade)\b`,
+    re`\b(?:dados pessoais|protecao de dados|lgpd|rgpd|gdpr|apagar (?:os )?meus dados|excluir (?:os )?meus dados|direito ao esquecimento|privacidade)\b`,
   ),
 
   rule('medical', 1, re`\b(?:farmacia|dor|doi|ferid[oa]|alergic[oa]|gravida|diabetic[oa]|asma)\b`),
@@ -773,7 +780,7 @@ export const PT_LEXICON: LexiconRule[] = [
     re`\b(?:pessoal|equipa|equipe|funcionarios|servico|atendimento|quarto|hotel|estadia|tudo|cafe da manha|pequeno almoco)\b.{0,20}\b(?:foi|foram|e|sao|esta|estava|estavam) (?:muito |super |realmente )?(?:excelente|maravilhos\w+|incrivel|otim\w+|fantastic\w+|perfeit\w+|espetacular|impecavel|simpatic\w+|atencios\w+|nota 10|top)\b`,
     re`\b(?:estadia|estada|hotel|servico|atendimento|equipa|equipe|pessoal|funcionarios|quarto|cafe da manha|pequeno almoco|comida|experiencia|localizacao|vista)\b (?:muito |super |realmente |simplesmente )?(?:excelente|maravilhos[oa]|incrivel|otim[oa]|fantastic[oa]|perfeit[oa]|espetacular|impecavel|inesquecivel|top|nota 10)\b`,
     re`\bobrigad[oa] (?:pela|pelo|por)\b.{0,20}\b(?:maravilhos[oa]|incrivel|otim[oa]|fantastic[oa]|perfeit[oa]|espetacular|inesquecivel)\b`,
-    re`\b(?:recomendo|recomendamos|voltaremos|vamos voltar|voltarei|parabens|nota 10|nota dez|5 estrelas|cinco estrelas|10 de 10)\b`,
+    re`\b(?:recomendo|recomendamos|(?:voltaremos|vamos voltar|voltarei) (?:com certeza|de certeza|certamente|em breve|sem duvida)|(?:com certeza|certamente|sem duvida) (?:voltaremos|vamos voltar|voltarei)|voltaremos $|parabens|nota 10|nota dez|5 estrelas|cinco estrelas|10 de 10)\b`,
   ),
 
   // ── Small talk ─────────────────────────────────────────────────────────────────────────
@@ -794,6 +801,7 @@ export const PT_LEXICON: LexiconRule[] = [
     3,
     re`\b(?:muito obrigad[oa]|muitissimo obrigad[oa]|obrigad[oa] por tudo|mil obrigados)\b`,
   ),
+  rule('social.farewell', 2, re`\b(?:ate a proxima|ate breve|ate outra vez|ate mais ver)\b`),
   rule(
     'social.farewell',
     2,
@@ -802,6 +810,14 @@ export const PT_LEXICON: LexiconRule[] = [
   ),
 
   // ── Safety and hand-over ────────────────────────────────────────────────────────────────
+  rule('emergency', -4, re`\b(?:com|sem) gas\b`),
+  rule('emergency', 2, re`\b(?:sangrando|sangra|hemorragia|gas)\b`),
+  rule(
+    'emergency',
+    -4,
+    re`\b(?:sangrando|sangra) (?:um pouco|pouco|ligeiramente)\b`,
+    re`\b(?:posto de gasolina|bomba de gasolina|fogao a gas|gas natural)\b`,
+  ),
   rule(
     'emergency',
     -4,
@@ -845,7 +861,7 @@ export const PT_LEXICON: LexiconRule[] = [
   rule(
     'human_request',
     2,
-    re`\b(?:liguem-me|liguem me|me liguem|me ligue|ligue-me|ligue para mim|podem me ligar|pode me ligar)\b(?! (?:um|uma|pra um|para um) (?:taxi|uber|carro|transfer))`,
+    re`\b(?:liguem-me|liguem me|me liguem|me ligue|ligue-me|ligue para mim|podem me ligar|pode me ligar)\b(?! (?:um|uma|pra um|para um) (?:taxi|${RIDE_APP}|carro|transfer))`,
     re`\b(?:pessoa real|ser humano|um humano|atendente humano)\b`,
     re`\b(?:voce e|e um|isto e um|estou falando com um) (?:um )?(?:robo|bot|maquina|ia|inteligencia artificial|pessoa real|humano)\b`,
   ),
@@ -895,7 +911,7 @@ export const PT_CUES: LanguageCues = {
   ],
   contrast: [/\b(?:mas|porem|contudo|so|apenas|somente|em vez|ao inves|tambem|alem disso)\b/],
   negative: [
-    /\b(?:nojent\w+|nojo|inaceitavel|inadmissivel|vergonhos\w+|vergonha|pessim\w+|horrivel|terrivel|lamentavel|decepcionad\w+|decepcao|desiludid\w+|insatisfeit\w+|irritad\w+|furios\w+|zangad\w+|ridicul\w+|absurdo|golpe|roubalheira|nunca mais|grosseir\w+|mal educad\w+|incompetent\w+|uma merda|porcaria|nao estou satisfeit\w+)\b/,
+    /\b(?:suj[oa]s?|nojent\w+|nojo|inaceitavel|inadmissivel|vergonhos\w+|vergonha|pessim\w+|horrivel|terrivel|lamentavel|decepcionad\w+|decepcao|desiludid\w+|insatisfeit\w+|irritad\w+|furios\w+|zangad\w+|ridicul\w+|absurdo|golpe|roubalheira|nunca mais|grosseir\w+|mal educad\w+|incompetent\w+|uma merda|porcaria|nao estou satisfeit\w+)\b/,
   ],
   positive: [
     /\b(?:obrigad\w+|excelente|maravilhos\w+|incrivel|otim\w+|fantastic\w+|perfeit\w+|espetacular|lind\w+|delicios\w+|impecavel|adoramos|amei|adorei|parabens|recomendo|satisfeit\w+|content\w+|feliz|felizes|top)\b/,

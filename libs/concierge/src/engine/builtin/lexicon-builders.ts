@@ -17,3 +17,9 @@ export const re = (strings: TemplateStringsArray, ...fragments: string[]): RegEx
 
 /** `words` as one non-capturing alternation, for building fragments from lists. */
 export const anyOf = (...words: string[]): string => `(?:${words.join('|')})`;
+
+/**
+ * A ride-hailing app by name. "uber" only when it reads as the app ("an uber to…", "uber now"),
+ * since in German text it is the preposition über.
+ */
+export const RIDE_APP = String.raw`(?:uber(?= (?:to|for|at|please|pls|now|asap|from|al|a|para|pour|per|ao|zum|zur|nach|ya|ahora|maintenant|adesso|agora|sofort|jetzt|app)\b| $)|lyft|cabify|didi)`;
