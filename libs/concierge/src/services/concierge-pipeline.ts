@@ -91,14 +91,15 @@ export class ConciergePipeline {
       entities: { ...understood.entities },
     });
 
-    const knowledge = await this.lookUp(ctx, understood, property, policy);
+    // Staff have the conversation: nothing is looked up or said for them.
+    const quiet = this.staffHolds(ctx, policy, property, this.clock.now().getTime());
+    const knowledge = quiet ? null : await this.lookUp(ctx, understood, property, policy);
     const retrieved = performance.now();
     const definition = intentOf(understood.intent);
     const reservationIntent =
       understood.intent.startsWith('request.reservation') ||
       understood.intent === 'inquiry.reservation_status';
     const stay = stays.current ?? (reservationIntent ? stays.next : null);
-    const quiet = this.staffHolds(ctx, policy, property, this.clock.now().getTime());
     const decision: Decision = quiet
       ? quietDecision(quiet, understood.intent)
       : decide(policy, {
