@@ -149,7 +149,7 @@ const PRECEDENCE: readonly (readonly [IntentId, readonly IntentId[]])[] = [
 
 /**
  * Winners whose evidence overlaps the losers' loosely ("another room", "to my room", "train"):
- * they only explain away a loser of comparable strength.
+ * below a decisive score (3) they only explain away a loser of comparable strength.
  */
 const COMPARABLE_ONLY = new Set<IntentId>([
   'request.room_change',
@@ -530,7 +530,7 @@ const resolve = (scores: Scores): void => {
   for (const [winner, losers] of PRECEDENCE) {
     const winnerScore = get(scores, winner);
     if (winnerScore < 2) continue;
-    const ceiling = COMPARABLE_ONLY.has(winner) ? winnerScore * 1.25 : Infinity;
+    const ceiling = COMPARABLE_ONLY.has(winner) && winnerScore < 3 ? winnerScore * 1.25 : Infinity;
     for (const loser of losers) {
       const loserScore = scores.get(loser);
       if (loserScore === undefined || loserScore > ceiling) continue;

@@ -136,7 +136,7 @@ export const DE_LEXICON: LexiconRule[] = [
     re`\b(?:waschen|b(?:u|ue)geln|reinigen) (?:sie )?(?:bitte )?(?:meine|unsere|mein|die|den|das) (?:hemd|hemden|anzug|kleid|kleidung|hose|w(?:a|ae)sche|sachen)\b`,
   ),
 
-  rule('request.do_not_disturb', 2, re`\b(?:st(?:o|oe)r(?:en|ung|e|t)|ruhe|privatsph(?:a|ae)re)\b`),
+  rule('request.do_not_disturb', 2, re`\b(?:st(?:o|oe)r(?:en|ung|t)|ruhe|privatsph(?:a|ae)re)\b`),
   rule(
     'request.do_not_disturb',
     3,

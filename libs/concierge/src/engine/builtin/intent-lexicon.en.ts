@@ -380,7 +380,7 @@ export const EN_LEXICON: LexiconRule[] = [
     'request.luggage',
     2,
     re`\b(?:luggage|lugage|luggages|baggage|suitcases?|suit cases?)\b`,
-    re`\b(?:porter|porters|bellboy|bell ?boy|bellman|bell ?hop|bell ?desk|luggage cart|luggage trolley|concierge desk)\b`,
+    re`\b(?:porter(?! plainte)|porters|bellboy|bell ?boy|bellman|bell ?hop|bell ?desk|luggage cart|luggage trolley|concierge desk)\b`,
   ),
   rule(
     'request.luggage',
@@ -804,7 +804,7 @@ export const EN_LEXICON: LexiconRule[] = [
     re`\b(?:booking|reservation|booked|reserved) (?:under|in|for) (?:the )?(?:name|my name)\b`,
     re`\b(?:check|confirm|verify|look up|find|see) (?:my|our|the) (?:${BOOKING})\b`,
     re`\b(?:do|did) (?:i|we) (?:have|make) (?:a |my |our )?(?:booking|reservation)\b`,
-    re`\b(?:breakfast|parking) included in (?:my|our) (?:booking|reservation|rate|room)\b`,
+    re`\b(?:breakfast|parking) included in (?:my|our) (?:booking|reservation)\b`,
   ),
 
   rule(

@@ -43,7 +43,7 @@ const ITEM = anyOf(
   String.raw`agua (?:mineral|embotellada)`,
   'hielo',
   'cubitos de hielo',
-  String.raw`vasos?`,
+  String.raw`vasos?(?! sanitari)`,
   String.raw`copas?`,
   'cubiertos',
   String.raw`platos?`,
@@ -144,7 +144,7 @@ export const ES_LEXICON: LexiconRule[] = [
     re`\b(?:ropa|camisas?|traje|vestido|pantalones) (?:planchad\w*|lavad\w*)\b`,
   ),
 
-  rule('request.do_not_disturb', 2, re`\b(?:molest\w*|privacidad|intimidad)\b`),
+  rule('request.do_not_disturb', 2, re`\b(?:molest(?:ar|en|e|arnos|arme|ando|ais)|privacidad|intimidad)\b`),
   rule(
     'request.do_not_disturb',
     3,

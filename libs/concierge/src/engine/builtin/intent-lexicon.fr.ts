@@ -93,7 +93,9 @@ export const FR_LEXICON: LexiconRule[] = [
     'request.cleaning',
     2,
     re`\b(?:menage|nettoyage|nettoyer|femmes? de chambre|femme de menage|gouvernante|housekeeping|service de chambre)\b`,
-    re`\b(?:sale|sales|crasseu\w*|degoutant\w*|taches?|tache|cheveux (?:dans|sur))\b`,
+    re`\b(?:crasseu\w*|degoutant\w*|taches?|tache|cheveux (?:dans|sur))\b`,
+    re`\b(?:est|sont|etait|etaient|tres|trop|vraiment|super|hyper|completement|plutot|toute|tout) sales?\b`,
+    re`\b(?:chambre|draps|serviettes|salle de bain|toilettes|moquette|lit|tapis|sol|baignoire|douche|vaisselle|verres) (?:\w+ )?sales?\b`,
     re`\b(?:draps|linge de lit|taies? d oreiller|housse de couette)\b`,
     re`\b(?:poubelles?|ordures|dechets)\b`,
     re`\baspirateur\b`,
@@ -378,7 +380,7 @@ export const FR_LEXICON: LexiconRule[] = [
     re`\b(?:faire le check ?in|nous enregistrer|arriver) (?:plus tot|en avance|avant (?:midi|14 ?h|15 ?h))\b`,
   ),
 
-  rule('request.receipt', 1, re`\b(?:note|copie|pdf|ticket)\b`),
+  rule('request.receipt', 1, re`\b(?:la note|ma note|copie|pdf|ticket)\b`),
   rule('request.receipt', 2, re`\b(?:factures?|recus?|justificatifs?|attestation|folio)\b`),
   rule(
     'request.receipt',
@@ -501,7 +503,7 @@ export const FR_LEXICON: LexiconRule[] = [
   rule(
     'inquiry.transport',
     2,
-    re`\b(?:transports? en commun|transports? publics?|bus|autobus|navette|metro|rer|tram|tramway|train|trains|ter|tgv|ferry|horaires? (?:du|des) (?:bus|train|navette))\b`,
+    re`\b(?:transports? en commun|transports? publics?|bus|autobus|navette|metro|rer|tram|tramway|train|trains|tgv|ferry|horaires? (?:du|des) (?:bus|train|navette))\b`,
     re`\b(?:aller|se rendre|rejoindre) (?:a l|a la|au|jusqu a l|depuis l|de l) ?(?:${TRANSIT}|centre ville)\b`,
   ),
   rule(
@@ -653,7 +655,11 @@ export const FR_LEXICON: LexiconRule[] = [
     1,
     re`\b(?:payer|paiement|paye|prix|tarif|cout|frais|taxes?|tva|argent|especes|liquide|carte)\b`,
   ),
-  rule('inquiry.billing', 2, re`\b(?:note|addition|solde|total|caution|depot|acompte|pre ?autorisation)\b`),
+  rule(
+    'inquiry.billing',
+    2,
+    re`\b(?:la note|ma note|notre note|l addition|solde|total|caution|depot|acompte|pre ?autorisation)\b`,
+  ),
   rule('inquiry.billing', 2, re`\bcombien (?:ca coute|coute|fait|ca fait)\b`),
   rule(
     'inquiry.billing',
@@ -901,7 +907,7 @@ export const FR_CUES: LanguageCues = {
   ],
   contrast: [/\b(?:mais|par contre|en revanche|seulement|juste|plutot|sauf|aussi|cependant|pourtant)\b/],
   negative: [
-    /\b(?:sale|sales|crade|degoutant\w*|inacceptable|inadmissible|scandaleu\w*|honteu\w*|honte|horrible|lamentable|nul|nulle|minable|pitoyable|decu\w*|deception|mecontent\w*|insatisfait\w*|furieu\w*|en colere|enerve\w*|fache\w*|ridicule|arnaque|catastroph\w*|jamais plus|plus jamais|n importe quoi|pas content\w*|pas satisfait\w*|inadmissible|immonde|deplorable|incompetent\w*|impoli\w*)\b/,
+    /\b(?:crade|degoutant\w*|inacceptable|inadmissible|scandaleu\w*|honteu\w*|honte|horrible|lamentable|nul|nulle|minable|pitoyable|decu\w*|deception|mecontent\w*|insatisfait\w*|furieu\w*|en colere|enerve\w*|fache\w*|ridicule|arnaque|catastroph\w*|jamais plus|plus jamais|n importe quoi|pas content\w*|pas satisfait\w*|inadmissible|immonde|deplorable|incompetent\w*|impoli\w*)\b/,
   ],
   positive: [
     /\b(?:merci|excellent\w*|merveilleu\w*|magnifique|genial\w*|parfait\w*|formidable|incroyable|superbe|top|adore|adorable\w*|delicieu\w*|impeccable|bravo|felicitations|ravi\w*|content\w*|satisfait\w*|je recommande)\b/,

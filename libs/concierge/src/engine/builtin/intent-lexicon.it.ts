@@ -407,7 +407,7 @@ export const IT_LEXICON: LexiconRule[] = [
     'request.security',
     2,
     re`\b(?:sicurezza|vigilanza|guardia|guardie|vigilante)\b`,
-    re`\b(?:molest\w*|minacc\w*|intimid\w*|mi segue|ci segue|mi sta seguendo)\b`,
+    re`\b(?:molestie|molestia|molesta(?:to|ta|ti|te|re|ndo|no)|minacc\w*|intimid\w*|mi segue|ci segue|mi sta seguendo)\b`,
     re`\b(?:non (?:mi sento|ci sentiamo) (?:al )?sicur\w+|insicur\w+)\b`,
     re`\b(?:perso|smarrito) (?:la |il )?(?:chiave|tessera|scheda)\b`,
     re`\bporta (?:era |e )?(?:aperta|forzata|scassinata)\b`,

@@ -165,7 +165,7 @@ export const PT_LEXICON: LexiconRule[] = [
     2,
     re`\b${BROKEN}\b`,
     re`\b(?:esta|faz|fazendo) (?:muito |demasiado )?(?:calor|frio)\b`,
-    re`\b(?:mofo|bolor|humidade|umidade|baratas?|percevejos|formigas|ratos?|insetos|mosquitos|pulgas|bichos)\b`,
+    re`\b(?:mofo|bolor|humidade|umidade|baratas?|percevejos|formigas|ratos|ratazanas?|(?:um|vi um|ha um|tem um) rato|insetos|mosquitos|pulgas|bichos)\b`,
     re`\b(?:sem|nao ha|nao tem) (?:luz|eletricidade|energia|agua|pressao)\b`,
     re`\b(?:mandar|mandem|enviem) (?:alguem|um tecnico|a manutencao)\b`,
     re`\b(?:podem|pode|poderiam|podiam) (?:consertar|arranjar|reparar|verificar|ver)\b`,
@@ -271,7 +271,7 @@ export const PT_LEXICON: LexiconRule[] = [
   rule(
     'request.transport',
     2,
-    re`\b(?:taxi|taxis|${RIDE_APP}|bolt|transfer|traslado|shuttle|transporte)\b`,
+    re`\b(?:taxi|taxis|${RIDE_APP}|bolt|transfer|traslado|shuttle)\b`,
     re`\b(?:transfer|traslado|shuttle) (?:para o|do|ao|desde o|ate o) ${TRANSIT}\b`,
   ),
   rule(
