@@ -28,6 +28,7 @@ import { DeliveryStatuses } from './services/delivery-statuses';
 import { InboxService } from './services/inbox.service';
 import { MailgunInboundService } from './services/mailgun-inbound.service';
 import { MailgunSender } from './services/mailgun-sender';
+import { OutboundWriter } from './services/outbound-writer';
 import { RealtimeService } from './services/realtime.service';
 import { LIVE_EVENTS, RealtimeRelay } from './services/realtime-relay';
 import { SendRateLimiter } from './services/send-rate-limiter';
@@ -63,6 +64,7 @@ import { WhatsAppInboundService } from './services/whatsapp-inbound.service';
     WebchatSessionsRepository,
     InboxService,
     ConversationGateway,
+    OutboundWriter,
     TwilioInboundService,
     TwilioSender,
     WhatsAppCloudSender,

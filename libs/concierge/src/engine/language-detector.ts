@@ -1,5 +1,6 @@
 import { detectAll } from 'tinyld';
 
+import { CUES } from './builtin/intent-lexicon';
 import { normalize } from './builtin/text';
 
 export type LanguageSource = 'detected' | 'conversation' | 'guest' | 'property';
@@ -20,30 +21,13 @@ export interface LanguageFallbacks {
 }
 
 /**
- * Function words and greetings that tell the six languages of the builtin engine apart in the
- * short messages n-gram detection cannot place ("dos toallas mas por favor", "danke").
+ * The lexicons' marker words (frequent, fairly distinctive words of each builtin language): they
+ * tell the languages apart in short messages n-gram detection cannot place ("dos toallas mas
+ * por favor", "danke").
  */
-const MARKERS: Record<string, string[]> = {
-  en: 'the and is are my me please pls can could would you we our to of in have need what where when how thanks thank hi hello there it this not doesn isn any some get more with for room is'.split(
-    ' ',
-  ),
-  es: 'el la los las del que por favor mi una es esta estan hay necesito puede pueden podrian gracias hola donde cuando como habitacion no funciona con para mas tengo quiero buenos buenas dias noches tardes muchas nos usted toallas'.split(
-    ' ',
-  ),
-  fr: 'le les des du est une je nous vous pas ne merci bonjour bonsoir svp plait chambre pour avec et il y peut pouvez ou quand comment quelle quel c j l d n qu serait voudrais'.split(
-    ' ',
-  ),
-  de: 'der die das und ist ich wir sie nicht bitte danke hallo zimmer mit fur ein eine einen kann konnen konnten wo wann wie gibt es geht auf noch mehr guten morgen tag abend vielen dank uns'.split(
-    ' ',
-  ),
-  it: 'il lo gli della del che per non sono e un una grazie ciao buongiorno buonasera camera stanza mi posso potete potreste dove quando come ho abbiamo vorrei favore ancora altri altre nella funziona'.split(
-    ' ',
-  ),
-  pt: 'o os a as do da dos das que nao obrigado obrigada ola bom dia boa noite tarde quarto por favor um uma para com esta tem pode podem onde quando como preciso mais voces vcs eu funciona'.split(
-    ' ',
-  ),
-};
-const MARKER_SETS = Object.fromEntries(Object.entries(MARKERS).map(([k, v]) => [k, new Set(v)]));
+const MARKER_SETS: Record<string, Set<string>> = Object.fromEntries(
+  Object.entries(CUES).map(([language, cues]) => [language, new Set(cues.markers)]),
+);
 
 /** An n-gram guess this sure, on text this long, stands on its own. */
 const SURE = 0.5;
@@ -66,7 +50,7 @@ export function detectLanguage(
   if (open[0] && open[0].accuracy >= SURE && letters.length >= MIN_WORDS_SURE)
     return { language: open[0].lang, source: 'detected', confidence: round(open[0].accuracy) };
 
-  const candidates = [...new Set([...Object.keys(MARKERS), ...supported, fallbacks.property])];
+  const candidates = [...new Set([...Object.keys(MARKER_SETS), ...supported, fallbacks.property])];
   const ranked = new Map(detectAll(text, { only: candidates }).map((d) => [d.lang, d.accuracy]));
   const scores = candidates.map((lang) => {
     const markers = MARKER_SETS[lang];

@@ -1,4 +1,11 @@
-import { AppConfig, type FieldError, type PropertyAccess, ValidationFailedException } from '@app/platform';
+import {
+  AppConfig,
+  type FieldError,
+  PropertiesRepository,
+  type PropertyAccess,
+  ValidationFailedException,
+  withDefaults,
+} from '@app/platform';
 import { Injectable } from '@nestjs/common';
 
 import { type AiPolicyDto, type UpdateAiPolicyDto } from '../dtos/ai-policy.dto';
@@ -12,18 +19,45 @@ const DEPARTMENTS = new Set<string>(Object.values(INTENTS).map((i) => i.departme
 const LANGUAGE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/;
 const MAX_LINE = 1000;
 
+/** What the concierge needs of a property's own settings. */
+export interface ConciergeProperty {
+  name: string;
+  timezone: string;
+  language: string;
+  supported: string[];
+  aiEnabled: boolean;
+}
+
 /** The property's AI policy: read with defaults, saved by managers (optimistic version check). */
 @Injectable()
 export class AiPolicyService {
   constructor(
     private readonly policies: PoliciesRepository,
+    private readonly properties: PropertiesRepository,
     private readonly config: AppConfig,
   ) {}
 
-  /** The policy the pipeline applies; `threshold` is the property settings' escalation threshold. */
-  async effective(propertyId: string, threshold: number): Promise<AiPolicy> {
-    const row = await this.policies.find(propertyId);
-    return withPolicyDefaults({ confidenceThreshold: threshold, ...(row?.settings ?? {}) });
+  /**
+   * The property as the concierge sees it and the policy it applies; the confidence threshold
+   * defaults to the property settings' escalation threshold.
+   */
+  async forProperty(propertyId: string): Promise<{ property: ConciergeProperty; policy: AiPolicy }> {
+    const row = await this.properties.findById(propertyId);
+    const settings = withDefaults(row?.name ?? '', row?.settings ?? {});
+    const stored = await this.policies.find(propertyId);
+    return {
+      property: {
+        name: settings.branding.name || row?.name || '',
+        timezone: row?.timezone ?? 'UTC',
+        language: settings.defaultLanguage,
+        supported: settings.supportedLanguages,
+        aiEnabled: settings.features.aiConcierge,
+      },
+      policy: withPolicyDefaults({
+        confidenceThreshold: settings.escalation.threshold,
+        ...(stored?.settings ?? {}),
+      }),
+    };
   }
 
   async get(access: PropertyAccess): Promise<AiPolicyDto> {

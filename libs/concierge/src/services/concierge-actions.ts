@@ -25,6 +25,8 @@ export interface Situation {
   stay: Stay | null;
   /** The knowledge's answer to an inquiry, when it had one. */
   answer: string | null;
+  /** The concierge clock's now, and its date at the property. */
+  now: Date;
   today: string;
 }
 
@@ -215,8 +217,8 @@ function dueAt(s: Situation, time: string | undefined, date: string | undefined)
   if (time) {
     const [hour, minute] = time.split(':').map(Number);
     let at = DateTime.fromISO(date ?? s.today, { zone: s.property.timezone }).set({ hour, minute });
-    if (!date && at < DateTime.now()) at = at.plus({ days: 1 });
+    if (!date && at.toMillis() < s.now.getTime()) at = at.plus({ days: 1 });
     if (at.isValid) return at.toUTC().toISO();
   }
-  return new Date(Date.now() + (s.definition.dueMinutes ?? 60) * 60_000).toISOString();
+  return new Date(s.now.getTime() + (s.definition.dueMinutes ?? 60) * 60_000).toISOString();
 }

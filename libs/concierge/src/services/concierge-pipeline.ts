@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { ConversationGateway, type InboundContext } from '@app/conversation';
 import { GuestDirectory, type GuestProfile } from '@app/guest';
 import { KnowledgeAskService } from '@app/knowledge';
-import { PropertiesRepository, TenantDb, withDefaults } from '@app/platform';
+import { TenantDb } from '@app/platform';
 import { type Stay, StayLookup } from '@app/reservation';
 import { Injectable, Logger } from '@nestjs/common';
 import { DateTime } from 'luxon';
@@ -13,10 +13,10 @@ import { knowledgeHint } from '../engine/builtin/knowledge-hints';
 import { intentOf } from '../engine/intent-taxonomy';
 import { TracesRepository } from '../repositories/traces.repository';
 import { type AiPolicy, isVip } from './ai-policy';
-import { AiPolicyService } from './ai-policy.service';
+import { AiPolicyService, type ConciergeProperty } from './ai-policy.service';
 import { ConciergeActions, type Situation } from './concierge-actions';
 import { ConciergeClock } from './concierge-clock';
-import { decide, type Decision, type Outcome } from './policy-decision';
+import { decide, type Decision, escalate, type Outcome } from './policy-decision';
 
 /** Repetitions of one intent count within this window. */
 const REPEAT_WINDOW_HOURS = 24;
@@ -25,15 +25,6 @@ export interface ProcessResult {
   outcome: Outcome;
   rule: string;
   traceId: string;
-}
-
-interface Property {
-  name: string;
-  timezone: string;
-  language: string;
-  supported: string[];
-  aiEnabled: boolean;
-  threshold: number;
 }
 
 /**
@@ -52,7 +43,6 @@ export class ConciergePipeline {
     private readonly guests: GuestDirectory,
     private readonly stays: StayLookup,
     private readonly knowledge: KnowledgeAskService,
-    private readonly properties: PropertiesRepository,
     private readonly policies: AiPolicyService,
     private readonly traces: TracesRepository,
     private readonly engine: BuiltinEngine,
@@ -70,10 +60,10 @@ export class ConciergePipeline {
     if (await this.traces.exists(propertyId, messageId)) return undefined;
     const ctx = await this.gateway.inbound(messageId);
     if (!ctx) return undefined;
-    const property = await this.property(propertyId);
-    const policy = await this.policies.effective(propertyId, property.threshold);
+    const { property, policy } = await this.policies.forProperty(propertyId);
+    const now = this.clock.now();
     const guest = (await this.guests.profile(ctx.guestId)) ?? null;
-    const today = DateTime.fromJSDate(this.clock.now()).setZone(property.timezone).toISODate()!;
+    const today = DateTime.fromJSDate(now).setZone(property.timezone).toISODate()!;
     const stays = await this.stays.staysOf(ctx.guestId, today);
     const gathered = performance.now();
 
@@ -92,7 +82,7 @@ export class ConciergePipeline {
     });
 
     // Staff have the conversation: nothing is looked up or said for them.
-    const quiet = this.staffHolds(ctx, policy, property, this.clock.now().getTime());
+    const quiet = this.staffHolds(ctx, policy, property, now.getTime());
     const knowledge = quiet ? null : await this.lookUp(ctx, understood, property, policy);
     const retrieved = performance.now();
     const definition = intentOf(understood.intent);
@@ -132,6 +122,7 @@ export class ConciergePipeline {
       guest,
       stay,
       answer: knowledge?.answered ? knowledge.answer : null,
+      now,
       today,
     };
     const acted = await this.actions.perform(situation);
@@ -177,7 +168,12 @@ export class ConciergePipeline {
   }
 
   /** Guest-visible knowledge for an inquiry, searched with the topic's words in the knowledge's language. */
-  private async lookUp(ctx: InboundContext, understood: Understanding, property: Property, policy: AiPolicy) {
+  private async lookUp(
+    ctx: InboundContext,
+    understood: Understanding,
+    property: ConciergeProperty,
+    policy: AiPolicy,
+  ) {
     const d = intentOf(understood.intent);
     if (d.category !== 'inquiry' || d.restricted || understood.intent === 'inquiry.reservation_status')
       return null;
@@ -188,25 +184,17 @@ export class ConciergePipeline {
   }
 
   /** Why the AI keeps quiet, if it must: staff have the conversation. */
-  private staffHolds(ctx: InboundContext, policy: AiPolicy, property: Property, now: number): string | null {
+  private staffHolds(
+    ctx: InboundContext,
+    policy: AiPolicy,
+    property: ConciergeProperty,
+    now: number,
+  ): string | null {
     if (!property.aiEnabled) return 'ai_disabled';
     if (ctx.aiMode === 'paused') return 'ai_paused';
     if (ctx.lastStaffReplyAt && now - ctx.lastStaffReplyAt.getTime() < policy.staffActivityMinutes * 60_000)
       return 'staff_active';
     return null;
-  }
-
-  private async property(propertyId: string): Promise<Property> {
-    const row = await this.properties.findById(propertyId);
-    const settings = withDefaults(row?.name ?? '', row?.settings ?? {});
-    return {
-      name: settings.branding.name || row?.name || '',
-      timezone: row?.timezone ?? 'UTC',
-      language: settings.defaultLanguage,
-      supported: settings.supportedLanguages,
-      aiEnabled: settings.features.aiConcierge,
-      threshold: settings.escalation.threshold,
-    };
   }
 }
 
@@ -215,17 +203,7 @@ export class ConciergePipeline {
  * conversation goes urgent) without a word from the AI.
  */
 function quietDecision(rule: string, intent: string): Decision {
-  if (intent === 'emergency')
-    return {
-      outcome: 'escalated',
-      rule: `emergency_${rule}`,
-      reason: 'emergency',
-      priority: 'urgent',
-      reply: null,
-      task: false,
-      approval: null,
-      proposed: null,
-    };
+  if (intent === 'emergency') return { ...escalate('emergency', 'urgent', null), rule: `emergency_${rule}` };
   return {
     outcome: 'ignored',
     rule,

@@ -49,7 +49,12 @@ const PRIORITY_RANK: Record<Priority, number> = { low: 0, standard: 1, high: 2, 
 export const maxPriority = (a: Priority, b: Priority): Priority =>
   PRIORITY_RANK[a] >= PRIORITY_RANK[b] ? a : b;
 
-const escalate = (rule: EscalationReason, priority: Priority, reply: ReplyKind = 'holding'): Decision => ({
+/** A hand-over to staff for `rule`, with what the guest is told meanwhile (null: nothing). */
+export const escalate = (
+  rule: EscalationReason,
+  priority: Priority,
+  reply: ReplyKind | null = 'holding',
+): Decision => ({
   outcome: 'escalated',
   rule,
   reason: rule,

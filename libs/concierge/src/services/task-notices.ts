@@ -1,13 +1,6 @@
 import { ConversationGateway } from '@app/conversation';
 import { type DeskTask, TaskDesk } from '@app/operations';
-import {
-  DeferJob,
-  JobName,
-  OutboxService,
-  PropertiesRepository,
-  TenantDb,
-  withDefaults,
-} from '@app/platform';
+import { DeferJob, JobName, OutboxService, TenantDb } from '@app/platform';
 import { StayLookup } from '@app/reservation';
 import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
@@ -38,7 +31,6 @@ export class TaskNotices {
     private readonly notices: TaskNoticesRepository,
     private readonly gateway: ConversationGateway,
     private readonly stays: StayLookup,
-    private readonly properties: PropertiesRepository,
     private readonly policies: AiPolicyService,
     private readonly outbox: OutboxService,
     private readonly engine: BuiltinEngine,
@@ -120,14 +112,9 @@ export class TaskNotices {
   }
 
   private async settings(guestLanguage?: string | null) {
-    const property = await this.properties.findById(this.db.propertyId);
-    const settings = withDefaults(property?.name ?? '', property?.settings ?? {});
-    const policy = await this.policies.effective(this.db.propertyId, settings.escalation.threshold);
-    const language = this.engine.replyLanguage(
-      guestLanguage ?? settings.defaultLanguage,
-      settings.defaultLanguage,
-    );
-    return { zone: property?.timezone ?? 'UTC', policy, language };
+    const { property, policy } = await this.policies.forProperty(this.db.propertyId);
+    const language = this.engine.replyLanguage(guestLanguage ?? property.language, property.language);
+    return { zone: property.timezone, policy, language };
   }
 }
 

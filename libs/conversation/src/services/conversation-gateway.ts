@@ -1,9 +1,9 @@
-import { JobName, OutboxService, TenantDb } from '@app/platform';
+import { OutboxService, TenantDb } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 
 import { ConversationsRepository } from '../repositories/conversations.repository';
 import { MessagesRepository } from '../repositories/messages.repository';
-import { MAX_LENGTH, splitMessage } from './channel-rules';
+import { OutboundWriter } from './outbound-writer';
 import { RealtimeService } from './realtime.service';
 
 /** A guest message with its conversation, as the concierge reads it. */
@@ -40,6 +40,7 @@ export class ConversationGateway {
     private readonly messages: MessagesRepository,
     private readonly outbox: OutboxService,
     private readonly realtime: RealtimeService,
+    private readonly writer: OutboundWriter,
   ) {}
 
   /** A guest's inbound message attached to its conversation; undefined for anything else. */
@@ -101,24 +102,13 @@ export class ConversationGateway {
     const propertyId = this.db.propertyId;
     const c = await this.conversations.findById(propertyId, conversationId);
     if (!c) throw new Error(`conversation ${conversationId} is gone`);
-    const max = MAX_LENGTH[c.channel_type];
-    const ids: string[] = [];
-    for (const part of max ? splitMessage(message.content, max) : [message.content]) {
-      const row = await this.messages.insertOutbound(propertyId, {
-        accountId: c.channel_account_id,
-        conversationId,
-        senderType: message.senderType,
-        senderId: message.senderId ?? null,
-        content: part,
-        internal: false,
-        intent: message.intent,
-      });
-      await this.outbox.enqueue(JobName.OutboundMessage, { messageId: row.id });
-      await this.outbox.publishEvent('message.created', { conversationId, messageId: row.id });
-      ids.push(row.id);
-    }
+    const [first] = await this.writer.write(propertyId, c, message.content, {
+      senderType: message.senderType,
+      senderId: message.senderId ?? null,
+      intent: message.intent,
+    });
     await this.conversations.set(propertyId, conversationId, { lastMessageAt: new Date() });
-    return ids[0];
+    return first.id;
   }
 
   /**

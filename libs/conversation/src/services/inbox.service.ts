@@ -1,7 +1,6 @@
 import {
   decodeTimeIdCursor,
   DependencyUnavailableException,
-  JobName,
   keysetPage,
   MembershipsRepository,
   OutboxService,
@@ -36,7 +35,8 @@ import {
 import { type MessageRow, MessagesRepository } from '../repositories/messages.repository';
 import { OptOutsRepository } from '../repositories/opt-outs.repository';
 import { ChannelAccountsService } from './channel-accounts.service';
-import { MAX_LENGTH, splitMessage, WHATSAPP_WINDOW_MS } from './channel-rules';
+import { WHATSAPP_WINDOW_MS } from './channel-rules';
+import { OutboundWriter } from './outbound-writer';
 import { RealtimeService } from './realtime.service';
 import {
   chooseTemplate,
@@ -68,6 +68,7 @@ export class InboxService {
     private readonly outbox: OutboxService,
     private readonly channels: ChannelAccountsService,
     private readonly realtime: RealtimeService,
+    private readonly writer: OutboundWriter,
   ) {}
 
   async list(access: PropertyAccess, q: ListConversationsQueryDto): Promise<ConversationPageDto> {
@@ -115,31 +116,19 @@ export class InboxService {
       ? await this.template(access.propertyId, conversation, dto.template)
       : undefined;
     await this.assertSendable(access.propertyId, conversation, template !== undefined);
-    const max = MAX_LENGTH[conversation.channel_type];
     const content = template ? renderTemplate(template.template, template.parameters) : dto.content!;
-    const parts = template || !max ? [content] : splitMessage(content, max);
-    const written: MessageRow[] = [];
-    for (const part of parts) {
-      const message = await this.messages.insertOutbound(access.propertyId, {
-        accountId: conversation.channel_account_id,
-        conversationId: id,
-        senderType: 'staff',
-        senderId: access.userId,
-        content: part,
-        internal: false,
-        template: template && {
-          name: template.template.name,
-          language: template.template.language,
-          parameters: template.parameters,
-          parameterNames:
-            template.template.parameterFormat === 'named' ? template.template.variables : undefined,
-          contentSid: template.template.contentSid,
-        },
-      });
-      await this.outbox.enqueue(JobName.OutboundMessage, { messageId: message.id });
-      await this.outbox.publishEvent('message.created', { conversationId: id, messageId: message.id });
-      written.push(message);
-    }
+    const written = await this.writer.write(access.propertyId, conversation, content, {
+      senderType: 'staff',
+      senderId: access.userId,
+      template: template && {
+        name: template.template.name,
+        language: template.template.language,
+        parameters: template.parameters,
+        parameterNames:
+          template.template.parameterFormat === 'named' ? template.template.variables : undefined,
+        contentSid: template.template.contentSid,
+      },
+    });
     const updated = await this.conversations.set(access.propertyId, id, {
       aiMode: 'paused',
       state: conversation.state === 'new' ? 'active' : undefined,

@@ -1,7 +1,9 @@
+import { fold } from './text';
+
 /**
  * The working text of the entity extractor: `normalize` (text.ts) keeps only letters and digits,
- * but numbers need a little more. Here the same folding (lower case, accents removed, ß → ss) is
- * applied, and in addition:
+ * but numbers need a little more. Here the same folding (`fold`: lower case, accents removed,
+ * ß → ss) is applied, and in addition:
  *
  * - `: . / - ,` between two digits stay attached (`7:30`, `28.11.2026`, `28/11`, `612-345`, `3,50`);
  * - a dot right after a digit becomes its own token (German ordinal `28. November` → `28 . november`);
@@ -13,24 +15,13 @@
  * Passes then mask what they have understood (a time, a price, an item with its quantity) with `_`
  * of the same length, so later passes cannot read those tokens again and positions never shift.
  */
-export function foldText(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase()
-    .replace(/ß/g, 'ss')
-    .replace(/æ/g, 'ae')
-    .replace(/œ/g, 'oe')
-    .replace(/ø/g, 'o');
-}
-
 const ATTACHED_BETWEEN_DIGITS = new Set([':', '.', '/', '-', ',']);
 const OWN_TOKEN = new Set(['#', '€', '$', '£', '+', '%', '°']);
 const isDigit = (ch: string | undefined): boolean => ch !== undefined && ch >= '0' && ch <= '9';
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 
 export function workingText(text: string): string {
-  const folded = [...foldText(text).replace(/×/g, ' x ')];
+  const folded = [...fold(text).replace(/×/g, ' x ')];
   const out: string[] = [];
   folded.forEach((ch, i) => {
     if (LETTER_OR_DIGIT.test(ch)) {

@@ -899,6 +899,7 @@ export const DE_CUES: LanguageCues = {
     'der die das ist ich wir sie und nicht bitte ein eine einen mit fur fuer auf zimmer kein keine',
     'haben kann konnen koennen wo wann wie mein meine unser unsere danke gibt noch auch schon sehr',
     'hallo guten mir uns ihr ihnen bei von zum zur den dem des geht funktioniert',
+    'konnten mehr morgen tag abend vielen dank',
   ]
     .join(' ')
     .split(' '),

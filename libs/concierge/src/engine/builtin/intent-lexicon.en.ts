@@ -1139,6 +1139,7 @@ export const EN_CUES: LanguageCues = {
     'the is are my our you your please can could what where when with have need there this we i to',
     'for and of not do does how would room it thanks thank hi hello get an some want from at be will',
     'don isn doesn working any much time us me just again still more',
+    'pls in',
   ]
     .join(' ')
     .split(' '),

@@ -905,6 +905,7 @@ export const ES_CUES: LanguageCues = {
     'tengo puede pueden pero nos donde cuando como del al y queremos quiero podemos puedo tiene',
     'tienen nuestra nuestro esto funciona buenos buenas dias cuanto hora hoy manana tambien ya',
     'todavia aqui',
+    'estan podrian mas noches tardes muchas usted toallas',
   ]
     .join(' ')
     .split(' '),

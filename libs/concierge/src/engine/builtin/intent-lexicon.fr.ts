@@ -877,6 +877,7 @@ export const FR_CUES: LanguageCues = {
     'le les des est je nous vous une pour avec dans mon ma mes pas ne il svp merci bonjour chambre du',
     'au aux sur ce cette qu j n d notre nos votre plait pouvez peut fait et quelle quel ou aussi tres',
     'bien avez suis sommes aujourd hui demain encore plus',
+    'bonsoir quand comment serait voudrais',
   ]
     .join(' ')
     .split(' '),

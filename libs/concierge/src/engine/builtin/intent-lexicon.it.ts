@@ -871,6 +871,7 @@ export const IT_CUES: LanguageCues = {
     'il lo gli e sono non per una uno mi ci della delle dello nella nel camera stanza grazie vorrei',
     'posso dove quando come che c ho abbiamo buongiorno ciao anche molto piu sta questo questa potete',
     'avete funziona oggi domani ancora gia qui del dal alla allo agli sul nostra',
+    'buonasera potreste favore altri altre',
   ]
     .join(' ')
     .split(' '),

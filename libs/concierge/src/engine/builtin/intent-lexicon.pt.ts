@@ -881,6 +881,7 @@ export const PT_CUES: LanguageCues = {
     'o os nao com uma um meu minha nos na da dos das quarto obrigado obrigada voces voce esta estou',
     'preciso podem pode tem ha ola oi bom boa dia tarde noite muito tambem ja ainda aqui isso isto',
     'queria gostaria nosso nossa e sao onde quando como porque favor hoje amanha',
+    'mais vcs eu',
   ]
     .join(' ')
     .split(' '),

@@ -5,17 +5,22 @@
  * anchor on word edges with a plain space.
  */
 export function normalize(text: string): string {
-  const folded = text
+  const folded = fold(text)
+    .replace(/[^\p{L}\p{N}:]+/gu, ' ')
+    .replace(/(?<!\d):|:(?!\d)/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return ` ${folded} `;
+}
+
+/** Lower case, accents and other combining marks removed, ß as ss, æ/œ/ø as ae/oe/o; nothing else. */
+export function fold(text: string): string {
+  return text
     .normalize('NFKD')
     .replace(/\p{M}+/gu, '')
     .toLowerCase()
     .replace(/ß/g, 'ss')
     .replace(/æ/g, 'ae')
     .replace(/œ/g, 'oe')
-    .replace(/ø/g, 'o')
-    .replace(/[^\p{L}\p{N}:]+/gu, ' ')
-    .replace(/(?<!\d):|:(?!\d)/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return ` ${folded} `;
+    .replace(/ø/g, 'o');
 }
