@@ -207,7 +207,7 @@ async function run(base: string, app: App, admin: Client, h: Hotel, m: Labeled, 
   await db.run({ propertyId: h.propertyId }, () =>
     app.get(InboundMessageJob).handle({ propertyId: h.propertyId, messageId }),
   );
-  await db.run({ propertyId: h.propertyId }, () => app.get(ConciergePipeline).process(messageId));
+  await app.get(ConciergePipeline).process(h.propertyId, messageId);
   const t = await admin.query<Scored['got']>(
     'select intent, confidence::float8 as confidence, outcome, rule, entities, language from concierge.decision_traces where message_id = $1',
     [messageId],

@@ -9,6 +9,7 @@ import { InboundIngest1795325000000 } from './1795325000000-inbound-ingest';
 import { KnowledgeEntries1795326000000 } from './1795326000000-knowledge-entries';
 import { KnowledgeRetrieval1795327000000 } from './1795327000000-knowledge-retrieval';
 import { Concierge1795328000000 } from './1795328000000-concierge';
+import { LlmEngine1795329000000 } from './1795329000000-llm-engine';
 
 /** Every migration, in order. Listed explicitly so bundlers and test runners need no globbing. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   KnowledgeEntries1795326000000,
   KnowledgeRetrieval1795327000000,
   Concierge1795328000000,
+  LlmEngine1795329000000,
 ];

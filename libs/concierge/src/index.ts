@@ -1,9 +1,13 @@
 export * from './concierge.module';
 export * from './controllers/approvals.controller';
 export * from './controllers/concierge.controller';
+export * from './controllers/feedback.controller';
+export * from './controllers/knowledge-gaps.controller';
 export * from './dtos/ai-policy.dto';
 export * from './dtos/analytics.dto';
 export * from './dtos/approval.dto';
+export * from './dtos/feedback.dto';
+export * from './dtos/knowledge-gap.dto';
 export * from './dtos/trace.dto';
 export * from './engine/intent-taxonomy';
 export * from './exceptions/concierge.exceptions';
@@ -11,3 +15,4 @@ export * from './jobs/concierge-process.job';
 export * from './jobs/task-notice.job';
 export { ConciergeClock } from './services/concierge-clock';
 export { ConciergePipeline } from './services/concierge-pipeline';
+export { KnowledgeGaps, type UnansweredQuestion } from './services/knowledge-gaps';

@@ -31,6 +31,7 @@ import { MailgunSender } from './services/mailgun-sender';
 import { OutboundWriter } from './services/outbound-writer';
 import { RealtimeService } from './services/realtime.service';
 import { LIVE_EVENTS, RealtimeRelay } from './services/realtime-relay';
+import { ReplyTranslators } from './services/reply-translators';
 import { SendRateLimiter } from './services/send-rate-limiter';
 import { TwilioInboundService } from './services/twilio-inbound.service';
 import { TwilioSender } from './services/twilio-sender';
@@ -53,6 +54,7 @@ import { WhatsAppInboundService } from './services/whatsapp-inbound.service';
     EventsController,
   ],
   providers: [
+    ReplyTranslators,
     ChannelAccountsRepository,
     ChannelAccountsService,
     ConversationsRepository,
@@ -83,7 +85,7 @@ import { WhatsAppInboundService } from './services/whatsapp-inbound.service';
     IdleConversationsJob,
     ConversationPruneJob,
   ],
-  exports: [ChannelAccountsService, ConversationGateway],
+  exports: [ChannelAccountsService, ConversationGateway, ReplyTranslators],
 })
 export class ConversationModule implements OnModuleInit {
   constructor(

@@ -16,4 +16,5 @@ export * from './jobs/inbound-message.job';
 export * from './jobs/outbound-message.job';
 export * from './services/conversation-gateway';
 export * from './services/realtime-relay';
+export * from './services/reply-translators';
 export * from './services/twilio-signature';

@@ -23,6 +23,7 @@ import { GroupKnowledgeService } from './services/group-knowledge.service';
 import { KnowledgeService } from './services/knowledge.service';
 import { KnowledgeAskService } from './services/knowledge-ask.service';
 import { KnowledgeHealthService } from './services/knowledge-health.service';
+import { KnowledgeHealthContributors } from './services/knowledge-health-contributors';
 import { KnowledgeImportService } from './services/knowledge-import.service';
 import { KnowledgeReindexer } from './services/knowledge-reindexer';
 import { KnowledgeSearchService } from './services/knowledge-search.service';
@@ -48,6 +49,7 @@ import { KnowledgeSearchService } from './services/knowledge-search.service';
     KnowledgeAskService,
     KnowledgeImportService,
     KnowledgeHealthService,
+    KnowledgeHealthContributors,
     KnowledgeReindexer,
     GroupKnowledgeService,
     EmbedEntryJob,
@@ -55,7 +57,7 @@ import { KnowledgeSearchService } from './services/knowledge-search.service';
     ReindexAllJob,
     KnowledgePruneJob,
   ],
-  exports: [KnowledgeSearchService, KnowledgeAskService],
+  exports: [KnowledgeSearchService, KnowledgeAskService, KnowledgeService, KnowledgeHealthContributors],
 })
 export class KnowledgeModule implements OnModuleInit {
   constructor(

@@ -44,6 +44,12 @@ export class DecisionTraceDto {
   @ApiProperty({ nullable: true }) department: string | null;
   @ApiProperty({ example: 'builtin' }) engine: string;
   @ApiProperty({ nullable: true }) model: string | null;
+  @ApiProperty({
+    nullable: true,
+    description:
+      'Why the LLM engine did not decide (timeout, error, open circuit breaker) and the builtin engine did.',
+  })
+  fallback: string | null;
   @ApiProperty({ description: 'Milliseconds per stage.', example: { understand: 0.4, total: 12.1 } })
   latencies: Record<string, number>;
   @ApiProperty({ description: 'What was redacted before anything left for an external model.' })

@@ -48,32 +48,37 @@ export function luhnValid(s: string): boolean {
 /**
  * Removes what must never leave for an external model: card numbers (Luhn-checked), IBANs,
  * identity-document numbers, email addresses and phone numbers, each replaced by a marker
- * (`[card]`, `[email]`…). `country` is the property's, for phone numbers written nationally.
+ * (`[card]`, `[email]`… or what `marker` makes of the kind and the value removed). `country` is
+ * the property's, for phone numbers written nationally.
  */
-export function redact(text: string, country?: string): Redacted {
+export function redact(
+  text: string,
+  country?: string,
+  marker: (kind: RedactionKind, value: string) => string = (kind) => `[${kind}]`,
+): Redacted {
   const counts = new Map<RedactionKind, number>();
-  const mark = (kind: RedactionKind) => {
+  const mark = (kind: RedactionKind, value: string) => {
     counts.set(kind, (counts.get(kind) ?? 0) + 1);
-    return `[${kind}]`;
+    return marker(kind, value);
   };
-  let out = text.replace(EMAIL, () => mark('email'));
-  out = out.replace(CARD, (m) => (luhnValid(m) ? mark('card') : m));
-  out = out.replace(IBAN, (m) => (/\d{6}/.test(m.replace(/ /g, '')) ? mark('iban') : m));
+  let out = text.replace(EMAIL, (m) => mark('email', m));
+  out = out.replace(CARD, (m) => (luhnValid(m) ? mark('card', m) : m));
+  out = out.replace(IBAN, (m) => (/\d{6}/.test(m.replace(/ /g, '')) ? mark('iban', m) : m));
   out = out.replace(DOCUMENT, (whole, name: string, sep: string, value: string) =>
-    /\d/.test(value) ? `${name}${sep}${mark('id_document')}` : whole,
+    /\d/.test(value) ? `${name}${sep}${mark('id_document', value)}` : whole,
   );
-  out = out.replace(SPANISH_ID, () => mark('id_document'));
+  out = out.replace(SPANISH_ID, (m) => mark('id_document', m));
   // Phone numbers last: what is left that a phone parser recognises as one.
   const phones = findPhoneNumbersInText(out, {
     defaultCountry: (country as CountryCode | undefined) ?? undefined,
     extended: false,
   });
   for (const p of [...phones].reverse()) {
-    const digits = out.slice(p.startsAt, p.endsAt).replace(/\D/g, '');
-    if (digits.length < 7) continue;
-    out = `${out.slice(0, p.startsAt)}${mark('phone')}${out.slice(p.endsAt)}`;
+    const value = out.slice(p.startsAt, p.endsAt);
+    if (value.replace(/\D/g, '').length < 7) continue;
+    out = `${out.slice(0, p.startsAt)}${mark('phone', value)}${out.slice(p.endsAt)}`;
   }
   // International numbers the parser left (no country to read them against).
-  out = out.replace(/(?<![\p{N}\]])\+\d[\d ()-]{6,18}\d/gu, () => mark('phone'));
+  out = out.replace(/(?<![\p{N}\]])\+\d[\d ()-]{6,18}\d/gu, (m) => mark('phone', m));
   return { text: out, redactions: [...counts].map(([kind, count]) => ({ kind, count })) };
 }

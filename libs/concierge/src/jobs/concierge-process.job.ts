@@ -8,17 +8,18 @@ export interface ConciergeProcessPayload extends PropertyJobPayload {
 }
 
 /**
- * One guest message through the concierge pipeline, in one property transaction: if anything
- * fails, nothing of it (reply, task, trace) is kept and the retry starts over; a processed
- * message is skipped.
+ * One guest message through the concierge pipeline, which opens its own property transactions
+ * (an LLM is never waited on inside one): what it decides, it records in one transaction with
+ * the trace, so if anything fails nothing of it (reply, task, trace) is kept and the retry starts
+ * over; a processed message is skipped.
  */
 @Injectable()
-@HandlesJob(JobName.ConciergeProcess, 'property')
+@HandlesJob(JobName.ConciergeProcess, 'property-steps')
 export class ConciergeProcessJob implements JobHandler<ConciergeProcessPayload> {
   constructor(private readonly pipeline: ConciergePipeline) {}
 
-  async handle({ messageId }: ConciergeProcessPayload): Promise<string> {
-    const result = await this.pipeline.process(messageId);
+  async handle({ propertyId, messageId }: ConciergeProcessPayload): Promise<string> {
+    const result = await this.pipeline.process(propertyId, messageId);
     return result ? `${result.outcome} (${result.rule})` : 'skipped';
   }
 }

@@ -17,6 +17,7 @@ export interface ToolCallRow {
 export class ToolCallsRepository {
   constructor(private readonly db: TenantDb) {}
 
+  /** Calls of one message are inserted in the order they were made (clock_timestamp keeps it). */
   async insert(
     propertyId: string,
     c: {
@@ -32,8 +33,8 @@ export class ToolCallsRepository {
   ): Promise<void> {
     await this.db.manager.query(
       `insert into concierge.tool_calls (property_id, message_id, conversation_id, tool_name, input, output, status,
-              error, latency_ms)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+              error, latency_ms, created_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, clock_timestamp())`,
       [
         propertyId,
         c.messageId,

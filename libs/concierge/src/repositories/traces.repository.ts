@@ -22,6 +22,8 @@ export interface TraceWrite {
   department: string | null;
   engine: string;
   model: string | null;
+  /** Why the LLM engine did not decide (the builtin engine did), when it should have. */
+  fallback: string | null;
   latencies: Record<string, number>;
   redactions: unknown[];
   replyMessageId: string | null;
@@ -52,6 +54,7 @@ export interface TraceRow {
   department: string | null;
   engine: string;
   model: string | null;
+  fallback: string | null;
   latencies: Record<string, number>;
   redactions: unknown[];
   reply_message_id: string | null;
@@ -63,7 +66,7 @@ export interface TraceRow {
 
 const FIELDS = `id, message_id, conversation_id, guest_id, reservation_id, language, language_source, intent, confidence,
   alternatives, entities, sentiment, knowledge_hits, memory_hits, knowledge_answered, rule, outcome, reason, department,
-  engine, model, latencies, redactions, reply_message_id, task_id, approval_id, received_at, created_at`;
+  engine, model, fallback, latencies, redactions, reply_message_id, task_id, approval_id, received_at, created_at`;
 
 /** concierge.decision_traces: one per processed guest message. */
 @Injectable()
@@ -86,9 +89,9 @@ export class TracesRepository {
         `insert into concierge.decision_traces (property_id, message_id, conversation_id, guest_id, reservation_id,
                 language, language_source, intent, confidence, alternatives, entities, sentiment, knowledge_hits,
                 memory_hits, knowledge_answered, rule, outcome, reason, department, engine, model, latencies,
-                redactions, reply_message_id, task_id, approval_id, received_at)
+                redactions, reply_message_id, task_id, approval_id, received_at, fallback)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
-                 $22, $23, $24, $25, $26, $27)
+                 $22, $23, $24, $25, $26, $27, $28)
          returning id`,
         [
           propertyId,
@@ -118,6 +121,7 @@ export class TracesRepository {
           t.taskId,
           t.approvalId,
           t.receivedAt,
+          t.fallback?.slice(0, 500) ?? null,
         ],
       ),
     );
@@ -150,5 +154,25 @@ export class TracesRepository {
       ),
     );
     return rows[0]?.n ?? 0;
+  }
+
+  /**
+   * The language and decision of a guest message of the conversation: the one given, or the one
+   * whose trace sent the given AI reply.
+   */
+  async brief(
+    propertyId: string,
+    conversationId: string,
+    of: { messageId: string } | { replyMessageId: string },
+  ): Promise<Pick<TraceRow, 'message_id' | 'language' | 'reason'> | undefined> {
+    const column = 'messageId' in of ? 'message_id' : 'reply_message_id';
+    const rows = await rowsOf<Pick<TraceRow, 'message_id' | 'language' | 'reason'>>(
+      this.db.manager.query(
+        `select message_id, language, reason from concierge.decision_traces
+          where property_id = $1 and conversation_id = $2 and ${column} = $3`,
+        [propertyId, conversationId, 'messageId' in of ? of.messageId : of.replyMessageId],
+      ),
+    );
+    return rows[0];
   }
 }

@@ -11,6 +11,7 @@ import { departmentName, type LineKey, type WordingLanguage } from '../engine/bu
 import { type IntentDefinition, type Priority } from '../engine/intent-taxonomy';
 import { type ApprovalProposal, ApprovalsRepository } from '../repositories/approvals.repository';
 import { type AiPolicy } from './ai-policy';
+import { KnowledgeGaps } from './knowledge-gaps';
 import { type Decision, type ReplyKind } from './policy-decision';
 
 /** Everything the concierge knows when it acts on a message. */
@@ -23,8 +24,10 @@ export interface Situation {
   property: { name: string; language: string; timezone: string };
   guest: GuestProfile | null;
   stay: Stay | null;
-  /** The knowledge's answer to an inquiry, when it had one. */
+  /** The knowledge's answer to an inquiry, when it had one (or the LLM engine's answer). */
   answer: string | null;
+  /** The LLM engine's own words for a reply (small talk, the reservation), used instead of the fixed lines. */
+  text?: string | null;
   /** The concierge clock's now, and its date at the property. */
   now: Date;
   today: string;
@@ -73,6 +76,7 @@ export class ConciergeActions {
     private readonly approvals: ApprovalsRepository,
     private readonly outbox: OutboxService,
     private readonly engine: BuiltinEngine,
+    private readonly gaps: KnowledgeGaps,
   ) {}
 
   async perform(s: Situation): Promise<Acted> {
@@ -92,6 +96,15 @@ export class ConciergeActions {
         intent: s.understood.intent,
         messageId: s.ctx.messageId,
       });
+      // A question the knowledge could not answer: counted into a knowledge gap for curators.
+      if (d.reason === 'no_knowledge')
+        await this.gaps.noteUnanswered(this.db.propertyId, {
+          messageId: s.ctx.messageId,
+          conversationId: s.ctx.conversationId,
+          question: s.ctx.content,
+          language: s.understood.language.language,
+          source: 'no_knowledge',
+        });
     }
     if (d.reply) {
       const intent = MESSAGE_INTENT[d.reply];
@@ -118,6 +131,7 @@ export class ConciergeActions {
       case 'answer':
         return s.answer;
       case 'reservation':
+        if (s.text) return s.text;
         return s.stay
           ? say('reservation', {
               confirmation: s.stay.confirmationNumber,
@@ -127,7 +141,7 @@ export class ConciergeActions {
             })
           : null;
       case 'social':
-        return say(SOCIAL_LINE[s.understood.intent] ?? 'greeting');
+        return s.text ?? say(SOCIAL_LINE[s.understood.intent] ?? 'greeting');
       case 'confirmation':
         return this.engine.confirmation(
           language,

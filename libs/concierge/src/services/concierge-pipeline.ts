@@ -2,8 +2,8 @@ import { performance } from 'node:perf_hooks';
 
 import { ConversationGateway, type InboundContext } from '@app/conversation';
 import { GuestDirectory, type GuestProfile } from '@app/guest';
-import { KnowledgeAskService } from '@app/knowledge';
-import { TenantDb } from '@app/platform';
+import { isEvidence, KnowledgeAskService, KnowledgeSearchService } from '@app/knowledge';
+import { AppConfig, TenantDb } from '@app/platform';
 import { type Stay, StayLookup } from '@app/reservation';
 import { Injectable, Logger } from '@nestjs/common';
 import { DateTime } from 'luxon';
@@ -11,15 +11,33 @@ import { DateTime } from 'luxon';
 import { BuiltinEngine, type Understanding } from '../engine/builtin/builtin-engine';
 import { knowledgeHint } from '../engine/builtin/knowledge-hints';
 import { intentOf } from '../engine/intent-taxonomy';
+import { type ToolCallRecord, type ToolScope } from '../engine/llm/concierge-tools';
+import {
+  HISTORY_MESSAGES,
+  type LlmOutcome,
+  LlmUnavailableError,
+  OpenAiEngine,
+} from '../engine/llm/openai-engine';
+import { ToolCallsRepository } from '../repositories/tool-calls.repository';
 import { TracesRepository } from '../repositories/traces.repository';
 import { type AiPolicy, isVip } from './ai-policy';
 import { AiPolicyService, type ConciergeProperty } from './ai-policy.service';
 import { ConciergeActions, type Situation } from './concierge-actions';
 import { ConciergeClock } from './concierge-clock';
+import { llmDecision } from './llm-decision';
 import { decide, type Decision, escalate, type Outcome } from './policy-decision';
 
 /** Repetitions of one intent count within this window. */
 const REPEAT_WINDOW_HOURS = 24;
+/** Decisions the builtin rules take before any LLM is asked: safety first, deterministically. */
+const SAFETY_RULES = new Set([
+  'emergency',
+  'human_request',
+  'restricted_topic',
+  'negative_sentiment',
+  'repeated_question',
+]);
+const KNOWLEDGE_PASSAGES = 5;
 
 export interface ProcessResult {
   outcome: Outcome;
@@ -27,11 +45,46 @@ export interface ProcessResult {
   traceId: string;
 }
 
+/** What the concierge gathered about a message in a property transaction. */
+interface Gathered {
+  ctx: InboundContext;
+  property: ConciergeProperty;
+  policy: AiPolicy;
+  guest: GuestProfile | null;
+  stays: { current: Stay | null; next: Stay | null };
+  now: Date;
+  today: string;
+  understood: Understanding;
+  /** Why the AI keeps quiet (staff have the conversation), if it must. */
+  quiet: string | null;
+  started: number;
+  marks: Record<string, number>;
+}
+
+/** What the LLM step needs, carried out of the first transaction. */
+interface LlmPlan {
+  g: Gathered;
+  /** Ask the model for a reply (not when the builtin rules already decided for safety, or staff hold it). */
+  reply: boolean;
+  /** Translate the guest's message for staff into this language. */
+  translateTo: string | null;
+  history: { from: 'guest' | 'ai' | 'staff' | 'system'; content: string }[];
+  /** Already decided (by the builtin rules) when the model is not asked for a reply. */
+  decided?: ProcessResult;
+}
+
 /**
  * The concierge pipeline for one guest message: staff win (paused AI, a recent staff reply) →
  * language → intent and entities → knowledge, guest and stay → the policy's decision → act
- * (reply, task, approval, escalation) → decision trace. Idempotent: the trace's unique message key
- * and a per-message lock make a retried or duplicated job a no-op.
+ * (reply, task, approval, escalation) → decision trace.
+ *
+ * With the builtin engine all of it is one property transaction. With the openai engine the
+ * builtin rules still run first (safety decisions never wait for a model); then the model is
+ * asked outside any transaction, and a second transaction re-reads the conversation (staff may
+ * have stepped in meanwhile), decides and acts. Should the model fail, the builtin engine decides
+ * in that second transaction and staff get what it cannot answer: no message is lost to an
+ * outage. Idempotent: the trace's unique message key, checked under a per-message lock in each
+ * transaction, makes a retried or duplicated job a no-op.
  */
 @Injectable()
 export class ConciergePipeline {
@@ -39,19 +92,310 @@ export class ConciergePipeline {
 
   constructor(
     private readonly db: TenantDb,
+    private readonly config: AppConfig,
     private readonly gateway: ConversationGateway,
     private readonly guests: GuestDirectory,
-    private readonly stays: StayLookup,
+    private readonly stayLookup: StayLookup,
     private readonly knowledge: KnowledgeAskService,
+    private readonly search: KnowledgeSearchService,
     private readonly policies: AiPolicyService,
     private readonly traces: TracesRepository,
+    private readonly toolCalls: ToolCallsRepository,
     private readonly engine: BuiltinEngine,
+    private readonly llm: OpenAiEngine,
     private readonly actions: ConciergeActions,
     private readonly clock: ConciergeClock,
   ) {}
 
-  /** Processes one message inside the current property transaction; undefined when there is nothing to do. */
-  async process(messageId: string): Promise<ProcessResult | undefined> {
+  /** Processes one message in property transactions of its own; undefined when there is nothing to do. */
+  async process(propertyId: string, messageId: string): Promise<ProcessResult | undefined> {
+    const first = await this.db.run({ propertyId }, () => this.firstPass(messageId));
+    if (!first || !('g' in first)) return first;
+    // Outside any transaction: the model's reply and the translation for staff.
+    const consulted = first.reply ? await this.consult(propertyId, first) : null;
+    const translation = first.translateTo
+      ? await this.llm.translate(first.g.ctx.content, first.translateTo, first.g.understood.language.language)
+      : null;
+    return this.db.run({ propertyId }, async () => {
+      if (translation)
+        await this.gateway.recordTranslation(messageId, {
+          language: first.translateTo!,
+          content: translation.content,
+          engine: `openai:${this.llm.model}`,
+        });
+      return consulted ? this.secondPass(messageId, first, consulted) : first.decided;
+    });
+  }
+
+  /** Gathers and understands; decides and acts at once unless the LLM is to be asked. */
+  private async firstPass(messageId: string): Promise<ProcessResult | LlmPlan | undefined> {
+    const g = await this.gather(messageId);
+    if (!g) return undefined;
+    await this.gateway.recordUnderstanding(g.ctx, {
+      language: g.understood.language.language,
+      intent: g.understood.intent,
+      confidence: g.understood.confidence,
+      entities: { ...g.understood.entities },
+    });
+    const engine = g.policy.engine ?? this.config.AI_PROVIDER;
+    const llm = engine === 'openai' && this.llm.available;
+    const fallback = engine === 'openai' && !llm ? 'no OPENAI_API_KEY is configured' : null;
+    const language = g.understood.language;
+    const translateTo =
+      llm &&
+      g.policy.translateForStaff &&
+      language.source === 'detected' &&
+      base(language.language) !== base(g.property.language)
+        ? base(g.property.language)
+        : null;
+    if (!llm || g.quiet) {
+      const decided = await this.builtin(g, fallback);
+      return translateTo ? { g, reply: false, translateTo, history: [], decided } : decided;
+    }
+    // The builtin rules' safety decisions stand whatever a model would say.
+    const safety = await this.safetyDecision(g);
+    if (safety) {
+      const decided = await this.finish(g, safety, { engine: 'builtin', answer: null, knowledge: null });
+      return translateTo ? { g, reply: false, translateTo, history: [], decided } : decided;
+    }
+    const history = await this.gateway.history(g.ctx, HISTORY_MESSAGES);
+    return { g, reply: true, translateTo, history: history.map(({ from, content }) => ({ from, content })) };
+  }
+
+  /** Asks the model, outside any transaction; its tools open short property transactions of their own. */
+  private async consult(propertyId: string, plan: LlmPlan): Promise<LlmOutcome | LlmUnavailableError> {
+    const { g } = plan;
+    const scope: ToolScope = {
+      searchKnowledge: async (query) => {
+        const found = await this.db.run({ propertyId }, () =>
+          this.search.find({ propertyId }, { query, limit: KNOWLEDGE_PASSAGES, visibility: 'guest' }),
+        );
+        return found.items
+          .filter(isEvidence)
+          .map((h) => ({ title: h.title, content: h.content, score: Math.round(h.score * 1000) / 1000 }));
+      },
+      stays: () => Promise.resolve(g.stays),
+    };
+    const started = performance.now();
+    try {
+      return await this.llm.converse(
+        {
+          hotel: g.property.name,
+          replyLanguage: g.understood.language.language,
+          today: g.today,
+          timezone: g.property.timezone,
+          history: plan.history,
+          message: g.ctx.content,
+        },
+        scope,
+      );
+    } catch (err) {
+      if (err instanceof LlmUnavailableError) return err;
+      return new LlmUnavailableError((err as Error).message, null, []);
+    } finally {
+      g.marks.llm = performance.now() - started;
+    }
+  }
+
+  /** Decides on the model's outcome (or, when it failed, with the builtin engine) and acts. */
+  private async secondPass(
+    messageId: string,
+    plan: LlmPlan,
+    consulted: LlmOutcome | LlmUnavailableError,
+  ): Promise<ProcessResult | undefined> {
+    const g = await this.gather(messageId);
+    if (!g) return undefined;
+    g.marks.llm = plan.g.marks.llm ?? 0;
+    g.marks.before = g.started - plan.g.started;
+    const calls =
+      consulted instanceof LlmUnavailableError ? (consulted.toolbox?.calls ?? []) : consulted.toolbox.calls;
+    const redactions = consulted.redactions;
+    let result: ProcessResult;
+    if (g.quiet || consulted instanceof LlmUnavailableError) {
+      // Staff stepped in meanwhile, or the model failed: the builtin engine decides.
+      const fallback = consulted instanceof LlmUnavailableError ? consulted.message : null;
+      if (fallback)
+        this.logger.warn(`message ${messageId}: LLM unavailable, builtin engine acts (${fallback})`);
+      result = await this.builtin(g, fallback, redactions, calls);
+    } else {
+      const decided = llmDecision(g.policy, {
+        understood: g.understood,
+        outcome: consulted,
+        identified: this.stayFor(g) !== null,
+        vip: g.guest !== null && isVip(g.policy, g.guest),
+        earlierSameIntent: (intent) =>
+          this.traces.countSameIntent(this.db.propertyId, g.ctx.conversationId, intent, REPEAT_WINDOW_HOURS),
+      });
+      const { decision, understood, text } = await decided;
+      if (decision === 'builtin') result = await this.builtin(g, null, redactions, calls, 'openai');
+      else
+        result = await this.finish(
+          { ...g, understood },
+          decision,
+          { engine: 'openai', answer: text, knowledge: null, text },
+          redactions,
+          calls,
+        );
+    }
+    return result;
+  }
+
+  /** The builtin engine's path: knowledge lookup, the policy's decision, acting. */
+  private async builtin(
+    g: Gathered,
+    fallback: string | null,
+    redactions: unknown[] = [],
+    calls: ToolCallRecord[] = [],
+    engine = 'builtin',
+  ): Promise<ProcessResult> {
+    const knowledge = g.quiet ? null : await this.lookUp(g);
+    g.marks.retrieved = performance.now();
+    const decision: Decision = g.quiet
+      ? quietDecision(g.quiet, g.understood.intent)
+      : decide(g.policy, {
+          ...(await this.decisionInput(g)),
+          answered:
+            g.understood.intent === 'inquiry.reservation_status'
+              ? this.stayFor(g) !== null
+              : (knowledge?.answered ?? null),
+        });
+    return this.finish(
+      g,
+      decision,
+      { engine, answer: knowledge?.answered ? knowledge.answer : null, knowledge, fallback },
+      redactions,
+      calls,
+    );
+  }
+
+  /** The builtin rules' decision when it is one of safety (no model may override it), else null. */
+  private async safetyDecision(g: Gathered): Promise<Decision | null> {
+    const d = decide(g.policy, { ...(await this.decisionInput(g)), answered: true, identified: true });
+    return d.outcome === 'escalated' && SAFETY_RULES.has(d.rule) ? d : null;
+  }
+
+  private async decisionInput(g: Gathered) {
+    const definition = intentOf(g.understood.intent);
+    return {
+      intent: g.understood.intent,
+      definition,
+      confidence: g.understood.confidence,
+      sentiment: g.understood.sentiment,
+      identified: this.stayFor(g) !== null,
+      vip: g.guest !== null && isVip(g.policy, g.guest),
+      earlierSameIntent: await this.traces.countSameIntent(
+        this.db.propertyId,
+        g.ctx.conversationId,
+        g.understood.intent,
+        REPEAT_WINDOW_HOURS,
+      ),
+    };
+  }
+
+  /** The stay a message is about: the current one, or for reservation matters the next. */
+  private stayFor(g: Gathered): Stay | null {
+    const reservationIntent =
+      g.understood.intent.startsWith('request.reservation') ||
+      g.understood.intent === 'inquiry.reservation_status';
+    return g.stays.current ?? (reservationIntent ? g.stays.next : null);
+  }
+
+  /** Acts on a decision and writes the trace (and the tool calls) in the current transaction. */
+  private async finish(
+    g: Gathered,
+    decision: Decision,
+    how: {
+      engine: string;
+      answer: string | null;
+      knowledge: Awaited<ReturnType<ConciergePipeline['lookUp']>> | null;
+      fallback?: string | null;
+      text?: string | null;
+    },
+    redactions: unknown[] = [],
+    calls: ToolCallRecord[] = [],
+  ): Promise<ProcessResult> {
+    const propertyId = this.db.propertyId;
+    const decided = performance.now();
+    const definition = intentOf(g.understood.intent);
+    const stay = this.stayFor(g);
+    const situation: Situation = {
+      ctx: g.ctx,
+      understood: g.understood,
+      definition,
+      decision,
+      policy: g.policy,
+      property: { name: g.property.name, language: g.property.language, timezone: g.property.timezone },
+      guest: g.guest,
+      stay,
+      answer: how.answer,
+      text: how.text ?? null,
+      now: g.now,
+      today: g.today,
+    };
+    const acted = await this.actions.perform(situation);
+    const done = performance.now();
+    for (const c of calls)
+      await this.toolCalls.insert(propertyId, {
+        messageId: g.ctx.messageId,
+        conversationId: g.ctx.conversationId,
+        name: c.name,
+        input: c.input,
+        output: c.output,
+        status: c.status,
+        error: c.error,
+        latencyMs: c.latencyMs,
+      });
+    const m = g.marks;
+    const traceId = await this.traces.insert(propertyId, {
+      messageId: g.ctx.messageId,
+      conversationId: g.ctx.conversationId,
+      guestId: g.ctx.guestId,
+      reservationId: stay?.reservationId ?? null,
+      language: g.understood.language.language,
+      languageSource: g.understood.language.source,
+      intent: g.understood.intent,
+      confidence: g.understood.confidence,
+      alternatives: g.understood.alternatives,
+      entities: { ...g.understood.entities },
+      sentiment: g.understood.sentiment,
+      knowledgeHits: how.knowledge?.sources ?? [],
+      memoryHits: memoryHits(g.guest, stay),
+      knowledgeAnswered: how.knowledge ? how.knowledge.answered : null,
+      rule: decision.rule,
+      outcome: decision.outcome,
+      reason: decision.reason,
+      department: definition.department,
+      engine: how.engine,
+      model: how.engine === 'openai' ? this.llm.model : this.engine.model,
+      fallback: how.fallback ?? null,
+      latencies: {
+        gather: ms(m.gathered - g.started),
+        understand: ms(m.understood - m.gathered),
+        ...(m.llm !== undefined ? { llm: ms(m.llm) } : {}),
+        ...(m.retrieved !== undefined ? { retrieve: ms(m.retrieved - m.understood) } : {}),
+        decide: ms(decided - (m.retrieved ?? m.understood)),
+        act: ms(done - decided),
+        // From the first look at the message, the model's time included.
+        total: ms(performance.now() - g.started + (m.before ?? 0)),
+      },
+      redactions,
+      replyMessageId: acted.replyMessageId,
+      taskId: acted.taskId,
+      approvalId: acted.approvalId,
+      receivedAt: g.ctx.receivedAt,
+    });
+    this.logger.debug(
+      `message ${g.ctx.messageId}: ${g.understood.intent} → ${decision.outcome} (${decision.rule}, ${how.engine})`,
+    );
+    return { outcome: decision.outcome, rule: decision.rule, traceId };
+  }
+
+  /**
+   * Under the message's lock: the message in context, the property and policy, the guest and
+   * stays, the builtin understanding and whether staff hold the conversation. Undefined when the
+   * message was processed already or is not a guest's.
+   */
+  private async gather(messageId: string): Promise<Gathered | undefined> {
     const started = performance.now();
     const propertyId = this.db.propertyId;
     await this.db.manager.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [
@@ -64,116 +408,32 @@ export class ConciergePipeline {
     const now = this.clock.now();
     const guest = (await this.guests.profile(ctx.guestId)) ?? null;
     const today = DateTime.fromJSDate(now).setZone(property.timezone).toISODate()!;
-    const stays = await this.stays.staysOf(ctx.guestId, today);
+    const stays = await this.stayLookup.staysOf(ctx.guestId, today);
     const gathered = performance.now();
-
     const understood = this.engine.understand(
       ctx.content,
       { conversation: ctx.guestLanguage, guest: guest?.language ?? null, property: property.language },
       property.supported,
       today,
     );
-    const understoodAt = performance.now();
-    await this.gateway.recordUnderstanding(ctx, {
-      language: understood.language.language,
-      intent: understood.intent,
-      confidence: understood.confidence,
-      entities: { ...understood.entities },
-    });
-
-    // Staff have the conversation: nothing is looked up or said for them.
-    const quiet = this.staffHolds(ctx, policy, property, now.getTime());
-    const knowledge = quiet ? null : await this.lookUp(ctx, understood, property, policy);
-    const retrieved = performance.now();
-    const definition = intentOf(understood.intent);
-    const reservationIntent =
-      understood.intent.startsWith('request.reservation') ||
-      understood.intent === 'inquiry.reservation_status';
-    const stay = stays.current ?? (reservationIntent ? stays.next : null);
-    const decision: Decision = quiet
-      ? quietDecision(quiet, understood.intent)
-      : decide(policy, {
-          intent: understood.intent,
-          definition,
-          confidence: understood.confidence,
-          sentiment: understood.sentiment,
-          identified: stay !== null,
-          vip: guest !== null && isVip(policy, guest),
-          earlierSameIntent: await this.traces.countSameIntent(
-            propertyId,
-            ctx.conversationId,
-            understood.intent,
-            REPEAT_WINDOW_HOURS,
-          ),
-          answered:
-            understood.intent === 'inquiry.reservation_status'
-              ? stay !== null
-              : (knowledge?.answered ?? null),
-        });
-    const decided = performance.now();
-
-    const situation: Situation = {
+    return {
       ctx,
-      understood,
-      definition,
-      decision,
+      property,
       policy,
-      property: { name: property.name, language: property.language, timezone: property.timezone },
       guest,
-      stay,
-      answer: knowledge?.answered ? knowledge.answer : null,
+      stays,
       now,
       today,
+      understood,
+      quiet: staffHolds(ctx, policy, property, now.getTime()),
+      started,
+      marks: { gathered, understood: performance.now() },
     };
-    const acted = await this.actions.perform(situation);
-    const done = performance.now();
-
-    const traceId = await this.traces.insert(propertyId, {
-      messageId,
-      conversationId: ctx.conversationId,
-      guestId: ctx.guestId,
-      reservationId: stay?.reservationId ?? null,
-      language: understood.language.language,
-      languageSource: understood.language.source,
-      intent: understood.intent,
-      confidence: understood.confidence,
-      alternatives: understood.alternatives,
-      entities: { ...understood.entities },
-      sentiment: understood.sentiment,
-      knowledgeHits: knowledge?.sources ?? [],
-      memoryHits: memoryHits(guest, stay),
-      knowledgeAnswered: knowledge ? knowledge.answered : null,
-      rule: decision.rule,
-      outcome: decision.outcome,
-      reason: decision.reason,
-      department: definition.department,
-      engine: this.engine.name,
-      model: this.engine.model,
-      latencies: {
-        gather: ms(gathered - started),
-        understand: ms(understoodAt - gathered),
-        retrieve: ms(retrieved - understoodAt),
-        decide: ms(decided - retrieved),
-        act: ms(done - decided),
-        total: ms(performance.now() - started),
-      },
-      redactions: [],
-      replyMessageId: acted.replyMessageId,
-      taskId: acted.taskId,
-      approvalId: acted.approvalId,
-      receivedAt: ctx.receivedAt,
-    });
-    this.logger.debug(`message ${messageId}: ${understood.intent} → ${decision.outcome} (${decision.rule})`);
-    return { outcome: decision.outcome, rule: decision.rule, traceId };
   }
 
   /** Guest-visible knowledge for an inquiry, searched with the topic's words in the knowledge's language. */
-  private async lookUp(
-    ctx: InboundContext,
-    understood: Understanding,
-    property: ConciergeProperty,
-    policy: AiPolicy,
-  ) {
+  private async lookUp(g: Gathered) {
+    const { understood, property, policy, ctx } = g;
     const d = intentOf(understood.intent);
     if (d.category !== 'inquiry' || d.restricted || understood.intent === 'inquiry.reservation_status')
       return null;
@@ -182,20 +442,20 @@ export class ConciergePipeline {
     const question = `${ctx.content} ${hint}`.trim().slice(0, 1000);
     return this.knowledge.ask({ propertyId: this.db.propertyId }, { question, audience: 'guest' });
   }
+}
 
-  /** Why the AI keeps quiet, if it must: staff have the conversation. */
-  private staffHolds(
-    ctx: InboundContext,
-    policy: AiPolicy,
-    property: ConciergeProperty,
-    now: number,
-  ): string | null {
-    if (!property.aiEnabled) return 'ai_disabled';
-    if (ctx.aiMode === 'paused') return 'ai_paused';
-    if (ctx.lastStaffReplyAt && now - ctx.lastStaffReplyAt.getTime() < policy.staffActivityMinutes * 60_000)
-      return 'staff_active';
-    return null;
-  }
+/** Why the AI keeps quiet, if it must: staff have the conversation. */
+function staffHolds(
+  ctx: InboundContext,
+  policy: AiPolicy,
+  property: ConciergeProperty,
+  now: number,
+): string | null {
+  if (!property.aiEnabled) return 'ai_disabled';
+  if (ctx.aiMode === 'paused') return 'ai_paused';
+  if (ctx.lastStaffReplyAt && now - ctx.lastStaffReplyAt.getTime() < policy.staffActivityMinutes * 60_000)
+    return 'staff_active';
+  return null;
 }
 
 /**
@@ -233,4 +493,5 @@ function memoryHits(guest: GuestProfile | null, stay: Stay | null): unknown[] {
   return hits.slice(0, 20);
 }
 
+const base = (language: string) => language.slice(0, 2).toLowerCase();
 const ms = (x: number) => Math.round(x * 10) / 10;

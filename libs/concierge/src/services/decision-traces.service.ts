@@ -48,6 +48,7 @@ export class DecisionTracesService {
       department: t.department,
       engine: t.engine,
       model: t.model,
+      fallback: t.fallback,
       latencies: t.latencies,
       redactions: t.redactions,
       replyMessageId: t.reply_message_id,

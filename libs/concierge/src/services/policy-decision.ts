@@ -11,7 +11,9 @@ export type EscalationReason =
   | 'repeated_question'
   | 'low_confidence'
   | 'no_knowledge'
-  | 'identity_unverified';
+  | 'identity_unverified'
+  /** The LLM engine handed the message to staff for a reason of its own. */
+  | 'model_judgement';
 
 /** What the guest is told: a composed answer, a fixed line, or nothing. */
 export type ReplyKind =
@@ -80,7 +82,7 @@ export function decide(policy: AiPolicy, input: DecisionInput): Decision {
   const social = d.category === 'social' || input.intent === 'feedback.compliment';
   if (!social && input.earlierSameIntent + 1 >= policy.repeatLimit)
     return escalate('repeated_question', maxPriority(d.priority, 'high'));
-  if (input.confidence < policy.confidenceThreshold || input.intent === 'unknown')
+  if (input.confidence < policy.confidenceThreshold || d.category === 'meta')
     return escalate('low_confidence', d.priority);
   if (d.requiresIdentity && !input.identified) return escalate('identity_unverified', d.priority, 'identity');
 

@@ -2,6 +2,7 @@ import {
   ApiProblems,
   Audited,
   CurrentAccess,
+  OwnTransactions,
   Permission,
   type PropertyAccess,
   RequirePermissions,
@@ -70,6 +71,7 @@ export class ConversationsController {
   @Post(':conversationId/messages')
   @RequirePermissions(Permission.ConversationWrite)
   @Audited('conversation.reply', 'conversation', 'conversationId')
+  @OwnTransactions() // a translation is never waited for inside a transaction
   @ApiOperation({
     summary: 'Reply to the guest (queued for delivery; pauses the AI)',
     description:

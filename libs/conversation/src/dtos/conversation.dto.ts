@@ -105,6 +105,15 @@ export class ReplyDto {
   @ValidateNested()
   @Type(() => TemplateReplyDto)
   template?: TemplateReplyDto;
+  @ApiPropertyOptional({
+    default: true,
+    description:
+      "Translate free text into the guest's language when the property's AI concierge runs the openai engine " +
+      '(the original is kept with the message). false: send as written.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  translate?: boolean;
 }
 
 export class NoteDto {
@@ -136,6 +145,17 @@ export class MessageDto {
     description: 'The WhatsApp template sent: { name, language, parameters }.',
   })
   template: { name: string; language: string; parameters: string[] } | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    description: "A guest message in the property's language, for staff: { language, content }.",
+  })
+  translation: { language: string; content: string } | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    description:
+      "A staff reply as written, before it was translated into the guest's language: { language, content }.",
+  })
+  original: { language: string; content: string } | null;
   @ApiPropertyOptional({ nullable: true, enum: ['pending', 'sent', 'delivered', 'read', 'failed'] })
   deliveryStatus: string | null;
   @ApiPropertyOptional({ nullable: true }) deliveryError: string | null;

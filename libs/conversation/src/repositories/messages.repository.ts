@@ -28,6 +28,12 @@ export interface InboundMessage {
   entities?: Record<string, unknown>;
 }
 
+export interface MessageTranslation {
+  language: string;
+  content: string;
+  engine: string;
+}
+
 export interface MessageRow {
   id: string;
   channel_account_id: string;
@@ -43,6 +49,10 @@ export interface MessageRow {
   intent: string | null;
   entities: Record<string, unknown> | null;
   template: MessageTemplate | null;
+  /** A guest message in the property's language, for staff (LLM engine). */
+  translation: MessageTranslation | null;
+  /** A staff reply as written, before it was translated into the guest's language. */
+  original: { language: string; content: string } | null;
   channel_message_id: string | null;
   delivery_status: string | null;
   delivery_error: string | null;
@@ -52,7 +62,7 @@ export interface MessageRow {
 }
 
 const FIELDS = `id, channel_account_id, conversation_id, direction, sender_type, sender_id, sender_address, internal,
-  content, content_type, media, intent, entities, template, channel_message_id, delivery_status, delivery_error, received_at, processed_at,
+  content, content_type, media, intent, entities, template, translation, original, channel_message_id, delivery_status, delivery_error, received_at, processed_at,
   created_at`;
 
 /** conversation.messages. */
@@ -186,14 +196,15 @@ export class MessagesRepository {
       internal: boolean;
       intent?: string;
       template?: MessageTemplate;
+      original?: { language: string; content: string };
     },
   ): Promise<MessageRow> {
     // clock_timestamp(), not the transaction's start: the parts of one reply keep their order.
     const rows = await rowsOf<MessageRow>(
       this.db.manager.query(
         `insert into conversation.messages (property_id, channel_account_id, conversation_id, direction, sender_type,
-                sender_id, internal, content, intent, template, delivery_status, processed_at, created_at)
-         values ($1, $2, $3, 'outbound', $4, $5, $6, $7, $8, $9, case when $6 then null else 'pending' end, now(),
+                sender_id, internal, content, intent, template, original, delivery_status, processed_at, created_at)
+         values ($1, $2, $3, 'outbound', $4, $5, $6, $7, $8, $9, $10, case when $6 then null else 'pending' end, now(),
                  clock_timestamp())
          returning ${FIELDS}`,
         [
@@ -206,10 +217,40 @@ export class MessagesRepository {
           m.content,
           m.intent ?? null,
           m.template ? JSON.stringify(m.template) : null,
+          m.original ? JSON.stringify(m.original) : null,
         ],
       ),
     );
     return rows[0];
+  }
+
+  /** Keeps a guest message's translation for staff. */
+  async setTranslation(propertyId: string, id: string, translation: MessageTranslation): Promise<void> {
+    await this.db.manager.query(
+      `update conversation.messages set translation = $3 where property_id = $1 and id = $2`,
+      [propertyId, id, JSON.stringify(translation)],
+    );
+  }
+
+  /** The conversation's latest messages sent or received before a message, oldest first (no internal notes). */
+  recentBefore(
+    propertyId: string,
+    conversationId: string,
+    messageId: string,
+    limit: number,
+  ): Promise<MessageRow[]> {
+    return rowsOf<MessageRow>(
+      this.db.manager.query(
+        `select * from (
+           select ${FIELDS} from conversation.messages
+            where property_id = $1 and conversation_id = $2 and not internal
+              and (created_at, id) < (select created_at, id from conversation.messages
+                                       where property_id = $1 and id = $3)
+            order by created_at desc, id desc limit $4) recent
+          order by created_at, id`,
+        [propertyId, conversationId, messageId, limit],
+      ),
+    );
   }
 
   /** A conversation's messages, newest first, before an optional (created_at, id) key. */
@@ -339,4 +380,78 @@ export class MessagesRepository {
     );
     return rows[0]?.conversation_id;
   }
+
+  /** A message of a conversation, without its channel details. */
+  async inConversation(
+    propertyId: string,
+    conversationId: string,
+    id: string,
+  ): Promise<BriefMessageRow | undefined> {
+    const rows = await rowsOf<BriefMessageRow>(
+      this.db.manager.query(
+        `select ${BRIEF} from conversation.messages where property_id = $1 and conversation_id = $2 and id = $3`,
+        [propertyId, conversationId, id],
+      ),
+    );
+    return rows[0];
+  }
+
+  /** The guest's last message in the conversation before a message. */
+  async guestMessageBefore(
+    propertyId: string,
+    conversationId: string,
+    id: string,
+  ): Promise<BriefMessageRow | undefined> {
+    const rows = await rowsOf<BriefMessageRow>(
+      this.db.manager.query(
+        `select ${BRIEF} from conversation.messages
+          where property_id = $1 and conversation_id = $2 and direction = 'inbound' and sender_type = 'guest'
+            and (created_at, id) < (select created_at, id from conversation.messages where property_id = $1 and id = $3)
+          order by created_at desc, id desc limit 1`,
+        [propertyId, conversationId, id],
+      ),
+    );
+    return rows[0];
+  }
+
+  /**
+   * For each message, the first staff reply after it in its conversation: every part of that reply
+   * (a long reply is split into messages written in one transaction), joined.
+   */
+  async firstStaffRepliesAfter(
+    propertyId: string,
+    ids: string[],
+  ): Promise<{ message_id: string; content: string }[]> {
+    if (ids.length === 0) return [];
+    return rowsOf<{ message_id: string; content: string }>(
+      this.db.manager.query(
+        `select m.id as message_id,
+                (select string_agg(p.content, ' ' order by p.created_at, p.id) from conversation.messages p
+                  where p.property_id = m.property_id and p.conversation_id = m.conversation_id
+                    and p.direction = 'outbound' and p.sender_type = 'staff' and not p.internal
+                    and p.processed_at = r.processed_at and p.sender_id is not distinct from r.sender_id) as content
+           from conversation.messages m
+          cross join lateral (
+                select s.processed_at, s.sender_id from conversation.messages s
+                 where s.property_id = m.property_id and s.conversation_id = m.conversation_id
+                   and s.direction = 'outbound' and s.sender_type = 'staff' and not s.internal
+                   and (s.created_at, s.id) > (m.created_at, m.id)
+                 order by s.created_at, s.id limit 1) r
+          where m.property_id = $1 and m.id = any($2::uuid[])`,
+        [propertyId, ids],
+      ),
+    );
+  }
 }
+
+export interface BriefMessageRow {
+  id: string;
+  conversation_id: string;
+  direction: 'inbound' | 'outbound';
+  sender_type: 'guest' | 'ai' | 'staff' | 'system';
+  internal: boolean;
+  content: string;
+  created_at: Date;
+}
+
+const BRIEF = 'id, conversation_id, direction, sender_type, internal, content, created_at';

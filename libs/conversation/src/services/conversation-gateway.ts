@@ -2,7 +2,11 @@ import { OutboxService, TenantDb } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 
 import { ConversationsRepository } from '../repositories/conversations.repository';
-import { MessagesRepository } from '../repositories/messages.repository';
+import {
+  type BriefMessageRow,
+  MessagesRepository,
+  type MessageTranslation,
+} from '../repositories/messages.repository';
 import { OutboundWriter } from './outbound-writer';
 import { RealtimeService } from './realtime.service';
 
@@ -66,6 +70,28 @@ export class ConversationGateway {
       lastStaffReplyAt: await this.messages.lastStaffReplyAt(propertyId, c.id),
       lastOutboundIntent: last?.intent ?? null,
     };
+  }
+
+  /** The messages of the conversation before a guest message, oldest first: who said what. */
+  async history(
+    ctx: Pick<InboundContext, 'messageId' | 'conversationId'>,
+    limit: number,
+  ): Promise<{ from: 'guest' | 'ai' | 'staff' | 'system'; content: string; at: Date }[]> {
+    const rows = await this.messages.recentBefore(
+      this.db.propertyId,
+      ctx.conversationId,
+      ctx.messageId,
+      limit,
+    );
+    return rows.map((m) => ({ from: m.sender_type, content: m.content, at: m.created_at }));
+  }
+
+  /** Keeps a guest message's translation into the property's language, for staff. */
+  async recordTranslation(messageId: string, translation: MessageTranslation): Promise<void> {
+    await this.messages.setTranslation(this.db.propertyId, messageId, translation);
+    const m = await this.messages.findById(this.db.propertyId, messageId);
+    if (m?.conversation_id)
+      await this.outbox.publishEvent('message.updated', { conversationId: m.conversation_id, messageId });
   }
 
   /** A conversation's guest, state and language; undefined when there is none. */
@@ -152,4 +178,47 @@ export class ConversationGateway {
   firstResponseMedians(from: string, to: string) {
     return this.messages.firstResponseMedians(this.db.propertyId, from, to);
   }
+
+  /** A message of the conversation (staff feedback on AI replies); undefined when it has none such. */
+  async message(conversationId: string, messageId: string): Promise<ConversationMessage | undefined> {
+    const m = await this.messages.inConversation(this.db.propertyId, conversationId, messageId);
+    return m && briefMessage(m);
+  }
+
+  /** The guest's last message before a message of the conversation: what an AI reply answered. */
+  async guestMessageBefore(
+    conversationId: string,
+    messageId: string,
+  ): Promise<ConversationMessage | undefined> {
+    const m = await this.messages.guestMessageBefore(this.db.propertyId, conversationId, messageId);
+    return m && briefMessage(m);
+  }
+
+  /** For each guest message, what staff first replied after it in its conversation (when they did). */
+  async firstStaffReplies(messageIds: string[]): Promise<Map<string, string>> {
+    const rows = await this.messages.firstStaffRepliesAfter(this.db.propertyId, messageIds);
+    return new Map(rows.map((r) => [r.message_id, r.content]));
+  }
 }
+
+/** A message as another context reads it: who sent it, what it says, when. */
+export interface ConversationMessage {
+  id: string;
+  conversationId: string;
+  direction: 'inbound' | 'outbound';
+  senderType: 'guest' | 'ai' | 'staff' | 'system';
+  /** An internal note, never sent to the guest. */
+  internal: boolean;
+  content: string;
+  createdAt: Date;
+}
+
+const briefMessage = (m: BriefMessageRow): ConversationMessage => ({
+  id: m.id,
+  conversationId: m.conversation_id,
+  direction: m.direction,
+  senderType: m.sender_type,
+  internal: m.internal,
+  content: m.content,
+  createdAt: m.created_at,
+});

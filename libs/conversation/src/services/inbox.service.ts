@@ -5,6 +5,7 @@ import {
   MembershipsRepository,
   OutboxService,
   type PropertyAccess,
+  TenantDb,
   ValidationFailedException,
 } from '@app/platform';
 import { Injectable } from '@nestjs/common';
@@ -38,6 +39,7 @@ import { ChannelAccountsService } from './channel-accounts.service';
 import { WHATSAPP_WINDOW_MS } from './channel-rules';
 import { OutboundWriter } from './outbound-writer';
 import { RealtimeService } from './realtime.service';
+import { type ReplyTranslation, ReplyTranslators } from './reply-translators';
 import {
   chooseTemplate,
   registeredTemplates,
@@ -69,6 +71,8 @@ export class InboxService {
     private readonly channels: ChannelAccountsService,
     private readonly realtime: RealtimeService,
     private readonly writer: OutboundWriter,
+    private readonly translators: ReplyTranslators,
+    private readonly db: TenantDb,
   ) {}
 
   async list(access: PropertyAccess, q: ListConversationsQueryDto): Promise<ConversationPageDto> {
@@ -102,24 +106,44 @@ export class InboxService {
   }
 
   /**
-   * A staff reply: stored and queued for delivery in the request's transaction, split on sentence
+   * A staff reply: stored and queued for delivery in one property transaction, split on sentence
    * ends when longer than the channel takes, or one registered WhatsApp template. It pauses the AI
-   * so it never talks over staff.
+   * so it never talks over staff. Free text is first translated into the guest's language when
+   * the property's concierge does that (outside any transaction; the original is kept), unless
+   * `translate` is false; should the translation fail, the reply goes out as written.
    */
   async reply(access: PropertyAccess, id: string, dto: ReplyDto): Promise<ReplyResultDto> {
     if (dto.content !== undefined && dto.template !== undefined && dto.template !== null)
       throw new ValidationFailedException([
         { field: 'template', code: 'exclusive', message: 'send either content or a template, not both' },
       ]);
+    const translated =
+      dto.content !== undefined && !dto.template && dto.translate !== false
+        ? await this.translators.translate(access.propertyId, id, dto.content)
+        : null;
+    return this.db.run({ propertyId: access.propertyId, userId: access.userId }, () =>
+      this.replyNow(access, id, dto, translated),
+    );
+  }
+
+  private async replyNow(
+    access: PropertyAccess,
+    id: string,
+    dto: ReplyDto,
+    translated: ReplyTranslation | null,
+  ): Promise<ReplyResultDto> {
     const conversation = await this.require(access.propertyId, id, true);
     const template = dto.template
       ? await this.template(access.propertyId, conversation, dto.template)
       : undefined;
     await this.assertSendable(access.propertyId, conversation, template !== undefined);
-    const content = template ? renderTemplate(template.template, template.parameters) : dto.content!;
+    const content = template
+      ? renderTemplate(template.template, template.parameters)
+      : (translated?.content ?? dto.content!);
     const written = await this.writer.write(access.propertyId, conversation, content, {
       senderType: 'staff',
       senderId: access.userId,
+      original: translated?.original,
       template: template && {
         name: template.template.name,
         language: template.template.language,
@@ -291,6 +315,8 @@ export function messageDto(m: MessageRow): MessageDto {
       language: m.template.language,
       parameters: m.template.parameters,
     },
+    translation: m.translation && { language: m.translation.language, content: m.translation.content },
+    original: m.original,
     deliveryStatus: m.delivery_status,
     deliveryError: m.delivery_error,
     createdAt: new Date(m.created_at).toISOString(),

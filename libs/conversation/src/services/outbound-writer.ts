@@ -30,6 +30,8 @@ export class OutboundWriter {
       senderId: string | null;
       intent?: string;
       template?: MessageTemplate;
+      /** The text as written before it was translated for the guest (kept on every part). */
+      original?: { language: string; content: string };
     },
   ): Promise<MessageRow[]> {
     const max = MAX_LENGTH[conversation.channel_type];

@@ -7,6 +7,7 @@ import { RealtimeService } from './realtime.service';
 export const LIVE_EVENTS = [
   'message.created',
   'message.status',
+  'message.updated',
   'conversation.created',
   'conversation.updated',
   'conversation.escalated',

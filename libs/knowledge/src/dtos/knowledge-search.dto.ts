@@ -128,6 +128,23 @@ export class EmbeddingCoverageDto {
   share: number;
 }
 
+export class KnowledgeGapSummaryDto {
+  @ApiProperty() id: string;
+  @ApiProperty({ example: 'Are dogs allowed in the hotel?' }) question: string;
+  @ApiProperty({ example: 'en' }) language: string;
+  @ApiProperty({ description: 'How often guests asked it (similar questions together).' })
+  occurrences: number;
+  @ApiProperty({ format: 'date-time' }) lastSeenAt: string;
+  @ApiProperty({ description: 'A staff answer is known (a correction or a reply to the guest).' })
+  answered: boolean;
+}
+
+export class KnowledgeGapsHealthDto {
+  @ApiProperty({ description: 'Open knowledge gaps in all.' }) open: number;
+  @ApiProperty({ type: [KnowledgeGapSummaryDto], description: 'The 20 most asked open gaps.' })
+  top: KnowledgeGapSummaryDto[];
+}
+
 export class KnowledgeHealthDto {
   @ApiProperty({ type: [HealthEntryDto], description: 'Active entries not updated in 180 days.' })
   stale: HealthEntryDto[];
@@ -136,4 +153,12 @@ export class KnowledgeHealthDto {
   @ApiProperty({ type: [HealthEntryDto], description: 'Entries whose validity window has ended.' })
   expired: HealthEntryDto[];
   @ApiProperty({ type: EmbeddingCoverageDto }) embeddings: EmbeddingCoverageDto;
+  @ApiProperty({
+    type: KnowledgeGapsHealthDto,
+    nullable: true,
+    description:
+      'Questions guests asked that the knowledge could not answer (see …/knowledge-gaps); null for ' +
+      'staff who may not write knowledge, since they quote guests.',
+  })
+  gaps: KnowledgeGapsHealthDto | null;
 }

@@ -24,6 +24,10 @@ const MIN_EVIDENCE_SIMILARITY = 0.3;
 const MAX_SENTENCES = 3;
 const NO_ANSWER = 'NO_ANSWER';
 
+/** A passage is evidence for a question: full text matched it, or its vector is close enough. */
+export const isEvidence = (p: Pick<Passage, 'textRank' | 'similarity'>): boolean =>
+  p.textRank !== null || (p.similarity ?? 0) >= MIN_EVIDENCE_SIMILARITY;
+
 /**
  * Composes the concierge's answer from retrieved passages. The builtin engine is extractive: it
  * quotes the sentences that share most words with the question from the passages that are
@@ -49,9 +53,7 @@ export class AnswerComposer {
   }
 
   async compose(question: string, passages: Passage[]): Promise<ComposedAnswer | null> {
-    const evidence = passages
-      .map((p, i) => ({ p, i }))
-      .filter(({ p }) => p.textRank !== null || (p.similarity ?? 0) >= MIN_EVIDENCE_SIMILARITY);
+    const evidence = passages.map((p, i) => ({ p, i })).filter(({ p }) => isEvidence(p));
     if (evidence.length === 0) return null;
     if (this.client) {
       try {

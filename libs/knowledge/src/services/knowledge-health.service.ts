@@ -1,13 +1,15 @@
-import { type PropertyAccess } from '@app/platform';
+import { hasPermission, Permission, type PropertyAccess } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 
 import { type HealthEntryDto, type KnowledgeHealthDto } from '../dtos/knowledge-search.dto';
 import { ChunksRepository } from '../repositories/chunks.repository';
 import { type HealthEntryRow, KnowledgeHealthRepository } from '../repositories/health.repository';
 import { EmbeddingProviders, modelLabel } from './embedding-providers';
+import { KnowledgeHealthContributors } from './knowledge-health-contributors';
 
 const STALE_DAYS = 180;
 const DUPLICATE_SIMILARITY = 0.9;
+const TOP_GAPS = 20;
 
 /** What needs a curator's attention in a property's knowledge. */
 @Injectable()
@@ -16,6 +18,7 @@ export class KnowledgeHealthService {
     private readonly health: KnowledgeHealthRepository,
     private readonly chunks: ChunksRepository,
     private readonly providers: EmbeddingProviders,
+    private readonly contributors: KnowledgeHealthContributors,
   ) {}
 
   async report(access: PropertyAccess): Promise<KnowledgeHealthDto> {
@@ -47,6 +50,10 @@ export class KnowledgeHealthService {
         embeddedWithCurrentModel: coverage.embedded,
         share: coverage.entries === 0 ? 1 : Math.round((coverage.embedded / coverage.entries) * 1000) / 1000,
       },
+      // Gaps quote guests: shown to those who can act on them by writing knowledge.
+      gaps: hasPermission(access.roles, Permission.KnowledgeWrite)
+        ? await this.contributors.openGaps(propertyId, TOP_GAPS)
+        : null,
     };
   }
 }

@@ -216,6 +216,29 @@ export class AppConfig {
   AI_TIMEOUT_MS = 20000;
 
   /**
+   * The concierge's limit for one chat completion with the LLM engine; past it (or on an error)
+   * the message is handled by the builtin engine, and staff take what it cannot answer.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(500)
+  @Max(120000)
+  AI_CONCIERGE_TIMEOUT_MS = 8000;
+
+  /** Failures in a row after which the concierge stops calling the LLM for AI_BREAKER_COOLDOWN_MS. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  AI_BREAKER_FAILURES = 5;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  @Max(3600000)
+  AI_BREAKER_COOLDOWN_MS = 30000;
+
+  /**
    * Properties with up to this many chunks are searched by an exact scan of their vectors; larger
    * ones through the model's HNSW index with iterative scans (bench/knowledge-search).
    */
