@@ -1,31 +1,18 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 
-import { ConciergeProcessJob, FeedbackController, KnowledgeGapsController } from '@app/concierge';
-import { InboundMessageJob, twilioSignature } from '@app/conversation';
-import { EmbedEntryJob } from '@app/knowledge';
-import { TenantDb } from '@app/platform';
-import {
-  addStaff,
-  expectProblem,
-  pool,
-  signupTenant,
-  startTestApi,
-  type Tenant,
-  type TestApi,
-} from '@app/testing';
-import { DateTime } from 'luxon';
+import { FeedbackController, KnowledgeGapsController } from '@app/concierge';
+import { addStaff, expectProblem, pool, startTestApi, type TestApi } from '@app/testing';
 import { type Pool } from 'pg';
 
-const PUBLIC_BASE_URL = 'https://butler.example.com';
-const hex = (bytes: number) => randomBytes(bytes).toString('hex');
-const freshNumber = () =>
-  `+1415${2 + Math.floor(Math.random() * 8)}${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
+import {
+  guestInHouse,
+  type Hotel,
+  hotel,
+  PUBLIC_BASE_URL,
+  sms,
+  useConciergeFixtures,
+} from './concierge-fixtures';
 
-interface Hotel {
-  t: Tenant;
-  number: string;
-  authToken: string;
-}
 interface Asked {
   messageId: string;
   conversationId: string;
@@ -59,101 +46,6 @@ let api: TestApi;
 let admin: Pool;
 let a: Hotel;
 let b: Hotel;
-
-/** A property with an SMS line and two answers (wifi, breakfast), and nothing about pets or parking. */
-async function hotel(label: string): Promise<Hotel> {
-  const t = await signupTenant(api, label);
-  const authToken = hex(16);
-  const number = freshNumber();
-  const res = await api.request('POST', `/api/v1/properties/${t.propertyId}/channels`, {
-    token: t.token,
-    body: {
-      kind: 'twilio_sms',
-      name: 'Guest line',
-      address: number,
-      credentials: { accountSid: `AC${hex(16)}`, authToken },
-    },
-  });
-  if (res.status !== 201) throw new Error(`channel: ${res.status} ${JSON.stringify(res.body)}`);
-  for (const entry of [
-    {
-      category: 'amenity',
-      title: 'Wifi',
-      content:
-        'The wifi network is "Harbour-Guest" and the password is seabreeze2026. It is free in all rooms.',
-      keywords: ['wifi', 'internet', 'password'],
-    },
-    {
-      category: 'dining',
-      title: 'Breakfast',
-      content: 'Breakfast is served from 07:00 to 10:30 in the Atrium on the ground floor.',
-      keywords: ['breakfast'],
-    },
-  ]) {
-    const e = await api.request<{ id: string }>('POST', `/api/v1/properties/${t.propertyId}/knowledge`, {
-      token: t.token,
-      body: entry,
-    });
-    if (e.status !== 201) throw new Error(`knowledge: ${e.status}`);
-    await api.app.get(EmbedEntryJob).handle({ propertyId: t.propertyId, entryId: e.body.id });
-  }
-  return { t, number, authToken };
-}
-
-/** A guest with a stay under way, known by their phone number. */
-async function guestInHouse(h: Hotel, room: string): Promise<string> {
-  const phone = freshNumber();
-  const g = await api.request<{ id: string }>('POST', `/api/v1/properties/${h.t.propertyId}/guests`, {
-    token: h.t.token,
-    body: { firstName: 'Ana', lastName: 'Silva', phone },
-  });
-  if (g.status !== 201) throw new Error(`guest: ${g.status} ${JSON.stringify(g.body)}`);
-  const r = await api.request('POST', `/api/v1/properties/${h.t.propertyId}/reservations`, {
-    token: h.t.token,
-    body: {
-      guestId: g.body.id,
-      confirmationNumber: `C-${hex(4)}`,
-      roomNumber: room,
-      roomType: 'Deluxe Double',
-      arrivalDate: DateTime.now().minus({ days: 1 }).toISODate(),
-      departureDate: DateTime.now().plus({ days: 3 }).toISODate(),
-    },
-  });
-  if (r.status !== 201) throw new Error(`reservation: ${r.status} ${JSON.stringify(r.body)}`);
-  return phone;
-}
-
-/** A guest's SMS, received, attached to its conversation and run through the concierge as the worker would. */
-async function sms(h: Hotel, from: string, body: string): Promise<Asked> {
-  const path = '/webhooks/twilio/messages';
-  const params = {
-    MessageSid: `SM${hex(16)}`,
-    AccountSid: `AC${hex(16)}`,
-    From: from,
-    To: h.number,
-    Body: body,
-    NumMedia: '0',
-  };
-  const res = await api.request('POST', path, {
-    raw: new URLSearchParams(params).toString(),
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-twilio-signature': twilioSignature(h.authToken, `${PUBLIC_BASE_URL}${path}`, params),
-    },
-  });
-  if (res.status !== 200) throw new Error(`webhook: ${res.status}`);
-  const row = await admin.query<{ id: string }>(
-    'select id from conversation.messages where channel_message_id = $1',
-    [params.MessageSid],
-  );
-  const messageId = row.rows[0].id;
-  const propertyId = h.t.propertyId;
-  const conversationId = (await api.app
-    .get(TenantDb)
-    .run({ propertyId }, () => api.app.get(InboundMessageJob).handle({ propertyId, messageId })))!;
-  await api.app.get(ConciergeProcessJob).handle({ propertyId, messageId });
-  return { messageId, conversationId };
-}
 
 /** What the concierge decided for a guest message. */
 async function decision(m: Asked): Promise<{ outcome: string; reason: string | null; intent: string }> {
@@ -233,6 +125,7 @@ async function audited(action: string, resourceId: string): Promise<number> {
 beforeAll(async () => {
   api = await startTestApi({ PUBLIC_BASE_URL });
   admin = pool(api.db.adminUrl, { max: 2 });
+  useConciergeFixtures({ api, admin });
   a = await hotel('lla');
   b = await hotel('llb');
 });
