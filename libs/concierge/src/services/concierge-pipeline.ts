@@ -281,6 +281,7 @@ export class ConciergePipeline {
       definition,
       confidence: g.understood.confidence,
       sentiment: g.understood.sentiment,
+      asks: g.understood.asks,
       identified: this.stayFor(g) !== null,
       vip: g.guest !== null && isVip(g.policy, g.guest),
       earlierSameIntent: await this.traces.countSameIntent(

@@ -13,6 +13,7 @@ const understood = (intent: IntentId, confidence: number): Understanding => ({
   sentiment: 'neutral',
   entities: {},
   matched: [],
+  asks: true,
 });
 
 function outcome(reply: string | null, set: (box: ConciergeToolbox) => void = () => undefined): LlmOutcome {

@@ -17,6 +17,29 @@ const input = (intent: IntentId, extra: Partial<DecisionInput> = {}): DecisionIn
 const policy = (p: Partial<AiPolicy> = {}) => withPolicyDefaults(p);
 
 describe(decide.name, () => {
+  describe('only what was asked is answered', () => {
+    it('answers a question, and escalates a statement that only mentions the topic', () => {
+      expect(decide(policy(), input('inquiry.parking', { answered: true, asks: true }))).toMatchObject({
+        outcome: 'auto_replied',
+      });
+      expect(decide(policy(), input('inquiry.parking', { answered: true, asks: false }))).toMatchObject({
+        outcome: 'escalated',
+        rule: 'not_a_question',
+        reason: 'low_confidence',
+        reply: 'holding',
+      });
+    });
+
+    it('still makes tasks of requests and answers small talk whatever their form', () => {
+      expect(decide(policy(), input('request.towels', { asks: false }))).toMatchObject({
+        outcome: 'task_created',
+      });
+      expect(decide(policy(), input('social.thanks', { asks: false }))).toMatchObject({
+        outcome: 'auto_replied',
+      });
+    });
+  });
+
   describe('safety first', () => {
     it('escalates an emergency as urgent with the safety reply, whatever the confidence', () => {
       const d = decide(policy(), input('emergency', { confidence: 0.2, identified: false }));

@@ -31,6 +31,11 @@ export interface DecisionInput {
   earlierSameIntent: number;
   /** The knowledge (or the reservation) answers the question; null when nothing was looked up. */
   answered: boolean | null;
+  /**
+   * The message asks something or names a topic; false for a statement that only mentions one
+   * ("they charged the parking twice"): no answer is sent to it. Undefined: not known (asks).
+   */
+  asks?: boolean;
 }
 
 export interface Decision {
@@ -92,6 +97,9 @@ export function decide(policy: AiPolicy, input: DecisionInput): Decision {
       : input.intent === 'inquiry.reservation_status'
         ? 'reservation'
         : 'answer';
+    // An answer only to what was asked: a statement that mentions a topic may be a complaint.
+    if (!social && input.asks === false)
+      return { ...escalate('low_confidence', d.priority), rule: 'not_a_question' };
     if (!social && input.answered !== true) return escalate('no_knowledge', d.priority, 'no_answer');
     if (input.vip && policy.vipMode === 'suggest')
       return approval('vip_suggestion', 'reply', reply, d.priority);

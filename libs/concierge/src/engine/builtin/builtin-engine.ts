@@ -18,7 +18,15 @@ export interface Understanding {
   entities: Entities;
   /** The rules that fired (for the decision trace). */
   matched: string[];
+  /**
+   * The message asks something (a question, or asking to be told or given something) or is a
+   * short topic ("wifi password"); a statement about a topic is not a question to answer.
+   */
+  asks: boolean;
 }
+
+/** Up to this many words a message is a topic ("parking?", "wifi password"), not a statement. */
+const TOPIC_WORDS = 5;
 
 /** Requests whose confirmation says staff will confirm (availability, prices, details). */
 const ARRANGED: ReadonlySet<IntentId> = new Set<IntentId>([
@@ -69,6 +77,10 @@ export class BuiltinEngine {
       sentiment: c.sentiment,
       entities: extractEntities(text, language.language, today),
       matched: c.matched,
+      asks:
+        c.matched.includes('cue:question') ||
+        c.matched.includes('cue:request') ||
+        text.trim().split(/\s+/).length <= TOPIC_WORDS,
     };
   }
 

@@ -220,6 +220,99 @@ const FALSE_FRIENDS: Case[] = [
   ['Podemos ter uma cama extra?', 'request.amenities', 'pt'],
 ];
 
+/**
+ * Complaints, disputed charges, refund demands and incidents that name a harmless topic (the car
+ * park, room service, breakfast): they go to staff, never to an automatic answer about the topic.
+ */
+const GRIEVANCES: Case[] = [
+  ['The valet scratched my car in your garage and nobody answers', 'feedback.complaint'],
+  ['My car has been scratched in your parking, who pays for the damage?', 'feedback.complaint'],
+  ['Our car was towed from the hotel car park without any warning', 'feedback.complaint'],
+  ['The parking attendant was extremely rude to my wife', 'feedback.complaint'],
+  ['Waited over an hour for room service, food was lukewarm', 'feedback.complaint'],
+  ['Room service brought the wrong order and it was cold', 'feedback.complaint'],
+  ['Dinner at your restaurant was a disaster, we waited two hours', 'feedback.complaint'],
+  ['Been calling reception for 30 minutes, no answer', 'feedback.complaint'],
+  ['There are two parking charges on my card', 'billing.dispute'],
+  ['I was charged for parking but we came by train and have no car', 'billing.dispute'],
+  ['I was billed for room service I never ordered', 'billing.dispute'],
+  ['We were billed for breakfast every day but we never had breakfast', 'billing.dispute'],
+  ['Cancel the parking fee, we never used it', 'billing.refund'],
+  ['I want my money back for the parking, the garage was full', 'billing.refund'],
+  ['My rental car was broken into overnight in your parking', 'request.security'],
+  ['Someone hit my car in the parking lot and drove off', 'request.security'],
+  ['My luggage was stolen from the luggage room', 'request.security'],
+  ['A stranger found my lost key card and walked into my room', 'request.security'],
+  ["My wife's purse was snatched in the lobby", 'request.security'],
+  ['There is a man trying to get into my room right now', 'emergency'],
+  ['El aparcacoches me ha rayado el coche', 'feedback.complaint', 'es'],
+  ['El servicio de habitaciones tardó dos horas y la comida estaba fría', 'feedback.complaint', 'es'],
+  ['Nos han cobrado el desayuno y estaba incluido', 'billing.dispute', 'es'],
+  ['Me cobraron el parking pero no tengo coche', 'billing.dispute', 'es'],
+  ['Exijo la devolución del importe del parking', 'billing.refund', 'es'],
+  ['Me rompieron la ventanilla del coche en el garaje', 'request.security', 'es'],
+  ['Desapareció dinero de la caja fuerte', 'request.security', 'es'],
+  ['Le voiturier a rayé ma voiture', 'feedback.complaint', 'fr'],
+  ['Le petit-déjeuner était froid et personne ne nous a servis', 'feedback.complaint', 'fr'],
+  ['On nous a fait payer le parking alors qu’il était inclus', 'billing.dispute', 'fr'],
+  ["Le parking m'a été facturé 3 fois", 'billing.dispute', 'fr'],
+  ["Quelqu'un a forcé ma voiture dans le parking de l'hôtel", 'request.security', 'fr'],
+  ['Mon portefeuille a disparu de ma chambre', 'request.security', 'fr'],
+  ['Der Parkservice hat mein Auto zerkratzt', 'feedback.complaint', 'de'],
+  ['Das Essen vom Zimmerservice kam nach zwei Stunden kalt an, inakzeptabel', 'feedback.complaint', 'de'],
+  ['Wir haben eine Stunde auf das Frühstück gewartet', 'feedback.complaint', 'de'],
+  ['Man hat mir das Frühstück berechnet, obwohl es inklusive war', 'billing.dispute', 'de'],
+  ['In der Tiefgarage wurde mein Auto aufgebrochen', 'request.security', 'de'],
+  ['Aus unserem Safe fehlt Geld', 'request.security', 'de'],
+  ['Il parcheggiatore ha graffiato la mia macchina', 'feedback.complaint', 'it'],
+  ['La colazione era fredda e nessuno ci ha servito', 'feedback.complaint', 'it'],
+  ['Mi avete addebitato il parcheggio ma non ho la macchina', 'billing.dispute', 'it'],
+  ['Vorrei un rimborso per il parcheggio', 'billing.refund', 'it'],
+  ["Qualcuno ha forzato la mia auto nel garage dell'hotel", 'request.security', 'it'],
+  ['Qualcuno ha preso il mio portafoglio in piscina', 'request.security', 'it'],
+  ['O manobrista arranhou o meu carro', 'feedback.complaint', 'pt'],
+  ['O pequeno-almoço estava frio e ninguém nos atendeu', 'feedback.complaint', 'pt'],
+  ['Pedimos serviço de quarto há uma hora e nada', 'feedback.complaint', 'pt'],
+  ['Fui cobrado pelo estacionamento mas não tenho carro', 'billing.dispute', 'pt'],
+  ['Alguém arrombou o meu carro na garagem do hotel', 'request.security', 'pt'],
+  ['Sumiu dinheiro do cofre do quarto', 'request.security', 'pt'],
+];
+
+/** The same topics asked about, ordered or lost without a grievance: still answered or acted on. */
+const TOPIC_QUESTIONS: Case[] = [
+  ['Is parking free?', 'inquiry.parking'],
+  ['Do you have a garage for my car?', 'inquiry.parking'],
+  ['Where do I pay for parking?', 'inquiry.parking'],
+  ['Do you charge for parking?', 'inquiry.parking'],
+  ['Is the car park guarded at night?', 'inquiry.parking'],
+  ['Can I charge my electric car at the hotel?', 'inquiry.parking'],
+  ['Our car is a large SUV, will it fit in your garage?', 'inquiry.parking'],
+  ['Is the restaurant open for dinner tonight?', 'inquiry.dining'],
+  ["I'd like to order two pizzas to room 210", 'request.room_service'],
+  ['I forgot my phone in the restaurant', 'request.lost_and_found'],
+  ['I lost my wallet somewhere in the lobby', 'request.lost_and_found'],
+  ['The bathroom door is damaged and does not close', 'request.maintenance'],
+  ['¿Cuánto cuesta el parking?', 'inquiry.parking', 'es'],
+  ['¿Tienen garaje?', 'inquiry.parking', 'es'],
+  ['¿Dónde puedo aparcar el coche?', 'inquiry.parking', 'es'],
+  ['¿El desayuno está incluido en el precio?', 'inquiry.dining', 'es'],
+  ['Olvidé mi cargador en la habitación', 'request.lost_and_found', 'es'],
+  ['Le parking est-il gratuit ?', 'inquiry.parking', 'fr'],
+  ['Avez-vous un garage ?', 'inquiry.parking', 'fr'],
+  ['À quelle heure ouvre le restaurant ?', 'inquiry.dining', 'fr'],
+  ["Notre vol part à 22h, pouvons-nous garder la chambre jusqu'à 18h ?", 'request.late_checkout', 'fr'],
+  ['Ist das Parken kostenlos?', 'inquiry.parking', 'de'],
+  ['Haben Sie eine Garage?', 'inquiry.parking', 'de'],
+  ['Wann öffnet das Restaurant?', 'inquiry.dining', 'de'],
+  ['Ich habe meine Tasche im Restaurant verloren', 'request.lost_and_found', 'de'],
+  ['Il parcheggio è gratuito?', 'inquiry.parking', 'it'],
+  ['Quanto costa il garage?', 'inquiry.parking', 'it'],
+  ['Ho perso la mia valigia', 'request.lost_and_found', 'it'],
+  ['O estacionamento é gratuito?', 'inquiry.parking', 'pt'],
+  ['Quanto custa a garagem?', 'inquiry.parking', 'pt'],
+  ['Onde posso estacionar?', 'inquiry.parking', 'pt'],
+];
+
 const table = (language: string, cases: Case[]): [string, string, IntentId][] =>
   cases.map(([text, intent, own]) => [own ?? language, text, intent]);
 
@@ -236,6 +329,8 @@ const ALL_CASES = [
   ...table('en', SMALL_TALK),
   ...table('en', MIXED_AND_TYPOS),
   ...table('en', FALSE_FRIENDS),
+  ...table('en', GRIEVANCES),
+  ...table('en', TOPIC_QUESTIONS),
 ];
 
 describe(classifyIntent.name, () => {
@@ -310,6 +405,32 @@ describe(classifyIntent.name, () => {
         expect(classifyIntent(text, language).intent).toBe(intent);
       },
     );
+  });
+
+  describe('grievances about a topic', () => {
+    it.each(table('en', GRIEVANCES))(
+      'classifies %s "%s" as %s with at least 0.7 when the guest complains, disputes or reports an incident',
+      (language, text, intent) => {
+        const result = classifyIntent(text, language);
+
+        expect(result.intent).toBe(intent);
+        expect(result.confidence).toBeGreaterThanOrEqual(0.7);
+      },
+    );
+
+    it.each(table('en', TOPIC_QUESTIONS))(
+      'classifies %s "%s" as %s when the guest only asks about or orders the same topic',
+      (language, text, intent) => {
+        expect(classifyIntent(text, language).intent).toBe(intent);
+      },
+    );
+
+    it('classifies the topic as an alternative when a grievance about it wins', () => {
+      const result = classifyIntent('Someone broke into my car in the hotel garage last night', 'en');
+
+      expect(result.intent).toBe('request.security');
+      expect(result.alternatives.map((alternative) => alternative.intent)).toContain('inquiry.parking');
+    });
   });
 
   describe('emergencies and hand-over', () => {

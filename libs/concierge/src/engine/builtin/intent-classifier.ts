@@ -174,6 +174,39 @@ const COMPLAINED_ABOUT: readonly IntentId[] = [
   'inquiry.dining',
 ];
 
+/**
+ * Grievances: something went wrong and staff must deal with it (a complaint, a disputed charge, a
+ * refund demand, a theft or break-in, a legal threat). Each counts from the score of its
+ * incident-level evidence ("scratched my car", "charged twice", "stolen", "nobody answers"), not
+ * from its topic words ("security", "charge", "discount").
+ */
+const GRIEVANCE_FLOOR: readonly (readonly [IntentId, number])[] = [
+  ['feedback.complaint', 2],
+  ['billing.dispute', 2],
+  ['billing.refund', 2],
+  ['request.security', 2.5],
+  ['legal', 3],
+];
+/** A security score this high is an incident (stolen, broken into), not a mention of security. */
+const SECURITY_INCIDENT = 3;
+/**
+ * What a grievance is merely about: "the valet scratched my car in your garage" is not a parking
+ * question, "room service took two hours and arrived cold" not a food order, "found a big
+ * scratch on my car" not a found item, "two nights too many on the bill" not an extension. These
+ * never win against a grievance, however strongly their topic words match (the AI would answer
+ * them alone). Repairs, cleaning, noise, room moves and check-out times the guest asks for are not
+ * here: they are what fixes the complaint, and they reach staff as tasks.
+ */
+const GRIEVANCE_TOPICS: readonly IntentId[] = [
+  ...(Object.keys(INTENTS) as IntentId[]).filter((id) => INTENTS[id].category === 'inquiry'),
+  'request.room_service',
+  'request.transport',
+  'request.concierge',
+  'request.luggage',
+  'request.lost_and_found',
+  'request.reservation_change',
+];
+
 /** Services a guest can decline ("no need for towels"); a declined rule counts far less. */
 const DECLINABLE = new Set<IntentId>([
   'request.towels',
@@ -547,6 +580,24 @@ const resolve = (scores: Scores): void => {
     }
   }
 
+  // A grievance outranks the topic it is about: "someone broke into my car in your garage".
+  let grievance = 0;
+  for (const [intent, floor] of GRIEVANCE_FLOOR) {
+    const score = get(scores, intent);
+    if (score >= floor) grievance = Math.max(grievance, score);
+  }
+  if (grievance > 0) {
+    for (const intent of GRIEVANCE_TOPICS) {
+      const score = scores.get(intent);
+      if (score !== undefined) scores.set(intent, Math.min(score, grievance * 0.5));
+    }
+  }
+  // A theft or break-in is handled as one, not as a complaint about it ("hit my car and drove off").
+  const incident = get(scores, 'request.security');
+  if (incident >= SECURITY_INCIDENT && get(scores, 'feedback.complaint') <= incident) {
+    scale(scores, 'feedback.complaint', 0.6);
+  }
+
   // Praise outranks small talk; mixed praise and complaint is a complaint.
   if (get(scores, 'feedback.compliment') >= 2) for (const intent of SOCIAL) scale(scores, intent, 0.5);
   if (complaint >= 2) scale(scores, 'feedback.compliment', 0.6);
@@ -578,7 +629,8 @@ const resolve = (scores: Scores): void => {
  * texts is unreliable): the message's language in full, English at 0.9, the others at 0.75; an
  * intent takes its best language. Then disambiguation: cues of questions, requests and broken
  * things tilt inquiry/request pairs, declined services count far less, more specific or more
- * sensitive intents explain away the ones they overlap with, small talk yields to anything
+ * sensitive intents explain away the ones they overlap with, a complaint, disputed charge or
+ * incident outranks the topic it mentions (the car park, room service), small talk yields to anything
  * substantive, an explicit ask for a person wins, and an emergency dominates everything.
  */
 export function classifyIntent(text: string, language: string): Classification {

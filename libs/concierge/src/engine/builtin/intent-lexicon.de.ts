@@ -76,6 +76,11 @@ const FACILITY = String.raw`(?:pool|schwimmbad|hallenbad|freibad|fitness(?:raum|
 const TRANSIT = String.raw`(?:flughafen|bahnhof|hauptbahnhof|busbahnhof|terminal|hafen)`;
 const PLACES = String.raw`(?:strand|str(?:a|ae)nde|museum|museen|dom|kirche|altstadt|zentrum|innenstadt|stadtmitte|gesch(?:a|ae)fte|laden|einkaufen|einkaufszentrum|supermarkt|markt|apotheke|geldautomat|bankautomat|bank|wechselstube|park|platz|schloss|burg|hafen|restaurants?|bars?|cafes?|b(?:a|ae)ckerei|sehensw(?:u|ue)rdigkeiten|clubs?|krankenhaus|post|bushaltestelle|u ?bahn station|haltestelle)`;
 
+// Grievances: what guests own, what thieves take, who can damage or lose it.
+const BELONGINGS = String.raw`(?:auto|autos|wagen|fahrzeug|mietwagen|motorrad|fahrrad|rad|roller|lack|stossstange|spiegel|aussenspiegel|reifen|felgen?|koffer|gep(?:a|ae)ck|tasche|taschen|handtasche|rucksack|laptop|handy|telefon|kamera|kleidung|kleid|hemd|anzug|jacke|mantel|schuhe|brille|schmuck|uhr|kinderwagen|rollstuhl|sachen)`;
+const VALUABLES = String.raw`(?:geld|bargeld|portemonnaie|portmonee|geldb(?:o|oe)rse|brieftasche|schmuck|uhr|pass|reisepass|ausweis|laptop|handy|telefon|kamera|tasche|handtasche|rucksack|koffer|gep(?:a|ae)ck|auto|wagen|fahrrad|kreditkarte|karten|ring|kette|schl(?:u|ue)ssel|dokumente|wertsachen|sachen|\d+ (?:euro|dollar|franken))`;
+const STAFF = String.raw`(?:rezeptionist\w*|rezeption|personal|kellner\w*|mitarbeiter\w*|manager|parkservice|parkw(?:a|ae)chter|parkwaechter|portier|page|concierge|zimmerm(?:a|ae)dchen|reinigungskraft|koch|fahrer|security|wachmann|bademeister)`;
+
 export const DE_LEXICON: LexiconRule[] = [
   // ── Requests ────────────────────────────────────────────────────────────────────────────
   rule('request.towels', 2, re`\b${TOWEL}\b`),
@@ -427,7 +432,12 @@ export const DE_LEXICON: LexiconRule[] = [
     'request.security',
     3,
     re`\b(?:ausgesperrt|ausgeschlossen)\b`,
-    re`\b(?:gestohlen|diebstahl|dieb|diebe|bestohlen|einbruch|eingebrochen|geklaut|beklaut|taschendieb\w*)\b`,
+    re`\b(?:gestohlen|diebstahl|dieb|diebe|bestohlen|einbruch|eingebrochen|geklaut|beklaut|taschendieb\w*|aufgebrochen|aufgehebelt|eingeschlagen|eingeschlagene|vandalismus|fahrerflucht|ausgeraubt|beraubt|entwendet|weggenommen|mitgehen lassen|abhanden gekommen)\b`,
+    re`\b(?:jemand|ein fremder|eine fremde|fremde|unbekannte|man) hat (?:mir |uns )?(?:mein|meine|meinen|unser|unsere|unseren|die|den|das) ${VALUABLES}\b.{0,30}\b(?:mitgenommen|genommen|weggenommen|geklaut|gestohlen|entrissen)\b`,
+    re`\b(?:jemand|ein fremder|eine fremde|fremde|ein anderer gast|eine andere person|unbekannte)\b.{0,30}\b(?:war in|waren in|ist in|ging in|gingen in|ist (?:\w+ )?eingedrungen|hat (?:\w+ ){0,3}betreten|hat (?:\w+ ){0,3}durchsucht|hat (?:\w+ ){0,3}durchw(?:u|ue)hlt|hat (?:\w+ ){0,3}ge(?:o|oe)ffnet) (?:meinem|meinen|meine|mein|unserem|unser|unsere|unseren|dem|das|den|die)? ?(?:zimmer|auto|wagen|safe|tresor|koffer|spind|sachen)\b`,
+    re`(?<=\b${VALUABLES}\b.{0,25})\b(?:fehlt|fehlen|fehlte|fehlten|ist verschwunden|sind verschwunden|war verschwunden|waren verschwunden|verschwunden|ist weg|sind weg|war weg|waren weg|nicht mehr da)\b`,
+    re`\b(?:fehlt|fehlen|fehlte|fehlten|verschwunden)\b.{0,25}\b${VALUABLES}\b`,
+    re`\b(?:meine|unsere) (?:karte|schl(?:u|ue)sselkarte|zimmerkarte)\b.{0,25}\b(?:(?:o|oe)ffnet|(?:o|oe)ffnete|funktioniert)\b.{0,15}\b(?:ein anderes|andere|fremde|falsche) (?:zimmer|t(?:u|ue)r|t(?:u|ue)ren)\b`,
     re`\b(?:verd(?:a|ae)chtige?r?|seltsame?r?|komische?r?|betrunkene?r?) (?:person|mann|frau|typ|leute|gestalt)\b`,
     re`\b(?:jemand|ein mann|eine person|ein typ|fremder)\b.{0,25}\b(?:klopft|h(?:a|ae)mmert|versucht (?:reinzukommen|die t(?:u|ue)r)|folgt mir|vor meiner t(?:u|ue)r|im flur)\b`,
     re`\b(?:komme|kommen) nicht (?:mehr )?(?:in|ins) (?:mein|unser|das) zimmer\b`,
@@ -700,7 +710,8 @@ export const DE_LEXICON: LexiconRule[] = [
   rule(
     'billing.dispute',
     3,
-    re`\b(?:doppelt|zweimal|zu viel|falsch|irrt(?:u|ue)mlich|f(?:a|ae)lschlicherweise)\b.{0,15}\b(?:abgebucht|belastet|berechnet|bezahlt|verrechnet|abgerechnet)\b`,
+    re`(?<=\b\d{1,2} )mal\b.{0,15}\b(?:abgebucht|belastet|berechnet|bezahlt|verrechnet|abgerechnet)\b`,
+    re`\b(?:doppelt|zweimal|dreimal|mehrfach|mehrmals|zu viel|falsch|irrt(?:u|ue)mlich|f(?:a|ae)lschlicherweise)\b.{0,15}\b(?:abgebucht|belastet|berechnet|bezahlt|verrechnet|abgerechnet)\b`,
     re`\b(?:doppelte|falsche|unbekannte|unberechtigte|zus(?:a|ae)tzliche|unerwartete|fehlerhafte) (?:abbuchung|belastung|berechnung|geb(?:u|ue)hr|position|betrag|zahlung)\b`,
     re`\b(?:habe|haben) (?:nichts|die minibar nicht|das nicht|nie) (?:aus der minibar )?(?:genommen|benutzt|bestellt|getrunken|gegessen|konsumiert|angefasst)\b`,
     re`\bwarum (?:wurde|wurden|bin|sind|haben sie) (?:ich|wir|mir|uns|mich)\b.{0,20}\b(?:belastet|berechnet|abgebucht|verrechnet)\b`,
@@ -708,6 +719,12 @@ export const DE_LEXICON: LexiconRule[] = [
     re`\b(?:rechnung|abrechnung|betrag|preis)\b.{0,25}\b(?:falsch|fehlerhaft|stimmt nicht|nicht korrekt|zu hoch|h(?:o|oe)her als vereinbart)\b`,
     re`\b(?:nicht (?:erkenne|erkennen|zuordnen kann|zuordnen k(?:o|oe)nnen)|kenne ich nicht|unbekannte abbuchung)\b`,
     re`\b(?:widerspruch|reklamieren|beanstanden)\b.{0,15}\b(?:abbuchung|belastung|betrag|rechnung)\b`,
+    re`\b(?:berechnet|belastet|abgebucht|verrechnet|bezahlen|zahlen|bezahlt|rechnung)\b.{0,40}\b(?:obwohl|aber|dabei|trotzdem|obgleich)\b.{0,30}\b(?:nichts|nie|nicht|kein|keine|keinen|inklusive|inbegriffen|kostenlos|gratis|bereits bezahlt|schon bezahlt|im preis enthalten)\b`,
+    re`\b(?:nichts|nie|gar nicht|nicht) (?:\w+ )?(?:genommen|benutzt|bestellt|getrunken|gegessen|konsumiert|angefasst|ge(?:o|oe)ffnet|genutzt|geparkt)\b.{0,30}\b(?:berechnet|belastet|abgebucht|verrechnet|bezahlen|zahlen|rechnung)\b`,
+    re`\b(?:rechnung|berechnet|abgerechnet|belastet)\b.{0,50}\b(?:aber|doch|obwohl)\b.{0,25}\bnur\b`,
+    re`\b(?:rechnung|abrechnung)\b.{0,30}\b(?:eine nacht mehr|(?:eine|zwei|\d+) n(?:a|ae)chte? zu viel)\b`,
+    re`\b(?:zwei|2|drei|mehrere) (?:abbuchungen|belastungen|buchungen|transaktionen)\b`,
+    re`\b(?:teurer|mehr) als (?:vereinbart|angegeben|angek(?:u|ue)ndigt|ausgeschrieben|besprochen)\b`,
   ),
 
   rule('billing.refund', 1.5, re`\b(?:rabatt|nachlass|preisnachlass|geld|gutschrift|punkte)\b`),
@@ -715,7 +732,7 @@ export const DE_LEXICON: LexiconRule[] = [
     'billing.refund',
     3,
     re`\b(?:r(?:u|ue)ckerstattung|erstatten|erstattung|zur(?:u|ue)ckerstatten|zur(?:u|ue)ckzahlen|r(?:u|ue)ckzahlung|geld zur(?:u|ue)ck|entsch(?:a|ae)digung|entsch(?:a|ae)digen|kompensation|gutschein|wiedergutmachung|kulanz|minderung|preisminderung)\b`,
-    re`\b(?:rabatt|nachlass|preisnachlass)\b.{0,30}\b(?:f(?:u|ue)r|wegen|aufgrund|unannehmlichkeiten|problem|rechnung|aufenthalt)\b`,
+    re`\b(?:rabatt|nachlass|preisnachlass)\b.{0,30}\b(?:wegen|aufgrund|unannehmlichkeiten|problem|probleme|rechnung|l(?:a|ae)rm|st(?:o|oe)rung|vorfall)\b`,
     re`\b(?:streichen|stornieren|entfernen|erlassen)\b.{0,10}\b(?:die |diese )?(?:geb(?:u|ue)hr|belastung|kosten|position)\b`,
     re`\bf(?:u|ue)r die unannehmlichkeiten\b`,
     re`\bmein geld\b`,
@@ -730,6 +747,21 @@ export const DE_LEXICON: LexiconRule[] = [
     re`\bnicht (?:zufrieden|akzeptabel|in ordnung|ok)\b`,
     re`\b(?:warten|warte|gewartet)\b.{0,20}\b(?:stunde|stunden|minuten|ewig|seit)\b`,
     re`\b(?:niemand|keiner) (?:kam|kommt|ist gekommen|antwortet|geht ran|hat reagiert)\b`,
+    re`\b(?:niemand|keiner)\b.{0,30}\b(?:ans telefon|geht ran|ging ran|reagiert|reagierte|k(?:u|ue)mmert|gek(?:u|ue)mmert|hilft|geholfen|meldet sich|hat sich gemeldet|zur(?:u|ue)ckgerufen|ruft zur(?:u|ue)ck|bedient|hat uns bedient|antwortete|geantwortet)\b`,
+    re`\b(?:ignoriert|ignorierte|ignorieren uns|ignorieren mich)\b`,
+    re`\b(?:unh(?:o|oe)flich\w*|respektlos\w*|arrogant\w*|pampig)\b`,
+    re`\b(?:immer noch nicht|noch immer nicht|nie) (?:angekommen|gekommen|geliefert|gebracht|da)\b|\bist (?:immer noch|noch immer) nicht (?:da|angekommen|gekommen)\b`,
+    re`\bvor (?:(?:u|ue)ber )?(?:einer stunde|zwei stunden|\d+ stunden|\d{2,} minuten|einer halben stunde)\b.{0,40}\b(?:nichts|immer noch nicht|noch nicht|keine antwort|niemand)\b`,
+    re`\b(?:stunde|stunden|ewig|ewigkeit|\d{2,} minuten)\b.{0,40}\b(?:gewartet|warten|warte)\b`,
+    re`\b(?:hat|haben) (?:uns|mich) (?:angeschrien|angebr(?:u|ue)llt|beleidigt|beschimpft)\b`,
+    re`\b(?:keine antwort|keine reaktion|keine r(?:u|ue)ckmeldung)\b`,
+    re`\b(?:dauerte|gedauert|kam|kamen|geliefert|gebracht|serviert)\b.{0,20}\b(?:(?:u|ue)ber|mehr als|fast|erst nach|nach) (?:einer|eine|zwei|drei|\d+|anderthalb) (?:stunde|stunden)\b`,
+    re`\b(?:stunde|stunden|ewig|ewigkeit|ewigkeiten)\b.{0,15}\bgedauert\b|\bdauerte\b.{0,15}\b(?:stunde|stunden|ewig|ewigkeit)\b`,
+    re`\b(?:essen|fr(?:u|ue)hst(?:u|ue)ck|abendessen|mittagessen|bestellung|gericht|gerichte|kaffee|suppe|pizza|speisen|eier|burger)\b (?:\w+ ){0,4}(?:war|waren|kam|kamen|ist|sind|wurde|wurden)\b.{0,25}\b(?:kalt|eiskalt|lauwarm|roh|verbrannt|ungeniessbar|verdorben|falsch|unvollst(?:a|ae)ndig|abgelaufen)\b`,
+    re`\b(?:kalt|eiskalt|lauwarm) (?:an|angekommen|geliefert|serviert|gebracht)\b`,
+    re`\bfalsche (?:bestellung|gericht|essen|speisen|getr(?:a|ae)nke)\b`,
+    re`\b(?:war|ist|wurde) (?:eine |ein )?(?:katastrophe|desaster|witz|zumutung|albtraum|skandal|frechheit)\b`,
+    re`\babgeschleppt\b`,
     re`\b(?:zum (?:zweiten|dritten|\d+\.?) mal|schon wieder|bereits mehrfach|schon (?:zweimal|dreimal|mehrmals))\b`,
   ),
   rule(
@@ -741,7 +773,15 @@ export const DE_LEXICON: LexiconRule[] = [
     re`\b(?:service|aufenthalt|personal|empfang)\b.{0,15}\b(?:schlecht|katastrophal|schrecklich|furchtbar|unversch(?:a|ae)mt|unter aller|eine frechheit|inakzeptabel)\b`,
     re`\b(?:nie wieder|nicht zu empfehlen|nicht empfehlen|kommen nicht wieder|nie mehr)\b`,
     re`\b(?:entspricht nicht (?:der beschreibung|den fotos)|nicht wie beschrieben|nicht wie auf den bildern)\b`,
-    re`\b(?:rezeptionist\w*|personal|kellner\w*|mitarbeiter\w*|manager)\b.{0,25}\b(?:unfreundlich|unh(?:o|oe)flich|frech|angeschrien|ignoriert|respektlos)\b`,
+    re`(?<=\b${STAFF}\b.{0,40})\b(?:unfreundlich|unh(?:o|oe)flich|frech|angeschrien|ignoriert|respektlos)\b`,
+    re`(?<=\b(?:${BELONGINGS}|${STAFF})\b.{0,40})\b(?:zerkratzt|verkratzt|besch(?:a|ae)digt|eingedellt|verbeult|kaputt gemacht|ramponiert|angefahren|gerammt|geschrammt|ruiniert|zerrissen)\b`,
+    re`(?<=\b${STAFF}\b.{0,40})\b(?:verloren|verschlampt|fallen (?:ge)?lassen)\b`,
+    re`\b(?:kratzer|delle|dellen|beule|beulen|schramme|schrammen|schaden|sch(?:a|ae)den|lackschaden|blechschaden)\b.{0,20}\b(?:an|am|in) (?:meinem|unserem|dem|meiner|unserer|der|meinen|unseren) ${BELONGINGS}\b`,
+    re`(?<=\b${BELONGINGS}\b.{0,15})\b(?:hat|hatte) (?:eine |einen |zwei |mehrere )?(?:\w+ )?(?:delle|dellen|kratzer|beule|beulen|schramme|schrammen|schaden|lackschaden|macke)\b`,
+    re`\b(?:hat|hatte) (?:mein|meine|unser|unsere|das|der|die) ${BELONGINGS} (?:jetzt |nun |pl(?:o|oe)tzlich )?(?:eine |einen |zwei |mehrere )?(?:\w+ )?(?:delle|dellen|kratzer|beule|beulen|schramme|schrammen|schaden|lackschaden|macke)\b`,
+    re`\b(?:neue|neuer|neuen|grosse|grosser|tiefe|tiefer) (?:kratzer|delle|beule|schramme)\b`,
+    re`\bwer (?:zahlt|bezahlt|(?:u|ue)bernimmt|haftet|kommt)\b.{0,20}\b(?:schaden|sch(?:a|ae)den|reparatur)\b`,
+    re`\b(?:fiel|ist|schloss sich|ging)\b.{0,10}\bauf (?:mein|meinen|unser|unseren|das|den) ${BELONGINGS}\b`,
   ),
 
   rule('legal', 1, re`\b(?:polizei|rechte|beh(?:o|oe)rden|kameras|aufnahmen)\b`),

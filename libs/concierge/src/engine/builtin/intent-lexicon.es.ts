@@ -88,6 +88,11 @@ const FACILITY = String.raw`(?:piscinas?|alberca|pileta|gimnasio|gym|gimnacio|fi
 const TRANSIT = String.raw`(?:aeropuerto|aeroporto|estacion|estacion de tren|estacion de autobuses|terminal|puerto)`;
 const PLACES = String.raw`(?:playas?|museos?|catedral|iglesia|casco antiguo|centro|centro historico|tiendas?|compras|centro comercial|supermercados?|super|mercado|farmacias?|cajeros?|bancos?|casa de cambio|parques?|plaza|castillo|puerto|restaurantes?|bares?|cafeterias?|panaderia|atracciones|monumentos?|discotecas?|hospital|correos|parada de autobus|metro)`;
 
+// Grievances: what guests own, what thieves take, who can damage or lose it.
+const BELONGINGS = String.raw`(?:coche|coches|carro|auto|vehiculo|coche de alquiler|moto|bici|bicicleta|patinete|parachoques|pintura|retrovisor|rueda|ruedas|maleta|maletas|equipaje|bolso|bolsa|mochila|portatil|ordenador|movil|telefono|camara|ropa|vestido|camisa|traje|chaqueta|abrigo|zapatos|gafas|joyas|reloj|cochecito|carrito|silla de ruedas|pertenencias|cosas)`;
+const VALUABLES = String.raw`(?:dinero|efectivo|cartera|billetera|monedero|joyas|reloj|pasaporte|portatil|ordenador|movil|telefono|celular|camara|bolso|bolsa|mochila|maleta|maletas|equipaje|coche|carro|moto|bici|bicicleta|tarjeta|tarjetas|anillo|collar|llaves|documentacion|documentos|pertenencias|cosas de valor|objetos de valor|\d+ (?:euros?|dolares|pesos|libras))`;
+const STAFF = String.raw`(?:recepcionista|recepcion|personal|camarero|camarera|camareros|empleado|empleada|empleados|gerente|aparcacoches|valet|botones|portero|conserje|mozo|maletero|cocinero|limpiadora|camarera de piso|vigilante|guardia|chofer|conductor|socorrista)`;
+
 export const ES_LEXICON: LexiconRule[] = [
   // ── Requests ────────────────────────────────────────────────────────────────────────────
   rule('request.towels', 2, re`\b${TOWEL}\b`),
@@ -435,7 +440,18 @@ export const ES_LEXICON: LexiconRule[] = [
     'request.security',
     3,
     re`\b(?:me quede|nos quedamos|me he quedado|nos hemos quedado|quedado) (?:fuera|afuera|encerrad\w*)\b`,
-    re`\b(?:robo|robaron|me robaron|nos robaron|robado|robada|han robado|hurto|ladron|ladrones|carterista)\b`,
+    re`\b(?:robo|robaron|me robaron|nos robaron|robado|robada|robados|robadas|han robado|hurto|ladron|ladrones|carterista)\b`,
+    re`\b(?:forzaron|han forzado|ha forzado|forzo|reventaron|han reventado|revento)\b.{0,20}\b(?:coche|carro|auto|vehiculo|puerta|cerradura|maletero|caja fuerte|taquilla|ventanilla|ventana|candado)\b`,
+    re`\b(?:coche|carro|auto|vehiculo|puerta|cerradura|maletero|caja fuerte|taquilla|ventanilla|candado)\b.{0,15}\b(?:forzad[oa]s?|reventad[oa]s?)\b`,
+    re`\b(?:rompieron|han roto|ha roto|rompio|reventaron|destrozaron|han destrozado)\b.{0,15}\b(?:ventanilla|ventanillas|luna|luneta|cristal del coche|cristales del coche|parabrisas)\b`,
+    re`\b(?:ventanilla|ventanillas|luna del coche|cristal del coche|parabrisas)\b.{0,15}\b(?:rot[oa]s?|destrozad[oa]s?|reventad[oa]s?|hecha anicos)\b`,
+    re`\b(?:alguien|un desconocido|una desconocida|desconocidos|otro huesped|otra persona|han|habian)\b.{0,20}\b(?:entro|entraron|ha entrado|han entrado|habia entrado|habian entrado|estuvo|estuvieron|ha estado|han estado|se metio|se metieron|abrio|abrieron|ha abierto|han abierto|rebusco|rebuscaron|registro|registraron)\b (?:en |a )?(?:mi|mis|nuestra|nuestro|nuestras|la|el) (?:habitacion|cuarto|coche|carro|auto|caja fuerte|maleta|maletas|taquilla|cosas)\b`,
+    re`\b(?:entraron|han entrado|ha entrado) a robar\b`,
+    re`\b(?:se llevaron|se han llevado|se ha llevado|se llevo|me quitaron|nos quitaron|me han quitado|nos han quitado) (?:mi |mis |nuestro |nuestra |nuestros |el |la |los |las )?${VALUABLES}\b`,
+    re`\b(?:desaparecio|desaparecieron|ha desaparecido|han desaparecido|falta|faltan|me falta|nos falta|me faltan|nos faltan)\b.{0,25}\b${VALUABLES}\b`,
+    re`(?<=\b${VALUABLES}\b.{0,25})\b(?:desaparecio|desaparecieron|ha desaparecido|han desaparecido|desaparecid[oa]s?|ya no esta|ya no estaba|ya no estan)\b`,
+    re`\b(?:vandalismo|vandalos|se dio a la fuga|se fue sin dejar|se fueron sin dejar)\b`,
+    re`\b(?:mi|nuestra) (?:llave|tarjeta)\b.{0,25}\b(?:abre|abria|abrio|funciona en|funcionaba en)\b.{0,10}\b(?:otra|otras) (?:habitacion|habitaciones|puerta|puertas)\b`,
     re`\b(?:persona|hombre|mujer|tipo|gente|alguien) (?:sospechos\w*|extran\w*|rar\w*|borracho)\b`,
     re`\b(?:alguien|un hombre|una persona|un tipo)\b.{0,25}\b(?:golpeando|tocando la puerta|intentando (?:entrar|abrir)|siguiendo|mirando|en mi puerta|en el pasillo)\b`,
     re`\bno (?:puedo|podemos) entrar (?:a|en) (?:mi|nuestra|la) habitacion\b`,
@@ -708,7 +724,7 @@ export const ES_LEXICON: LexiconRule[] = [
   rule(
     'billing.dispute',
     3,
-    re`\b(?:cobraron|cobrado|cobrasteis|cobro|cobran|cargaron|cargado|han cobrado|me cobraron|nos cobraron)\b.{0,20}\b(?:dos veces|doble|de mas|demasiado|por error|algo que no|sin motivo|otra vez|dos cargos)\b`,
+    re`\b(?:cobraron|cobrado|cobrasteis|cobro|cobran|cargaron|cargado|han cobrado|me cobraron|nos cobraron)\b.{0,20}\b(?:dos veces|tres veces|\d+ veces|varias veces|doble|de mas|demasiado|por error|algo que no|sin motivo|otra vez|dos cargos)\b`,
     re`\b(?:doble|cargo|cobro|importe) (?:cargo|cobro|duplicad\w*|incorrect\w*|erroneo|indebido|no reconocido|extra|de mas|inesperado|no autorizado|equivocado)\b`,
     re`\b(?:cargos?|cobros?) (?:que no reconozco|que no entiendo|sin explicacion)\b`,
     re`\bno (?:lo |la |los |las )?(?:reconozco|reconocemos)\b`,
@@ -717,6 +733,12 @@ export const ES_LEXICON: LexiconRule[] = [
     re`\b(?:error|equivocacion|fallo)\b.{0,25}\b(?:factura|cuenta|cargo|cobro|importe)\b`,
     re`\b(?:factura|cuenta|cargo|importe|precio)\b.{0,25}\b(?:incorrect\w*|equivocad\w*|mal|no es correcto|no cuadra|es mas alto|mas de lo acordado)\b`,
     re`\b(?:reclamar|disputar|impugnar) (?:un |el |este )?(?:cargo|cobro)\b`,
+    re`\b(?:cobr\w*|carg\w*|factur\w*|hecho pagar|hicieron pagar)\b.{0,40}\bno (?:lo |la |los |las )?(?:he |hemos |habia |habiamos )?(?:consumi\w*|use|usamos|usado|utilice|utilizamos|utilizado|pedi|pedimos|pedido|tome|tomamos|tomado|toque|tocamos|tocado|abri|abrimos|abierto|comi|comimos|comido|bebi|bebimos|bebido|tengo|tenemos|tenia|teniamos|traje|trajimos|aparque|aparcamos|reserve|reservamos|solicite|solicitamos|cene|cenamos|cenado|desayune|desayunamos|desayunado|estuve|estuvimos|estado|fui|fuimos|ido|dormimos|pase|pasamos)\b`,
+    re`\bno (?:lo |la |los |las )?(?:he |hemos |habia |habiamos )?(?:consumido|usado|utilizado|pedido|tomado|tocado|abierto|comido|bebido)\b.{0,40}\b(?:cobr\w*|carg\w*|factur\w*)\b`,
+    re`\b(?:cobr\w*|carg\w*|factur\w*|hecho pagar|hicieron pagar)\b.{0,40}\b(?:estaba|esta|era|iba|venia|viene) (?:ya )?(?:incluid[oa]s?|gratis|gratuit[oa]s?|pagad[oa]s?|en la tarifa|en el precio)\b`,
+    re`\b(?:factura|cuenta)\b.{0,30}\b(?:noche|noches|dias?) (?:de mas|de sobra)\b|\b(?:noche|noches|dias?) (?:de mas|extra) (?:en la|en mi|en nuestra) (?:factura|cuenta)\b`,
+    re`\b(?:dos|2|tres|varios|multiples) (?:cargos|cobros)\b|\b(?:cargo|cobro) (?:doble|duplicado|dos veces)\b`,
+    re`\b(?:mas caro|mas de lo) (?:que|de lo) (?:lo )?(?:acordado|pactado|anunciado|indicado|que nos dijeron|que me dijeron)\b`,
   ),
 
   rule('billing.refund', 1.5, re`\b(?:descuento|rebaja|dinero|credito|noche gratis|puntos)\b`),
@@ -724,7 +746,7 @@ export const ES_LEXICON: LexiconRule[] = [
     'billing.refund',
     3,
     re`\b(?:reembols\w*|rembols\w*|devolucion del dinero|devolucion|devolver (?:el|mi|nuestro) dinero|devuelvan|devuelvanme|me devuelvan|nos devuelvan|compensaci\w*|compensar|compensen|indemnizaci\w*|un vale|vale (?:de descuento|regalo)|un bono|bono (?:de descuento|regalo)|cupon(?:es)?|voucher)\b`,
-    re`\b(?:descuento|rebaja)\b.{0,30}\b(?:por|debido|molestias|problemas?|inconvenientes?|factura|estancia)\b`,
+    re`\b(?:descuento|rebaja)\b.{0,30}\b(?:debido|molestias|problemas?|inconvenientes?|factura|ruido|por lo (?:ocurrido|sucedido|que paso))\b`,
     re`\b(?:quitar|quiten|eliminar|anular|retirar)\b.{0,10}\b(?:el |ese |este )?(?:cargo|cobro|importe|suplemento)\b`,
     re`\bpor las molestias\b`,
     re`\bquiero (?:mi|nuestro) dinero\b`,
@@ -742,7 +764,20 @@ export const ES_LEXICON: LexiconRule[] = [
     re`\b(?:decepcionad\w*|decepcion|decepcionante|insatisfech\w*|inaceptable|inadmisible|vergonzoso|verguenza|indignante|indignad\w*|pesim\w*|horrible|terrible|fatal|asqueroso|un asco|malisim\w*|lamentable|grosero|groseros|maleducad\w*|mal educad\w*|incompetentes?|estafa|timo|una pena|harto|harta|hartos)\b`,
     re`\bno (?:estoy|estamos|estuvimos|quedamos|quede) (?:nada |muy )?(?:content\w*|satisfech\w*)\b`,
     re`\b(?:llevo|llevamos|esperando|esperamos|espere)\b.{0,20}\b(?:hora|horas|minutos|rato|siglos|una hora)\b`,
-    re`\b(?:nadie) (?:vino|viene|ha venido|contesta|responde|ha contestado|atiende|nos atendio|me atendio)\b`,
+    re`\b(?:nadie) (?:vino|viene|ha venido|contesta|responde|ha contestado|ha respondido|atiende|nos atendio|me atendio|nos atiende|me atiende|nos ha atendido|me ha atendido|coge|cogio|ha cogido|descuelga|nos ayudo|me ayudo|nos ayuda|nos hace caso|me hace caso|nos hizo caso|me hizo caso|nos sirvio|nos ha servido|llamo|ha llamado|devolvio la llamada)\b`,
+    re`\b(?:nos|me) (?:ignoraron|ignoro|han ignorado|ha ignorado|ignoran|ignora)\b`,
+    re`\b(?:todavia|aun|aun no|todavia no) (?:no )?(?:ha llegado|han llegado|llega|llegan|ha venido|han venido|viene|vienen|lo han traido|nos lo han traido|ha aparecido)\b|\bnunca (?:llego|llegaron|vino|vinieron|aparecio)\b`,
+    re`\b(?:nos|me) (?:gritaron|grito|ha gritado|han gritado|insulto|insultaron|ha insultado|han insultado)\b`,
+    re`\bhace (?:mas de )?(?:una hora|hora y media|dos horas|tres horas|\d+ horas|\d{2,} minutos|media hora)\b.{0,40}\b(?:y nada|nada todavia|todavia nada|todavia no|aun no|sin respuesta|y nadie|sin noticias)\b`,
+    re`\bsin (?:respuesta|contestar|que nadie conteste|que nadie coja)\b`,
+    re`\b(?:se olvidaron|se han olvidado|olvidaron|falta|faltaba|faltan|faltaban)\b.{0,20}\b(?:del pedido|de la comanda|parte del pedido|la mitad del pedido|platos?)\b`,
+    re`\b(?:nos|me) (?:trato|trataron|ha tratado|han tratado) (?:fatal|muy mal|fatalmente|de pena|con desprecio)\b`,
+    re`\b(?:tardo|tardaron|ha tardado|han tardado|tardo mas de|tardaron mas de|se demoro|se demoraron) (?:mas de |casi |unos |unas |como )?(?:una hora|hora y media|dos horas|tres horas|\d+ horas|horas|una eternidad|siglos|\d{2,} minutos)\b`,
+    re`\b(?:comida|desayuno|cena|almuerzo|pedido|plato|platos|cafe|sopa|pizza|hamburguesa|huevos)\b.{0,30}\b(?:llego|llegaron|ha llegado|han llegado|vino|vinieron|estaba|estaban|sirvieron|trajeron)\b (?:\w+ )?(?:fri[oa]s?|helad[oa]s?|tibi[oa]s?|crud[oa]s?|quemad[oa]s?|incomible|incomestible|podrid[oa]s?|caducad[oa]s?|equivocad[oa]s?|incomplet[oa]s?|mal)\b`,
+    re`\b(?:llego|llegaron|ha llegado|han llegado|vino|vinieron) (?:\w+ )?(?:fri[oa]s?|helad[oa]s?|tibi[oa]s?|incomplet[oa]s?|equivocad[oa]s?)\b`,
+    re`\b(?:pedido|plato|comida) equivocad[oa]\b|\b(?:se equivocaron|se han equivocado) (?:de|con el|con la) (?:pedido|plato|comida)\b`,
+    re`\b(?:fue|era|es|ha sido) (?:un desastre|una verguenza|un caos|una pesadilla|una tomadura de pelo|un chiste|una broma)\b`,
+    re`\b(?:se llevo la grua|se han llevado el coche|se llevaron el coche|grua se llevo)\b`,
     re`\b(?:por segunda vez|por tercera vez|otra vez lo mismo|ya lo pedi|ya lo pedimos|lo he pedido \w+ veces)\b`,
   ),
   rule(
@@ -754,7 +789,15 @@ export const ES_LEXICON: LexiconRule[] = [
     re`\b(?:servicio|trato|atencion|personal|experiencia|estancia|hotel)\b.{0,15}\b(?:pesim\w*|horrible|terrible|fatal|lamentable|malisim\w*|muy mal[oa]?|un desastre|una verguenza)\b`,
     re`\b(?:nunca mas|no volveremos|no volvere|no lo recomiendo|no recomiendo|jamas volvere)\b`,
     re`\b(?:no es lo que (?:reservamos|reserve|pagamos|pague)|no se parece a las fotos|publicidad enganosa)\b`,
-    re`\b(?:recepcionista|personal|camarero|camarera|empleado|empleada|gerente)\b.{0,25}\b(?:grosero|grosera|maleducad\w*|borde|antipatic\w*|nos grito|me grito|nos ignoro|me ignoro)\b`,
+    re`(?<=\b${STAFF}\b.{0,40})\b(?:grosero|grosera|groseros|maleducad\w*|borde|antipatic\w*|nos grito|me grito|nos ignoro|me ignoro)\b`,
+    re`(?<=\b${STAFF}\b.{0,25})\b(?:perdio|ha perdido|extravio|ha extraviado|perdieron|han perdido)\b`,
+    re`\b(?:rayo|rayaron|ha rayado|han rayado|abollo|abollaron|ha abollado|han abollado|dano|danaron|ha danado|han danado|estropeo|estropearon|ha estropeado|han estropeado|rompio|rompieron|ha roto|han roto|golpeo|golpearon|ha golpeado|han golpeado|choco con|chocaron con|choco contra|chocaron contra|arruino|arruinaron|ha arruinado|han arruinado|mancharon|ha manchado|han manchado)\b.{0,15}\b(?:mi|mis|nuestro|nuestra|nuestros|el|la|los|las) ${BELONGINGS}\b`,
+    re`(?<=\b(?:mi|mis|nuestro|nuestra|nuestros|el|la) ${BELONGINGS}\b.{0,30})\b(?:rayad[oa]s?|abollad[oa]s?|golpead[oa]s?|arruinad[oa]s?|con un golpe|con golpes|con una abolladura|con rayones|con aranazos|con una raya)\b`,
+    re`\b(?:rayon|rayones|raya|rayas|aranazo|aranazos|abolladura|abolladuras|golpe|golpes|desperfecto|desperfectos|danos)\b.{0,15}\b(?:en|a) (?:mi|nuestro|nuestra|el|la) ${BELONGINGS}\b`,
+    re`(?<=\b${BELONGINGS}\b.{0,15})\b(?:tiene|tenia) (?:un |una |varios |varias |dos )?(?:\w+ )?(?:rayon|rayones|raya|rayas|aranazo|aranazos|abolladura|abolladuras|golpe|golpes|desperfecto|desperfectos)\b`,
+    re`\b(?:retrovisor|retrovisores|parachoques|espejo del coche|faro|faros|ventanilla|ventanillas|rueda|ruedas|llanta|llantas|puerta del coche|capo|maletero)\b.{0,15}\b(?:rot[oa]s?|arrancad[oa]s?|pinchad[oa]s?|rajad[oa]s?|doblad[oa]s?|hundid[oa]s?)\b`,
+    re`\bquien (?:paga|pagara|se hace cargo de|se responsabiliza de|cubre) (?:los danos|el dano|el arreglo|la reparacion|los desperfectos)\b`,
+    re`\b(?:cayo|cerro|se cerro|bajo) (?:encima de|sobre) (?:mi|nuestro|nuestra|el|la) ${BELONGINGS}\b`,
   ),
 
   rule('legal', 1, re`\b(?:policia|denunci\w*|derechos|autoridades|camaras|grabaciones)\b`),
@@ -776,7 +819,7 @@ export const ES_LEXICON: LexiconRule[] = [
     'medical',
     2,
     re`\b(?:medic[oa]|doctor|doctora|clinica|hospital|centro de salud|enfermer[oa]|dentista|urgencias|ambulatorio)\b`,
-    re`\b(?:enferm[oa]|me siento mal|me encuentro mal|se siente mal|mareado|mareada|mareos|nauseas|vomit\w*|diarrea|fiebre|calentura|dolor de (?:cabeza|estomago|muelas|garganta|barriga|espalda|oido)|gripe|tos|resfriado|intoxicacion|quemadura|insolacion|alergia|reaccion alergica|picadura|torcedura|esguince|me torci|me corte|me hice dano|me lastime|golpe)\b`,
+    re`\b(?:enferm[oa]|me siento mal|me encuentro mal|se siente mal|mareado|mareada|mareos|nauseas|vomit\w*|diarrea|fiebre|calentura|dolor de (?:cabeza|estomago|muelas|garganta|barriga|espalda|oido)|gripe|tos|resfriado|intoxicacion|quemadura|insolacion|alergia|reaccion alergica|picadura|torcedura|esguince|me torci|me corte|me hice dano|me lastime|(?:me di|se dio|nos dimos|me he dado|se ha dado) un golpe|golpe en la (?:cabeza|cara|rodilla|pierna|espalda|mano))\b`,
     re`\b(?:medicina|medicinas|medicamento|medicamentos|pastilla|pastillas|analgesico|paracetamol|ibuprofeno|aspirina|antihistaminico|insulina|inhalador|antibiotico|receta|botiquin|tiritas|curitas|venda|vendas|termometro|suero)\b`,
   ),
   rule(

@@ -75,6 +75,11 @@ const FACILITY = String.raw`(?:piscines?|salle de (?:sport|fitness|gym|musculati
 const TRANSIT = String.raw`(?:aeroport|gare|gare routiere|terminal|port)`;
 const PLACES = String.raw`(?:plages?|musees?|cathedrale|eglise|vieille ville|centre ville|centre|boutiques?|magasins?|shopping|centre commercial|supermarches?|superette|marche|pharmacies?|distributeurs?|banques?|bureau de change|parcs?|place|chateau|port|restaurants?|bars?|cafes?|boulangeries?|attractions|monuments?|boites? de nuit|hopital|poste|arret de bus|station de metro|metro)`;
 
+// Grievances: what guests own, what thieves take, who can damage or lose it.
+const BELONGINGS = String.raw`(?:voiture|vehicule|voiture de location|moto|scooter|velo|carrosserie|pare chocs?|retroviseur|pneus?|jantes?|valise|valises|bagage|bagages|sac|sacs|sac a main|sac a dos|ordinateur|portable|telephone|appareil photo|vetements|robe|chemise|costume|veste|manteau|chaussures|lunettes|bijoux|montre|poussette|fauteuil roulant|affaires)`;
+const VALUABLES = String.raw`(?:argent|especes|liquide|portefeuille|porte monnaie|sac|sac a main|sac a dos|bijoux|montre|passeport|ordinateur|portable|telephone|appareil photo|valise|valises|bagages?|voiture|velo|moto|carte bancaire|carte de credit|cartes|bague|collier|cles|papiers|documents|affaires|objets de valeur|\d+ (?:euros?|dollars?|francs))`;
+const STAFF = String.raw`(?:receptionniste|reception|personnel|serveur|serveuse|serveurs|employe|employee|employes|directeur|gerant|voiturier|portier|bagagiste|concierge|femme de chambre|cuisinier|chauffeur|agent|vigile|gardien|maitre nageur)`;
+
 export const FR_LEXICON: LexiconRule[] = [
   // ── Requests ────────────────────────────────────────────────────────────────────────────
   rule('request.towels', 2, re`\b${TOWEL}\b`),
@@ -419,7 +424,18 @@ export const FR_LEXICON: LexiconRule[] = [
     'request.security',
     3,
     re`\b(?:enferme|enfermee|bloque|bloquee|coince|coincee) dehors\b`,
-    re`\b(?:vol|vole|volee|voles|volees|on m a vole|on nous a vole|cambriol\w*|voleur|voleurs|pickpocket)\b`,
+    re`\b(?:vole|volee|voles|volees|on m a vole|on nous a vole|cambriol\w*|voleur|voleuse|voleurs|pickpocket)\b`,
+    re`\b(?:victime d un vol|(?:il y a eu|signaler|declarer|porter plainte pour) (?:un |le )?vol|vol (?:de|du|des) (?:mon|ma|mes|notre|nos|sac|portefeuille|argent|bijoux|telephone|passeport|voiture|bagages?|valise|ordinateur|velo)|vol (?:dans|a l interieur de) (?:ma|notre|la|le) (?:chambre|voiture|coffre|parking|garage))\b`,
+    re`\b(?:force|forcee|forcees|forces|fracture|fracturee|fracturees|fractures|a force|ont force|a fracture|ont fracture)\b.{0,20}\b(?:voiture|vehicule|portiere|serrure|porte|coffre|casier|vitre|fenetre|cadenas)\b`,
+    re`\b(?:voiture|vehicule|portiere|serrure|coffre|coffre fort|casier|cadenas)\b.{0,20}\b(?:forcee?s?|fracturee?s?)\b`,
+    re`\b(?:vitre|vitres|pare brise) (?:de (?:ma|la|notre) voiture|arriere|avant|passager|conducteur)?\b.{0,20}\b(?:brisee?s?|cassee?s?|explosee?s?|fracassee?s?)\b`,
+    re`\b(?:brise|casse|fracasse|explose)\b.{0,10}\b(?:la |les |ma )?(?:vitre|vitres|pare brise) (?:de (?:ma|la|notre) voiture|arriere|avant|passager|conducteur)\b`,
+    re`\b(?:quelqu un|un inconnu|une inconnue|des inconnus|on|ils) (?:a|m a|nous a|ont|m ont|nous ont) (?:pris|pique|emporte|embarque|derobe|arrache) (?:mon|ma|mes|notre|nos|le|la|les) ${VALUABLES}\b`,
+    re`\b(?:quelqu un|un inconnu|une inconnue|des inconnus|un autre client|une autre personne|on)\b.{0,20}\b(?:est entre|est rentre|etait|a ete|s est introduit|a penetre|a fouille|ont fouille|a ouvert|est venu)\b (?:dans |a )?(?:ma|notre|la|mon|le|mes) (?:chambre|voiture|coffre|coffre fort|valise|valises|sac|affaires|casier)\b`,
+    re`(?<=\b${VALUABLES}\b.{0,25})\b(?:a disparu|ont disparu|disparu|disparue|disparus|disparues|envole\w*|n est plus la|n etait plus la|n y est plus|n y etait plus)\b`,
+    re`\b(?:il manque|il me manque|il nous manque|disparition de)\b.{0,20}\b${VALUABLES}\b`,
+    re`\b(?:vandalisme|vandalise\w*|delit de fuite|parti sans laisser|partie sans laisser)\b`,
+    re`\b(?:ma|notre) (?:cle|carte|badge)\b.{0,25}\b(?:ouvre|ouvrait|a ouvert|marche sur|fonctionne sur)\b.{0,10}\b(?:une autre|d autres|la mauvaise) (?:chambre|chambres|porte|portes)\b`,
     re`\b(?:personne|homme|femme|type|gens|quelqu un) (?:suspect\w*|bizarre|louche|ivre|etrange)\b`,
     re`\b(?:quelqu un|un homme|une personne|un type)\b.{0,25}\b(?:frappe|tape|essaie d (?:entrer|ouvrir)|me suit|nous suit|devant (?:ma|notre) porte|dans le couloir)\b`,
     re`\b(?:je ne peux pas|impossible de|on ne peut pas|je n arrive pas a) (?:rentrer|entrer) dans (?:ma|notre|la) chambre\b`,
@@ -680,7 +696,7 @@ export const FR_LEXICON: LexiconRule[] = [
   rule(
     'billing.dispute',
     3,
-    re`\b(?:debite|debitee|preleve|facture|factures|facturee|paye)\b.{0,15}\b(?:deux fois|2 fois|en double|trop|a tort|par erreur|pour rien)\b`,
+    re`\b(?:debite|debitee|preleve|facture|factures|facturee|paye)\b.{0,15}\b(?:deux fois|2 fois|trois fois|\d+ fois|plusieurs fois|en double|trop|a tort|par erreur|pour rien)\b`,
     re`\b(?:double|mauvais|faux) (?:debit|prelevement|paiement|montant|facturation)\b`,
     re`\b(?:debit|prelevement|montant|frais|supplement|facturation) (?:incorrect|errone|injustifie|inconnu|inattendu|non autorise|en double|supplementaires?|abusif)\b`,
     re`\bsurfactur\w*\b`,
@@ -690,6 +706,12 @@ export const FR_LEXICON: LexiconRule[] = [
     re`\b(?:erreur|probleme)\b.{0,25}\b(?:facture|note|debit|montant|prelevement)\b`,
     re`\b(?:facture|note|montant|prix)\b.{0,25}\b(?:incorrect\w*|errone\w*|faux|fausse|pas bon|trop eleve|ne correspond pas)\b`,
     re`\bcontester (?:un |le |ce )?(?:debit|prelevement|montant|frais)\b`,
+    re`\b(?:factur\w*|debit\w*|preleve\w*|fait payer|compte)\b.{0,40}\b(?:n|ne) (?:y |l |la |les |en |le )?(?:ai|avons|a|avions|avait|as) (?:pas|jamais|rien|meme pas) (?:\w+ )?(?:touche|utilise|consomme|pris|commande|bu|mange|ouvert|demande|gare|stationne|reserve)\b`,
+    re`\b(?:facture|note|addition|releve)\b.{0,30}\b(?:nuit|nuits|jours?) (?:en trop|de trop)\b|\b(?:nuit|nuits) (?:en trop|de trop|en plus) sur (?:la|ma|notre) (?:facture|note)\b`,
+    re`\b(?:fait payer|fait repayer)\b.{0,15}\b(?:deux fois|2 fois|en double|trop|a tort|par erreur|pour rien)\b`,
+    re`\b(?:factur\w*|debit\w*|preleve\w*|fait payer|compte|comptabilise\w*|payer|paye)\b.{0,40}\b(?:alors qu|alors que|pourtant|mais|bien que|meme si)\b.{0,25}\b(?:inclus\w*|compris\w*|gratuit\w*|offert\w*|deja paye\w*|deja regle\w*|pas de voiture|pas utilise\w*|jamais utilise\w*|rien (?:pris|consomme|commande|utilise))\b`,
+    re`\b(?:deux|2|trois|plusieurs) (?:debits|prelevements|transactions)\b`,
+    re`\b(?:plus cher|plus eleve) que (?:le prix |le tarif )?(?:convenu|prevu|annonce|indique|affiche)\b`,
   ),
 
   rule('billing.refund', 1.5, re`\b(?:reduction|remise|ristourne|argent|geste)\b`),
@@ -697,7 +719,7 @@ export const FR_LEXICON: LexiconRule[] = [
     'billing.refund',
     3,
     re`\b(?:rembours\w*|dedommag\w*|indemnis\w*|compensation|compenser|geste commercial|bon d achat|un avoir|d un avoir)\b`,
-    re`\b(?:reduction|remise|ristourne)\b.{0,30}\b(?:pour|a cause|suite|desagrement|probleme|facture|sejour|note)\b`,
+    re`\b(?:reduction|remise|ristourne)\b.{0,30}\b(?:a cause|suite|desagrement|desagrements|probleme|problemes|facture|note|bruit|derangement|ce qui s est passe)\b`,
     re`\b(?:retirer|enlever|annuler|supprimer)\b.{0,10}\b(?:les |le |ces |ce )?(?:frais|montant|supplement|debit)\b`,
     re`\bpour le desagrement\b`,
     re`\b(?:rendre|rendez|recuperer) (?:mon|notre) argent\b`,
@@ -716,6 +738,20 @@ export const FR_LEXICON: LexiconRule[] = [
     re`\b(?:pas|vraiment pas|pas du tout) (?:content|contents|contente|satisfait\w*)\b`,
     re`\b(?:j attends|nous attendons|on attend|attend depuis)\b.{0,20}\b(?:heure|heures|minutes|une heure)\b`,
     re`\bpersonne (?:n est venu|ne repond|ne vient|n a repondu)\b`,
+    re`\bpersonne ne (?:nous |m |me )?(?:a |nous a |m a )?(?:repond\w*|decroch\w*|servi\w*|aid\w*|rappel\w*|occup\w*|vien\w*|venu\w*|pris en charge|ecout\w*)\b`,
+    re`\b(?:nous a|m a|nous ont|m ont|on nous a|on m a) (?:completement |totalement )?ignore\w*\b`,
+    re`\b(?:nous a|m a|nous ont|m ont) (?:crie dessus|hurle dessus|insulte\w*|engueule\w*)\b`,
+    re`\b(?:attendu|attend|attendons|attends|attente)\b.{0,30}\b(?:une heure|heure et demie|deux heures|trois heures|\d+ heures|des heures|une eternite|\d{2,} minutes|trois quarts d heure)\b`,
+    re`\b(?:toujours pas|jamais) (?:arrive\w*|venu\w*|livre\w*|apporte\w*)\b|\bn est (?:toujours |jamais )pas (?:arrive\w*|venu\w*)\b|\bn est jamais (?:arrive\w*|venu\w*)\b`,
+    re`\b(?:il y a|depuis) (?:plus d )?(?:une heure|deux heures|\d+ heures|\d{2,} minutes|une demi heure)\b.{0,40}\b(?:et rien|toujours rien|toujours pas|sans reponse|et personne)\b`,
+    re`\b(?:pas de reponse|aucune reponse|sans reponse)\b`,
+    re`\b(?:oublie|oublies|manque|manquait|manquent)\b.{0,20}\b(?:la moitie de la commande|de la commande|un plat|des plats|la boisson|les boissons)\b`,
+    re`\b(?:a mis|ont mis|a pris|ont pris|il a fallu|on a attendu|nous avons attendu|j ai attendu|a dure|arrive apres|arrivee apres|servi apres) (?:plus d |pres d |presque |au moins )?(?:une heure|heure et demie|deux heures|trois heures|\d+ heures|des heures|une eternite|\d{2,} minutes)\b`,
+    re`\b(?:plat|plats|repas|petit dejeuner|petit dej|diner|dejeuner|commande|cafe|soupe|pizza|nourriture|burger|oeufs)\b.{0,30}\b(?:etait|etaient|est arrive\w*|arrive\w*|servi\w*|a ete servi\w*)\b (?:\w+ )?(?:froid|froide|froids|froides|tiede|tiedes|cru|crue|crus|crues|brule\w*|immangeable|incomplet\w*|avarie\w*|perime\w*|pas cuit\w*)\b`,
+    re`\b(?:est arrive|est arrivee|sont arrives|sont arrivees|arrive|arrivee|arrives|arrivees|servi|servie|servis|servies) (?:completement |tout |toute |deja )?(?:froid|froide|froids|froides|tiede|tiedes)\b`,
+    re`\b(?:mauvaise commande|erreur (?:de|dans la) commande|se sont trompes de (?:commande|plat))\b`,
+    re`\b(?:c etait|c est|c etait vraiment|c est vraiment) (?:une catastrophe|un desastre|une honte|un cauchemar|une blague|un scandale)\b`,
+    re`\b(?:fourriere|remorque\w*)\b`,
     re`\b(?:pour la (?:deuxieme|troisieme|\d+e) fois|encore une fois|deja demande)\b`,
   ),
   rule(
@@ -727,7 +763,15 @@ export const FR_LEXICON: LexiconRule[] = [
     re`\b(?:service|accueil|sejour|experience|personnel)\b.{0,15}\b(?:horrible|lamentable|deplorable|nul|catastrophique|inadmissible|inacceptable|minable)\b`,
     re`\b(?:plus jamais|jamais plus|on ne reviendra pas|nous ne reviendrons pas|je ne recommande pas|a eviter)\b`,
     re`\b(?:pas conforme|ne correspond pas (?:aux photos|a la description)|publicite mensongere)\b`,
-    re`\b(?:receptionniste|personnel|serveur|serveuse|employe|employee|directeur)\b.{0,25}\b(?:impoli\w*|desagreable\w*|grossier\w*|a crie|nous a ignore\w*|m a ignore\w*|irrespectueu\w*)\b`,
+    re`(?<=\b${STAFF}\b.{0,40})\b(?:impoli\w*|desagreable\w*|grossier\w*|a crie|nous a ignore\w*|m a ignore\w*|irrespectueu\w*)\b`,
+    re`(?<=\b${STAFF}\b.{0,25})\b(?:a perdu|ont perdu|a egare|ont egare)\b`,
+    re`\b(?:a raye|ont raye|a abime|ont abime|a endommage|ont endommage|a cabosse|ont cabosse|a casse|ont casse|a accroche|ont accroche|a heurte|ont heurte|a tache|ont tache|a rayee|a abimee|a esquinte|ont esquinte|a percute|ont percute|a enfonce|ont enfonce)\b.{0,10}\b(?:ma|mon|mes|notre|nos|la|le|les) ${BELONGINGS}\b`,
+    re`(?<=\b(?:ma|mon|mes|notre|nos) ${BELONGINGS}\b.{0,30})\b(?:raye|rayee|rayes|rayees|abime|abimee|abimes|abimees|endommage|endommagee|endommages|endommagees|cabosse\w*|accidente\w*|esquinte\w*|enfonce\w*|percute\w*)\b`,
+    re`\b(?:rayure|rayures|bosse|bosses|dommages?|degats|eraflure\w*|choc)\b.{0,20}\b(?:sur|a) (?:ma|mon|notre|la|le) ${BELONGINGS}\b`,
+    re`(?<=\b${BELONGINGS}\b.{0,15}\b(?:a|avait) (?:une |des |plusieurs |deux )?(?:\w+ )?)(?:rayure|rayures|bosse|bosses|eraflure|eraflures|choc|impact)\b`,
+    re`\b(?:grosse|grande|nouvelle|nouvelles|profonde|longue) (?:rayure|rayures|bosse|bosses|eraflure|eraflures)\b`,
+    re`\bqui (?:paie|paye|paiera|payera|va payer|prend en charge|rembourse) (?:les |la |le )?(?:degats|reparations?|dommages)\b`,
+    re`\b(?:tombe|tombee|ferme|fermee|descendu\w*) sur (?:ma|mon|notre|la|le) ${BELONGINGS}\b`,
   ),
 
   rule('legal', 1, re`\b(?:police|droits|autorites|cameras|enregistrements)\b`),

@@ -78,6 +78,11 @@ const FACILITY = String.raw`(?:piscin[ae]|palestra|gym|fitness|spa|sauna|bagno t
 const TRANSIT = String.raw`(?:aeroporto|stazione|stazione dei treni|stazione centrale|terminal|porto)`;
 const PLACES = String.raw`(?:spiagg\w+|muse[oi]|duomo|cattedrale|chiesa|centro storico|centro|negoz\w+|shopping|centro commerciale|supermercat[oi]|mercato|farmac\w+|bancomat|banca|cambio|parco|piazza|castello|porto|ristorant[ei]|bar|caffe|panificio|forno|attrazioni|monument[oi]|discotec\w+|ospedale|posta|fermata (?:dell autobus|del bus|della metro)|metro)`;
 
+// Grievances: what guests own, what thieves take, who can damage or lose it.
+const BELONGINGS = String.raw`(?:auto|macchina|veicolo|auto a noleggio|moto|motorino|scooter|bici|bicicletta|carrozzeria|paraurti|specchietto|gomme|pneumatic\w*|cerchi|valigia|valigie|bagaglio|bagagli|borsa|borse|borsetta|zaino|portatile|computer|telefono|cellulare|fotocamera|vestiti|vestito|camicia|abito|giacca|cappotto|scarpe|occhiali|gioielli|orologio|passeggino|sedia a rotelle|cose|effetti personali)`;
+const VALUABLES = String.raw`(?:soldi|denaro|contanti|portafoglio|borsa|borsetta|gioielli|orologio|passaporto|portatile|computer|telefono|cellulare|fotocamera|valigia|valigie|bagaglio|bagagli|zaino|auto|macchina|moto|bici|bicicletta|carta di credito|carte|bancomat|anello|collana|chiavi|documenti|oggetti di valore|effetti personali|\d+ (?:euro|dollari|franchi))`;
+const STAFF = String.raw`(?:receptionist|reception|personale|cameriere|cameriera|camerieri|dipendente|dipendenti|direttore|parcheggiatore|posteggiatore|valet|portiere|facchino|concierge|cameriera ai piani|cuoco|autista|guardia|vigilante|bagnino)`;
+
 export const IT_LEXICON: LexiconRule[] = [
   // ── Requests ────────────────────────────────────────────────────────────────────────────
   rule('request.towels', 2, re`\b${TOWEL}\b`),
@@ -416,7 +421,14 @@ export const IT_LEXICON: LexiconRule[] = [
     'request.security',
     3,
     re`\b(?:chiuso fuori|chiusa fuori|rimasto fuori|rimasta fuori|rimasti fuori|chiusi fuori)\b`,
-    re`\b(?:furto|rubat[oaie]|mi hanno rubato|ci hanno rubato|ladr[oi]|scippo|scippat\w+|borseggi\w+|scasso)\b`,
+    re`\b(?:furto|rubat[oaie]|mi hanno rubato|ci hanno rubato|ladr[oi]|scippo|scippat\w+|borseggi\w+|scasso|vandali|vandalismo|pirata della strada)\b`,
+    re`\b(?:forzat\w+|scassinat\w+|sfondat\w+|spaccat\w+|infrant\w+)\b.{0,20}\b(?:auto|macchina|veicolo|portiera|serratura|finestrino|vetro|cassaforte|armadietto|bagagliaio|baule|lucchetto)\b`,
+    re`\b(?:auto|macchina|veicolo|portiera|serratura|finestrino|finestrini|cassaforte|armadietto|bagagliaio|baule|lucchetto)\b.{0,20}\b(?:forzat\w+|scassinat\w+|sfondat\w+|spaccat\w+|infrant\w+)\b`,
+    re`\b(?:qualcuno|uno sconosciuto|una sconosciuta|sconosciuti|un estraneo|un altro ospite|un altra persona)\b.{0,20}\b(?:e entrat\w+|sono entrat\w+|e stat\w+|sono stat\w+|entrato|ha frugato|hanno frugato|ha rovistato|hanno rovistato|ha aperto|hanno aperto)\b (?:in |nella |nel |nelle |nei |dentro )?(?:mia |mio |mie |miei |nostra |nostro |la |il |le )?(?:camera|stanza|auto|macchina|cassaforte|valigia|borsa|armadietto|cose)\b`,
+    re`\b(?:qualcuno|uno sconosciuto|un estraneo|mi|ci) (?:ha|hanno) (?:preso|portato via|sottratto|strappato|fregato|sfilato) (?:il |la |i |le |lo |l )?(?:mio |mia |miei |mie |nostro |nostra )?${VALUABLES}\b`,
+    re`(?<=\b${VALUABLES}\b.{0,25})\b(?:spari\w+|scompars\w+|non c e piu|non ci sono piu|non c era piu|non c erano piu)\b`,
+    re`\b(?:spari\w+|scompars\w+|mancano|manca|mancavano|mancava)\b.{0,25}\b${VALUABLES}\b`,
+    re`\b(?:la mia|la nostra) (?:chiave|tessera|scheda)\b.{0,25}\b(?:apre|apriva|ha aperto|funziona su|funzionava su)\b.{0,10}\b(?:un altra|altre|la camera sbagliata) ?(?:camera|camere|porta|porte|stanza)?\b`,
     re`\b(?:persona|uomo|donna|tipo|gente|qualcuno) (?:sospett\w+|stran[oa]|ubriac[oa]|losch[oa])\b`,
     re`\b(?:qualcuno|un uomo|una persona|un tipo)\b.{0,25}\b(?:bussa|sta bussando|cerca di (?:entrare|aprire)|mi segue|fuori dalla (?:mia|nostra) porta|nel corridoio)\b`,
     re`\bnon (?:riesco|riusciamo|posso|possiamo) (?:a |ad )?entrare (?:in|nella) (?:mia |nostra )?(?:camera|stanza)\b`,
@@ -677,7 +689,7 @@ export const IT_LEXICON: LexiconRule[] = [
   rule(
     'billing.dispute',
     3,
-    re`\b(?:addebitat\w*|fatto pagare|fatturat\w*|prelevat\w*)\b.{0,15}\b(?:due volte|doppio|troppo|per errore|in piu|ingiustamente)\b`,
+    re`\b(?:addebitat\w*|fatto pagare|fatturat\w*|prelevat\w*)\b.{0,15}\b(?:due volte|tre volte|\d+ volte|piu volte|doppio|troppo|per errore|in piu|ingiustamente)\b`,
     re`\b(?:doppio|errato|sbagliato|non autorizzato|sconosciuto|inaspettato|extra) (?:addebito|importo|pagamento|prelievo)\b`,
     re`\b(?:addebito|importo|addebiti|voce) (?:errat\w+|sbagliat\w+|non autorizzat\w+|sconosciut\w+|in piu|doppi\w*|extra|che non riconosco)\b`,
     re`\bnon (?:ho|abbiamo) (?:consumato|preso|usato|ordinato|toccato|bevuto|mangiato) (?:niente|nulla|nessun\w*)\b`,
@@ -686,6 +698,10 @@ export const IT_LEXICON: LexiconRule[] = [
     re`\b(?:conto|fattura|importo|prezzo)\b.{0,25}\b(?:sbagliat\w+|errat\w+|non e corrett\w+|non torna|troppo alt\w+)\b`,
     re`\bcontestare (?:un |l |questo )?(?:addebito|importo)\b`,
     re`\bnon (?:lo |la |li |le )?(?:riconosco|riconosciamo)\b`,
+    re`\b(?:addebitat\w*|fatto pagare|fatturat\w*|pagare|pagato|conto)\b.{0,40}\b(?:ma|pero|anche se|sebbene|mentre|nonostante)\b.{0,25}\b(?:non (?:ho|abbiamo|avevo|avevamo)|(?:era|e|erano|sono) (?:gia )?(?:inclus\w+|compres\w+|gratis|gratuit\w+|pagat\w+))\b`,
+    re`\b(?:conto|fattura|estratto conto)\b.{0,30}\b(?:di troppo|in eccesso|(?:una|due|tre|\d+) nott[ei] in piu)\b`,
+    re`\b(?:due|2|tre|piu) (?:addebiti|prelievi|transazioni)\b`,
+    re`\b(?:piu caro|piu alto|di piu) (?:di quanto|rispetto a quanto|del prezzo) (?:concordato|pattuito|indicato|pubblicizzato|ci avevate detto|mi avevate detto)\b`,
   ),
 
   rule('billing.refund', 1.5, re`\b(?:sconto|riduzione|soldi|credito|punti)\b`),
@@ -693,7 +709,7 @@ export const IT_LEXICON: LexiconRule[] = [
     'billing.refund',
     3,
     re`\b(?:rimbors\w*|risarc\w*|compensazion\w*|compensare|indennizz\w*|un buono|buono (?:sconto|regalo|acquisto)|voucher|restituire i soldi|restituzione|soldi indietro|ridatemi i soldi)\b`,
-    re`\b(?:sconto|riduzione)\b.{0,30}\b(?:per|a causa|visto|disagi\w*|problem\w*|conto|soggiorno)\b`,
+    re`\b(?:sconto|riduzione)\b.{0,30}\b(?:a causa|visto|disagi\w*|problem\w*|conto|rumore|inconvenient\w*|quanto successo|l accaduto)\b`,
     re`\b(?:togliere|togliete|eliminare|stornare|annullare)\b.{0,10}\b(?:l |il |quest\w+ )?(?:addebito|importo|supplemento|costo)\b`,
     re`\bper il disagio\b`,
   ),
@@ -711,6 +727,21 @@ export const IT_LEXICON: LexiconRule[] = [
     re`\bnon (?:sono|siamo) (?:per niente |affatto )?(?:soddisfatt\w+|content\w+)\b`,
     re`\b(?:aspett\w+|attesa)\b.{0,20}\b(?:ora|ore|minuti|da un ora|mezz ora)\b`,
     re`\bnessuno (?:e venuto|viene|risponde|ha risposto)\b`,
+    re`\bnessuno (?:ci |mi )?(?:ha |hanno )?(?:servit\w*|aiutat\w*|aiuta|richiamat\w*|richiama|considerat\w*|considera|rispost\w*|ascoltat\w*|ascolta|pres\w* in considerazione|serve|si e fatto vivo|si fa vivo|alza il telefono|ha alzato il telefono)\b`,
+    re`\b(?:ci|mi) (?:hanno|ha) (?:completamente |totalmente )?ignorat\w+\b`,
+    re`\b(?:ancora|non e ancora|non sono ancora|mai) (?:non )?(?:arrivat\w+|venut\w+|consegnat\w+|portat\w+)\b`,
+    re`\b(?:da|e passata|sono passate) (?:piu di )?(?:un ora|due ore|\d+ ore|\d{2,} minuti|mezz ora)\b.{0,40}\b(?:e niente|ancora niente|niente|ancora non|nessuna risposta|nessuno)\b`,
+    re`\b(?:nessuna risposta|senza risposta)\b`,
+    re`\b(?:ci|mi) (?:ha|hanno) (?:urlato|gridato|insultat\w+|offes\w+)\b`,
+    re`(?<=\b${STAFF}\b.{0,25})\b(?:ha perso|hanno perso|ha smarrito|hanno smarrito)\b`,
+    re`\b(?:aspettat\w+|atteso|attesa|aspettiamo|aspetto)\b.{0,30}\b(?:un ora|due ore|tre ore|\d+ ore|un eternita|\d{2,} minuti|mezz ora)\b`,
+    re`\b(?:arrivat\w+|consegnat\w+|servit\w+|portat\w+)\b (?:solo )?dopo (?:piu di |quasi |oltre )?(?:un ora|un ora e mezza|due ore|tre ore|\d+ ore|un eternita|\d{2,} minuti)\b`,
+    re`\b(?:ci (?:ha|hanno) messo|ci sono volute|c e voluta|ci e voluta|ha impiegato|hanno impiegato) (?:piu di |quasi |oltre )?(?:un ora|due ore|tre ore|\d+ ore|un eternita|\d{2,} minuti)\b`,
+    re`\b(?:cibo|colazione|cena|pranzo|ordine|ordinazione|piatto|piatti|caffe|zuppa|pizza|pasto|uova|pasta)\b.{0,30}\b(?:era|erano|e arrivat\w+|sono arrivat\w+|arrivat\w+|servit\w+)\b (?:\w+ )?(?:fredd[oaie]|tiepid[oaie]|crud[oaie]|bruciat\w+|immangiabile|sbagliat\w+|incomplet\w+|avariat\w+|scadut\w+)\b`,
+    re`\b(?:arrivat[oaie]|servit[oaie]|consegnat[oaie])\b.{0,25}\b(?:fredd[oaie]|tiepid[oaie])\b`,
+    re`\b(?:ordine|ordinazione|piatto) sbagliat[oa]\b|\bhanno sbagliato (?:l ordine|l ordinazione|il piatto)\b`,
+    re`\b(?:e stato|e stata|era|e) (?:un disastro|una vergogna|un incubo|uno scandalo|una barzelletta|un caos)\b`,
+    re`\b(?:rimoss[oa] (?:dal carro attrezzi|con il carro attrezzi)|carro attrezzi)\b`,
     re`\b(?:per la (?:seconda|terza) volta|ancora una volta|l ho gia chiesto|gia chiesto)\b`,
   ),
   rule(
@@ -722,7 +753,12 @@ export const IT_LEXICON: LexiconRule[] = [
     re`\b(?:servizio|accoglienza|soggiorno|esperienza|personale)\b.{0,15}\b(?:pessim\w+|orribile|terribile|scandalos\w+|vergognos\w+|inaccettabile|scadente)\b`,
     re`\b(?:mai piu|non torneremo|non tornero|sconsiglio|non lo consiglio|da evitare)\b`,
     re`\b(?:non corrisponde (?:alle foto|alla descrizione)|pubblicita ingannevole)\b`,
-    re`\b(?:receptionist|personale|cameriere|cameriera|dipendente|direttore)\b.{0,25}\b(?:maleducat\w+|scortes\w+|sgarbat\w+|ci ha urlato|mi ha urlato|ci ha ignorat\w+|mi ha ignorat\w+)\b`,
+    re`(?<=\b${STAFF}\b.{0,40})\b(?:maleducat\w+|scortes\w+|sgarbat\w+|ci ha urlato|mi ha urlato|ci ha ignorat\w+|mi ha ignorat\w+)\b`,
+    re`(?<=\b${BELONGINGS}\b.{0,30})\b(?:graffiat\w+|rigat\w+|ammaccat\w+|danneggiat\w+|rovinat\w+|urtat\w+|tamponat\w+|sfregiat\w+|strappat\w+|distrutt\w+)\b`,
+    re`(?<! (?:ho|abbiamo|avevo|avevamo) )\b(?:graffiat\w+|rigat\w+|ammaccat\w+|danneggiat\w+|rovinat\w+|urtat\w+|tamponat\w+|sfregiat\w+|strappat\w+|distrutt\w+)\b.{0,10}\b(?:la |il |lo |le |i |gli |l )?(?:mia |mio |mie |miei |nostra |nostro )?${BELONGINGS}\b`,
+    re`\b(?:graffio|graffi|ammaccatura|ammaccature|danno|danni|riga|righe|bozzo|bozzi|botta)\b.{0,20}\b(?:su|sulla|sul|alla|al|nella|nel) (?:mia |mio |nostra |nostro )?${BELONGINGS}\b`,
+    re`\bchi (?:paga|paghera|risarcisce|copre|si prende carico de\w*) (?:i danni|il danno|la riparazione|le riparazioni)\b`,
+    re`\b(?:cadut[oa]|chius[oa]|sces[oa]) (?:sulla|sul|sopra la|sopra il) (?:mia |mio |nostra |nostro )?${BELONGINGS}\b`,
   ),
 
   rule('legal', 1, re`\b(?:polizia|carabinieri|diritti|autorita|telecamere|registrazioni)\b`),

@@ -80,6 +80,11 @@ const FACILITY = String.raw`(?:piscinas?|academia|ginasio|fitness|spa|sauna|banh
 const TRANSIT = String.raw`(?:aeroporto|estacao|rodoviaria|terminal|porto)`;
 const PLACES = String.raw`(?:praias?|museus?|catedral|igreja|centro historico|centro|baixa|lojas?|compras|shopping|centro comercial|supermercados?|mercado|farmacias?|multibanco|caixa eletronico|bancos?|casa de cambio|parques?|praca|castelo|porto|restaurantes?|bares?|cafes?|padaria|pastelaria|atracoes|monumentos?|discotecas?|baladas?|hospital|correios|paragem de autocarro|ponto de onibus|metro)`;
 
+// Grievances: what guests own, what thieves take, who can damage or lose it.
+const BELONGINGS = String.raw`(?:carro|carros|veiculo|carro alugado|carro de aluguel|mota|moto|bicicleta|bike|pintura|para ?choques?|retrovisor|pneus?|jantes?|mala|malas|bagagem|bagagens|bolsa|mochila|portatil|computador|notebook|telemovel|celular|telefone|camera|roupa|roupas|vestido|camisa|fato|terno|casaco|sapatos|oculos|joias|relogio|carrinho de bebe|cadeira de rodas|pertences|coisas)`;
+const VALUABLES = String.raw`(?:dinheiro|carteira|bolsa|joias|relogio|passaporte|portatil|computador|notebook|telemovel|celular|telefone|camera|mala|malas|bagagem|mochila|carro|mota|moto|bicicleta|cartao|cartoes|cartao de credito|anel|colar|chaves|documentos|pertences|objetos de valor|\d+ (?:euros?|reais|dolares))`;
+const STAFF = String.raw`(?:recepcionista|recepcao|rececao|funcionari[oa]s?|empregad[oa]s?|garcom|garcons|empregado de mesa|gerente|manobrista|arrumador|porteiro|bagageiro|concierge|camareira|cozinheiro|motorista|seguranca|vigilante|nadador salvador|salva vidas)`;
+
 export const PT_LEXICON: LexiconRule[] = [
   // ── Requests ────────────────────────────────────────────────────────────────────────────
   rule('request.towels', 2, re`\b${TOWEL}\b`),
@@ -419,7 +424,14 @@ export const PT_LEXICON: LexiconRule[] = [
     'request.security',
     3,
     re`\b(?:fiquei|ficamos) (?:trancad[oa]s? )?(?:do lado de )?fora\b`,
-    re`\b(?:roubo|roubaram|roubad[oa]|furto|furtad[oa]|furtaram|ladrao|ladroes|carteirista)\b`,
+    re`\b(?:roubo|roubaram|roubad[oa]s?|roubou|furto|furtad[oa]s?|furtaram|furtou|ladrao|ladroes|carteirista|arromb\w+|assaltaram|assaltad[oa]s?|vandalismo|vandaliz\w+)\b`,
+    re`\b(?:forcaram|forcou|partiram|quebraram|partiu|quebrou|estilhacaram|estilhacou)\b.{0,20}\b(?:carro|veiculo|porta do carro|fechadura|porta[ -]?malas|bagageira|cofre|cacifo|armario|vidro do carro|janela do carro|vidro|vidros)\b(?! do (?:quarto|banheiro|chuveiro|duche|box))`,
+    re`\b(?:vidro|vidros|janela|para ?brisas?) do (?:meu |nosso )?carro\b.{0,20}\b(?:partid[oa]s?|quebrad[oa]s?|estilhacad[oa]s?|forcad[oa]s?)\b`,
+    re`\b(?:alguem|um desconhecido|uma desconhecida|desconhecidos|um estranho|uma estranha|outro hospede|outra pessoa)\b.{0,20}\b(?:entrou|entraram|esteve|estiveram|mexeu|mexeram|remexeu|vasculhou|vasculharam|abriu|abriram)\b.{0,10}\b(?:no|na|nos|nas|em) (?:meu |minha |meus |minhas |nosso |nossa )?(?:quarto|carro|cofre|mala|malas|coisas|pertences|cacifo)\b`,
+    re`(?<=\b${VALUABLES}\b.{0,25})\b(?:sumiu|sumiram|desapareceu|desapareceram|desaparecid[oa]s?|nao esta mais|ja nao esta|nao estava mais|ja nao estava|foi levad[oa]|foram levad[oa]s)\b`,
+    re`\b(?:sumiu|sumiram|desapareceu|desapareceram|faltam|falta|faltava|faltavam|levaram)\b.{0,25}\b(?:o |a |os |as |meu |minha |meus |minhas |nosso |nossa )?${VALUABLES}\b`,
+    re`\b(?:alguem|um desconhecido|um estranho) (?:pegou|levou|tirou|arrancou) (?:o |a |os |as )?(?:meu |minha |meus |minhas |nosso |nossa )?${VALUABLES}\b`,
+    re`\b(?:minha|nossa) (?:chave|cartao)\b.{0,25}\b(?:abre|abria|abriu|funciona (?:em|no|na)|funcionava (?:em|no|na))\b.{0,10}\b(?:outro|outros|outra|outras) (?:quarto|quartos|porta|portas)\b`,
     re`\b(?:pessoa|homem|mulher|tipo|cara|gente|alguem) (?:suspeit\w+|estranh\w+|bebad[oa]|embriagad[oa])\b`,
     re`\b(?:alguem|um homem|uma pessoa|um tipo|um cara)\b.{0,25}\b(?:batendo|a bater|tentando (?:entrar|abrir)|a tentar (?:entrar|abrir)|me seguindo|a seguir-me|na minha porta|no corredor)\b`,
     re`\bnao (?:consigo|conseguimos) entrar no (?:meu |nosso )?quarto\b`,
@@ -684,7 +696,7 @@ export const PT_LEXICON: LexiconRule[] = [
   rule(
     'billing.dispute',
     3,
-    re`\b(?:cobrad[oa]s?|cobraram|cobrou|debitad[oa]|debitaram)\b.{0,15}\b(?:duas vezes|em dobro|a mais|demais|por engano|indevidamente|duplicad\w*)\b`,
+    re`\b(?:cobrad[oa]s?|cobraram|cobrou|debitad[oa]|debitaram)\b.{0,15}\b(?:duas vezes|tres vezes|\d+ vezes|varias vezes|em dobro|a mais|demais|por engano|indevidamente|duplicad\w*)\b`,
     re`\b(?:cobranca|debito|valor|cobrancas) (?:duplicad\w+|em dobro|indevid\w+|errad\w+|incorret\w+|desconhecid\w+|extra|a mais|nao autorizad\w+|inesperad\w+)\b`,
     re`\b(?:cobranca|debito|cobrancas) que nao reconheco\b`,
     re`\bnao (?:consumi|consumimos|usei|usamos|pedi|pedimos|tomei|tomamos|toquei|tocamos|abri|abrimos) (?:nada|nenhum\w*)\b`,
@@ -693,6 +705,10 @@ export const PT_LEXICON: LexiconRule[] = [
     re`\b(?:conta|fatura|factura|valor|preco)\b.{0,25}\b(?:errad[oa]|incorret[oa]|nao esta cert[oa]|nao bate|mais alt[oa] do que)\b`,
     re`\bcontestar (?:uma |a |esta )?(?:cobranca|debito|valor)\b`,
     re`\bnao (?:a |o |os |as )?(?:reconheco|reconhecemos)\b`,
+    re`\b(?:cobr\w+|debit\w+|fatur\w*|factur\w*|pagar|paguei|pagamos)\b.{0,40}\b(?:mas|porem|embora|apesar de|sendo que|e|se)\b.{0,25}\b(?:nao (?:tenho|temos|tinha|tinhamos|usei|usamos|utilizei|utilizamos|pedi|pedimos|consumi|consumimos|estacionei|estacionamos|abri|abrimos|toquei|tocamos)|(?:estava|era|esta|e|vinha) (?:ja )?(?:incluid[oa]s?|gratuit[oa]s?|gratis|pag[oa]s?))\b`,
+    re`\b(?:conta|fatura|factura|extrato)\b.{0,30}\b(?:noite|noites|diarias?|dias?) (?:a mais|em excesso|de sobra)\b`,
+    re`\b(?:duas|2|tres|varias) (?:cobrancas|debitos|transacoes)\b`,
+    re`\b(?:mais caro|mais alto) (?:do que|que) (?:o )?(?:combinado|acordado|anunciado|informado|indicado)\b`,
   ),
 
   rule('billing.refund', 1.5, re`\b(?:desconto|abatimento|dinheiro|credito|pontos)\b`),
@@ -700,7 +716,7 @@ export const PT_LEXICON: LexiconRule[] = [
     'billing.refund',
     3,
     re`\b(?:reembols\w*|estorn\w*|devolucao do dinheiro|devolver o dinheiro|devolvam|devolvam-me|me devolvam|compensac\w*|compensar|indeniza\w*|indemniza\w*|ressarci\w*|voucher|um vale|vale (?:de desconto|presente|compras))\b`,
-    re`\b(?:desconto|abatimento)\b.{0,30}\b(?:pelo|pela|pelos|devido|transtorno|incomodo|problemas?|conta|estadia)\b`,
+    re`\b(?:desconto|abatimento)\b.{0,30}\b(?:devido|transtorno|transtornos|incomodo|incomodos|problemas?|conta|barulho|ocorrido|aconteceu)\b`,
     re`\b(?:tirar|retirar|remover|anular)\b.{0,10}\b(?:a |essa |esta )?(?:cobranca|taxa|valor|debito)\b`,
     re`\bpelo (?:transtorno|incomodo)\b`,
     re`\bquero (?:o )?(?:meu|nosso) dinheiro\b`,
@@ -719,6 +735,20 @@ export const PT_LEXICON: LexiconRule[] = [
     re`\bnao (?:estou|estamos|fiquei|ficamos) (?:nada )?(?:satisfeit\w+|content\w+)\b`,
     re`\b(?:esperando|a espera|esperei|esperamos)\b.{0,20}\b(?:hora|horas|minutos|ha uma hora|meia hora)\b`,
     re`\bninguem (?:veio|vem|responde|atende|apareceu)\b`,
+    re`\bninguem (?:nos |me )?(?:atendeu|atende|respondeu|responde|ajudou|ajuda|ligou|liga|serviu|deu atencao|da atencao|ligou de volta|retornou|pega o telefone|pegou o telefone|apareceu)\b`,
+    re`\b(?:nos|me) (?:ignoraram|ignorou|ignoram|ignora|tem ignorado)\b`,
+    re`\b(?:ainda nao|nunca) (?:chegou|chegaram|veio|vieram|apareceu|apareceram|trouxeram|entregaram)\b`,
+    re`\bha (?:mais de )?(?:uma hora|hora e meia|duas horas|\d+ horas|\d{2,} minutos|meia hora)\b.{0,40}\b(?:e nada|nada ainda|ainda nada|ainda nao|e ainda nao|sem resposta|e ninguem|sem noticias)\b`,
+    re`\b(?:sem resposta|nenhuma resposta)\b`,
+    re`\b(?:nos|me) (?:gritou|gritaram|insultou|insultaram|xingou|xingaram)\b|\bgritou com (?:a gente|nos|comigo)\b`,
+    re`(?<=\b${STAFF}\b.{0,25})\b(?:perdeu|perderam|extraviou|extraviaram)\b`,
+    re`\b(?:esqueceram|esqueceu|faltou|faltava|faltavam|faltaram)\b.{0,20}\b(?:do pedido|metade do pedido|parte do pedido|um prato|pratos|a bebida|as bebidas)\b`,
+    re`\b(?:demorou|demoraram|levou|levaram|tem demorado) (?:mais de |quase |cerca de )?(?:uma hora|hora e meia|duas horas|tres horas|\d+ horas|horas|uma eternidade|seculos|\d{2,} minutos)\b`,
+    re`\b(?:comida|pequeno almoco|cafe da manha|jantar|almoco|pedido|prato|pratos|cafe|sopa|pizza|hamburguer|ovos)\b.{0,30}\b(?:chegou|chegaram|veio|vieram|estava|estavam|foi servid[oa]|foram servid[oa]s)\b (?:\w+ )?(?:fri[oa]s?|gelad[oa]s?|mornos?|mornas?|crus?|cruas?|queimad[oa]s?|errad[oa]s?|incomplet[oa]s?|estragad[oa]s?|podres?|vencid[oa]s?|intragave\w*)\b`,
+    re`\b(?:chegou|chegaram|veio|vieram) (?:\w+ )?(?:fri[oa]s?|gelad[oa]s?|mornos?|mornas?|errad[oa]s?|incomplet[oa]s?)\b`,
+    re`\b(?:pedido|prato) errado\b|\b(?:erraram|trocaram) o (?:pedido|prato)\b`,
+    re`\b(?:foi|era|e) (?:um desastre|uma vergonha|um pesadelo|uma piada|um escandalo|um caos)\b`,
+    re`\b(?:reboque|rebocad[oa]|rebocaram|guinchad[oa]|guincharam)\b`,
     re`\b(?:pela segunda vez|pela terceira vez|mais uma vez|ja pedi|ja pedimos)\b`,
   ),
   rule(
@@ -730,7 +760,12 @@ export const PT_LEXICON: LexiconRule[] = [
     re`\b(?:servico|atendimento|estadia|experiencia|funcionarios)\b.{0,15}\b(?:pessim\w+|horrivel|terrivel|lamentavel|inaceitavel|uma vergonha|um desastre)\b`,
     re`\b(?:nunca mais|nao voltaremos|nao volto|nao recomendo|nao recomendamos|a evitar)\b`,
     re`\b(?:nao corresponde (?:as fotos|a descricao)|propaganda enganosa|publicidade enganosa)\b`,
-    re`\b(?:recepcionista|funcionari[oa]s?|empregad[oa]|garcom|empregado de mesa|gerente)\b.{0,25}\b(?:mal educad\w+|grosseir\w+|rude|antipatic\w+|gritou|ignorou|desrespeit\w+)\b`,
+    re`(?<=\b${STAFF}\b.{0,40})\b(?:mal educad\w+|grosseir\w+|rude|antipatic\w+|gritou|ignorou|desrespeit\w+)\b`,
+    re`\b(?:arranhou|arranharam|riscou|riscaram|amassou|amassaram|amolgou|amolgaram|danificou|danificaram|estragou|estragaram|bateu (?:no|na|em)|bateram (?:no|na|em)|manchou|mancharam|rasgou|rasgaram|partiu|partiram|quebrou|quebraram)\b.{0,15}\b(?:o |a |os |as )?(?:meu |minha |meus |minhas |nosso |nossa )?${BELONGINGS}\b`,
+    re`(?<=\b${BELONGINGS}\b.{0,30})\b(?:arranhad[oa]s?|riscad[oa]s?|amassad[oa]s?|amolgad[oa]s?|danificad[oa]s?|estragad[oa]s?|batid[oa]s?|rasgad[oa]s?)\b`,
+    re`\b(?:arranhao|arranhoes|risco|riscos|amassado|amassados|amolgadela|amolgadelas|mossa|mossas|dano|danos|estrago|estragos)\b.{0,20}\b(?:no|na|em|ao|a) (?:meu |minha |nosso |nossa )?${BELONGINGS}\b`,
+    re`\bquem (?:paga|vai pagar|pagara|se responsabiliza pelo|cobre) (?:os danos|o dano|o conserto|a reparacao|o prejuizo|o estrago|os estragos)\b`,
+    re`\b(?:caiu|fechou|desceu) (?:em cima d[oa]|sobre o|sobre a) (?:meu |minha |nosso |nossa )?${BELONGINGS}\b`,
   ),
 
   rule('legal', 1, re`\b(?:policia|direitos|autoridades|cameras|gravacoes)\b`),
