@@ -103,6 +103,8 @@ export class ConversationModule implements OnModuleInit {
     this.links.register('conversation', ({ propertyId, sourceGuestId, targetGuestId }) =>
       this.conversations.moveGuest(propertyId, sourceGuestId, targetGuestId),
     );
-    for (const type of LIVE_EVENTS) this.bus.subscribe(type, (event) => this.relay.forward(event));
+    // Forwarding to Redis touches no rows: no transaction for it.
+    for (const type of LIVE_EVENTS)
+      this.bus.subscribe(type, (event) => this.relay.forward(event), { transaction: false });
   }
 }

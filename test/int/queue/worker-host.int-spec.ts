@@ -64,8 +64,11 @@ describe(WorkerHost.name, () => {
     await db?.drop();
   });
 
-  const subscribe = (type: string, subscriber: (event: DomainEventPayload) => Promise<void>) =>
-    unsubscribes.push(bus.subscribe(type, subscriber));
+  const subscribe = (
+    type: string,
+    subscriber: (event: DomainEventPayload) => Promise<void>,
+    options?: { transaction?: boolean },
+  ) => unsubscribes.push(bus.subscribe(type, subscriber, options));
 
   const jobOf = (name: string, data: unknown) => new Job(queue, name, data, {}, randomUUID());
 
@@ -125,6 +128,31 @@ describe(WorkerHost.name, () => {
 
       expect(delivered).toBe(1);
       expect(seen).toEqual([propertyId]);
+    });
+
+    it('runs a subscriber that needs no transaction outside one, beside those that do', async () => {
+      const propertyId = await insertProperty(owner);
+      const seen: string[] = [];
+      subscribe('test.mixed', async () => {
+        const rows: { property_id: string }[] = await tenantDb.manager.query(
+          `select current_setting('app.property_id') as property_id`,
+        );
+        seen.push(`scoped ${rows[0].property_id}`);
+      });
+      subscribe(
+        'test.mixed',
+        async () => {
+          expect(() => tenantDb.manager).toThrow();
+          seen.push('direct');
+          return Promise.resolve();
+        },
+        { transaction: false },
+      );
+
+      const delivered = await host.process(jobOf(JobName.DomainEvent, eventOf(propertyId, 'test.mixed')));
+
+      expect(delivered).toBe(2);
+      expect(seen).toEqual([`scoped ${propertyId}`, 'direct']);
     });
   });
 
