@@ -27,7 +27,16 @@ import { withDatabase } from '@app/db/scripts/provisioning';
 import autocannon from 'autocannon';
 import { Client } from 'pg';
 
-import { apiNodeArgs, env, fmt, peakRssMb, signup, startBenchApi } from '../lib/api-process';
+import {
+  apiNodeArgs,
+  createTwilioChannel,
+  env,
+  fmt,
+  peakRssMb,
+  signup,
+  startBenchApi,
+  type TwilioChannel,
+} from '../lib/api-process';
 
 const SECONDS = Number(env.BENCH_SECONDS ?? 30);
 const CONNECTIONS = Number(env.BENCH_CONNECTIONS ?? 20);
@@ -38,12 +47,6 @@ const PATH = '/webhooks/twilio/messages';
 /** What the controller answers (the body of every ack). */
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
 const GUEST = '+351912345678';
-
-interface Channel {
-  id: string;
-  number: string;
-  authToken: string;
-}
 
 interface Phase {
   seconds: number;
@@ -69,7 +72,7 @@ async function main(): Promise<void> {
   try {
     await admin.connect();
     const { token, propertyId } = await signup(base);
-    const channel = await createChannel(base, token, propertyId);
+    const channel = await createTwilioChannel(base, token, propertyId);
     const webhook = signer(base, channel);
     console.log(
       `${cpus().length} cores; api ${apiNodeArgs()}, LOG_LEVEL ${env.BENCH_LOG_LEVEL ?? 'warn'}; ` +
@@ -203,7 +206,7 @@ async function main(): Promise<void> {
 /** A signed webhook with a fresh MessageSid, as Twilio sends it for an SMS. */
 type Signer = () => { sid: string; body: string; headers: Record<string, string> };
 
-function signer(base: string, channel: Channel): Signer {
+function signer(base: string, channel: TwilioChannel): Signer {
   const url = `${base}${PATH}`;
   const run = randomBytes(8).toString('hex');
   const accountSid = `AC${randomBytes(16).toString('hex')}`;
@@ -527,26 +530,6 @@ function cpuSince(from: CpuTicks, api: ChildProcess) {
   const cores = (key: 'busy' | 'api' | 'postgres' | 'self') => (to[key] - from[key]) / CLK_TCK / seconds;
   const [busy, a, postgres, self] = [cores('busy'), cores('api'), cores('postgres'), cores('self')];
   return { seconds, api: a, postgres, self, other: Math.max(0, busy - a - postgres - self) };
-}
-
-/** A Twilio SMS number registered through the channels API (credentials sealed by the api). */
-async function createChannel(base: string, token: string, propertyId: string): Promise<Channel> {
-  const authToken = randomBytes(16).toString('hex');
-  const address = `+1415${2 + Math.floor(Math.random() * 8)}${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
-  const res = await fetch(`${base}/api/v1/properties/${propertyId}/channels`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({
-      kind: 'twilio_sms',
-      name: 'Bench',
-      address,
-      credentials: { accountSid: `AC${randomBytes(16).toString('hex')}`, authToken },
-    }),
-  });
-  const body = (await res.json()) as { id: string; address: string };
-  if (res.status !== 201)
-    throw new Error(`channel registration failed: ${res.status} ${JSON.stringify(body)}`);
-  return { id: body.id, number: body.address, authToken };
 }
 
 main().catch((err: unknown) => {
