@@ -1,5 +1,6 @@
 import {
   affectedOf,
+  DomainEventBus,
   JobName,
   OutboxRelay,
   OutboxService,
@@ -152,6 +153,31 @@ describe(OutboxRelay.name, () => {
       for (const id of rowsB) {
         expect(await queue.getJob(id)).toBeUndefined();
         expect(await outboxStatus(tenantDb, propertyB, id)).toBe('pending');
+      }
+    });
+
+    it('delivers an event only transaction-free subscribers follow at once, in order, without a job', async () => {
+      const bus = moduleRef.get(DomainEventBus);
+      const propertyId = await insertProperty(owner, 'hotel-live');
+      const live: string[] = [];
+      const offLive = bus.subscribe('test.live', (e) => Promise.resolve(void live.push(String(e.data.n))), {
+        transaction: false,
+      });
+      const offStored = bus.subscribe('test.stored', () => Promise.resolve());
+      try {
+        const first = await tenantDb.run({ propertyId }, () => outbox.publishEvent('test.live', { n: 1 }));
+        const stored = await publishEvent(propertyId, 'test.stored');
+        const second = await tenantDb.run({ propertyId }, () => outbox.publishEvent('test.live', { n: 2 }));
+
+        expect(await relay.relayProperty(propertyId)).toBe(3);
+
+        expect(live).toEqual(['1', '2']);
+        expect(await jobIdsOf(propertyId)).toEqual([stored]);
+        for (const id of [first, stored, second])
+          expect(await outboxStatus(tenantDb, propertyId, id)).toBe('published');
+      } finally {
+        offLive();
+        offStored();
       }
     });
 

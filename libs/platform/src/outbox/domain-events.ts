@@ -41,6 +41,16 @@ export class DomainEventBus {
   }
 
   /**
+   * Whether an event type can be delivered right where it is relayed: it has subscribers and none
+   * of them needs the property transaction (the live-stream relay, say). Such an event needs no
+   * job of its own.
+   */
+  deliverableInline(type: string): boolean {
+    const all = [...(this.subscriptions.get(type) ?? []), ...(this.subscriptions.get('*') ?? [])];
+    return all.length > 0 && all.every((s) => !s.transaction);
+  }
+
+  /**
    * Delivers an event to its subscribers; those that need the property transaction run inside
    * `inTransaction` (one transaction for all of them), when given, else in the caller's context.
    */

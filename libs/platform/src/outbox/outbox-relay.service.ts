@@ -4,15 +4,18 @@ import { Client } from 'pg';
 import { AppConfig } from '../config/app-config';
 import { TenantDb } from '../database/tenant-db.service';
 import { PropertiesRepository } from '../identity/repositories/properties.repository';
-import { type JobName } from '../queue/queue-names';
+import { JobName } from '../queue/queue-names';
 import { QueueProducer } from '../queue/queue-producer.service';
+import { DomainEventBus } from './domain-events';
 import { OutboxRepository } from './outbox.repository';
+import { type DomainEventPayload } from './outbox.service';
 
 const BATCH = 200;
 
 /**
  * Publishes pending outbox rows to BullMQ with jobId = outbox id, then marks them published in the
- * same transaction. If Redis is down the transaction rolls back and the rows stay pending; if the
+ * same transaction. A domain event whose subscribers need no transaction (the live stream) is
+ * delivered here instead, without a job; should that fail, the rows stay pending likewise. If Redis is down the transaction rolls back and the rows stay pending; if the
  * relay dies after publishing but before commit, the retry re-adds the same jobId, which BullMQ
  * ignores. Wakes on NOTIFY from the insert trigger, and sweeps every property periodically.
  */
@@ -31,6 +34,7 @@ export class OutboxRelay implements OnApplicationShutdown {
     private readonly outbox: OutboxRepository,
     private readonly tenantDb: TenantDb,
     private readonly producer: QueueProducer,
+    private readonly bus: DomainEventBus,
   ) {}
 
   async start(): Promise<void> {
@@ -77,9 +81,18 @@ export class OutboxRelay implements OnApplicationShutdown {
       const count = await this.tenantDb.run({ propertyId }, async (em) => {
         const rows = await this.outbox.claimPending(em, propertyId, BATCH);
         if (rows.length === 0) return 0;
-        await this.producer.addBulk(
-          rows.map((r) => ({ name: r.job_name as JobName, payload: r.payload, jobId: r.id })),
+        const inline = rows.filter(
+          (r) =>
+            r.job_name === (JobName.DomainEvent as string) &&
+            this.bus.deliverableInline((r.payload as unknown as DomainEventPayload).type),
         );
+        const queued = rows.filter((r) => !inline.includes(r));
+        if (queued.length > 0)
+          await this.producer.addBulk(
+            queued.map((r) => ({ name: r.job_name as JobName, payload: r.payload, jobId: r.id })),
+          );
+        // Events only the live stream follows go straight to it, in order, without a job.
+        for (const r of inline) await this.bus.dispatch(r.payload as unknown as DomainEventPayload);
         await this.outbox.markPublished(
           em,
           propertyId,
