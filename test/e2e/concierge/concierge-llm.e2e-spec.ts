@@ -25,7 +25,7 @@ import {
 } from './concierge-fixtures';
 
 const TIMEOUT_MS = 1500;
-const BREAKER_FAILURES = 3;
+const BREAKER_FAILURES = 5;
 
 interface LlmTrace extends Trace {
   model: string | null;
@@ -365,7 +365,7 @@ describe(`${ConciergePipeline.name} with the openai engine`, () => {
     expect((await conversation(m.conversationId)).guest_language).toBe('es');
     const path = `/api/v1/properties/${a.t.propertyId}/conversations/${m.conversationId}/messages`;
     type Sent = { messages: { content: string; original: { language: string; content: string } | null }[] };
-    script(['unused'], 'El desayuno se sirve hasta las 10:30.');
+    script(['unused'], 'El desayuno se sirve hasta las 10:30, llámeme al [phone_1].');
     const since = openai.requests.length;
     const translated = await api.request<Sent>('POST', path, {
       token: a.t.token,
@@ -373,7 +373,7 @@ describe(`${ConciergePipeline.name} with the openai engine`, () => {
     });
     expect(translated.status).toBe(201);
     expect(translated.body.messages[0]).toMatchObject({
-      content: 'El desayuno se sirve hasta las 10:30.',
+      content: 'El desayuno se sirve hasta las 10:30, llámeme al +351 912 000 111.',
       original: { language: 'en', content: 'Breakfast is served until 10:30, call me at +351 912 000 111.' },
     });
     const asked = JSON.stringify(chatRequests(since).map((r) => r.body));
@@ -391,6 +391,16 @@ describe(`${ConciergePipeline.name} with the openai engine`, () => {
     });
     expect(failed.status).toBe(201);
     expect(failed.body.messages[0]).toMatchObject({ content: 'The pool opens at nine.', original: null });
+    // Another property's staff reach neither the conversation nor the model.
+    const before = openai.requests.length;
+    const foreign = await api.request('POST', path.replace(a.t.propertyId, b.t.propertyId), {
+      token: b.t.token,
+      body: { content: 'Hello from the other hotel.' },
+    });
+    expect(foreign.status).toBe(404);
+    const crossed = await api.request('POST', path, { token: b.t.token, body: { content: 'Hello.' } });
+    expect(crossed.status).toBe(403);
+    expect(chatRequests(before)).toHaveLength(0);
   });
 
   it('never calls the model for a property on the builtin engine', async () => {
@@ -423,6 +433,8 @@ describe(`${ConciergePipeline.name} with the openai engine`, () => {
       const t = await llmTrace(a, m);
       expect(t).toMatchObject({ engine: 'builtin', outcome: 'task_created', intent: 'request.towels' });
       expect(t.fallback).toMatch(/timed out after 1500 ms/);
+      // The fake answers the abandoned request late; let it, so it takes nothing from the next test.
+      while (openai.requests.some((r) => r.status === 0)) await new Promise((r) => setTimeout(r, 50));
     });
 
     it('hands what the builtin engine cannot answer to staff with a holding line', async () => {
@@ -437,9 +449,17 @@ describe(`${ConciergePipeline.name} with the openai engine`, () => {
     });
 
     it('stops calling an unavailable model once the circuit breaker opens', async () => {
-      const phone = await guestInHouse(a, '112');
+      // A success first: whatever the tests before did, the breaker starts closed and counting from 0.
+      script([
+        { tool_calls: [{ name: 'search_knowledge', arguments: { query: 'breakfast' } }] },
+        'From 07:00.',
+      ]);
+      await sms(a, await guestInHouse(a, '112'), 'What time is breakfast?');
       openai.failNext(500, BREAKER_FAILURES, {}, '/v1/chat/completions');
-      for (let i = 0; i < BREAKER_FAILURES; i++) await sms(a, phone, `What time is breakfast? (${i})`);
+      const before = openai.requests.length;
+      for (let i = 0; i < BREAKER_FAILURES; i++)
+        await sms(a, await guestInHouse(a, String(120 + i)), 'What time is breakfast?');
+      expect(chatRequests(before)).toHaveLength(BREAKER_FAILURES);
       const since = openai.requests.length;
       const other = await guestInHouse(a, '113');
       const m = await sms(a, other, 'Can I get 2 towels?');

@@ -111,12 +111,16 @@ export class ConciergePipeline {
   async process(propertyId: string, messageId: string): Promise<ProcessResult | undefined> {
     const first = await this.db.run({ propertyId }, () => this.firstPass(messageId));
     if (!first || !('g' in first)) return first;
-    // Outside any transaction: the model's reply and the translation for staff.
-    const consulted = first.reply ? await this.consult(propertyId, first) : null;
-    const translation = first.translateTo
-      ? await this.llm.translate(first.g.ctx.content, first.translateTo, first.g.understood.language.language)
-      : null;
+    // Outside any transaction: the model's reply and the translation for staff, side by side.
+    const [consulted, translation] = await Promise.all([
+      first.reply ? this.consult(propertyId, first) : null,
+      first.translateTo
+        ? this.llm.translate(first.g.ctx.content, first.translateTo, first.g.understood.language.language)
+        : null,
+    ]);
     return this.db.run({ propertyId }, async () => {
+      // The message's lock first, as in the first transaction (no lock-order deadlock with a duplicate job).
+      await this.lock(messageId);
       if (translation)
         await this.gateway.recordTranslation(messageId, {
           language: first.translateTo!,
@@ -125,6 +129,13 @@ export class ConciergePipeline {
         });
       return consulted ? this.secondPass(messageId, first, consulted) : first.decided;
     });
+  }
+
+  /** The per-message lock: one pipeline run of a message at a time (held until the transaction ends). */
+  private async lock(messageId: string): Promise<void> {
+    await this.db.manager.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [
+      `concierge:${this.db.propertyId}:${messageId}`,
+    ]);
   }
 
   /** Gathers and understands; decides and acts at once unless the LLM is to be asked. */
@@ -227,7 +238,13 @@ export class ConciergePipeline {
           this.traces.countSameIntent(this.db.propertyId, g.ctx.conversationId, intent, REPEAT_WINDOW_HOURS),
       });
       const { decision, understood, text } = await decided;
-      if (decision === 'builtin') result = await this.builtin(g, null, redactions, calls, 'openai');
+      if (decision === 'builtin')
+        result = await this.builtin(
+          g,
+          'the model answered a request without passing it on',
+          redactions,
+          calls,
+        );
       else
         result = await this.finish(
           { ...g, understood },
@@ -246,7 +263,6 @@ export class ConciergePipeline {
     fallback: string | null,
     redactions: unknown[] = [],
     calls: ToolCallRecord[] = [],
-    engine = 'builtin',
   ): Promise<ProcessResult> {
     const knowledge = g.quiet ? null : await this.lookUp(g);
     g.marks.retrieved = performance.now();
@@ -262,7 +278,7 @@ export class ConciergePipeline {
     return this.finish(
       g,
       decision,
-      { engine, answer: knowledge?.answered ? knowledge.answer : null, knowledge, fallback },
+      { engine: 'builtin', answer: knowledge?.answered ? knowledge.answer : null, knowledge, fallback },
       redactions,
       calls,
     );
@@ -399,9 +415,7 @@ export class ConciergePipeline {
   private async gather(messageId: string): Promise<Gathered | undefined> {
     const started = performance.now();
     const propertyId = this.db.propertyId;
-    await this.db.manager.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [
-      `concierge:${propertyId}:${messageId}`,
-    ]);
+    await this.lock(messageId);
     if (await this.traces.exists(propertyId, messageId)) return undefined;
     const ctx = await this.gateway.inbound(messageId);
     if (!ctx) return undefined;
@@ -441,7 +455,12 @@ export class ConciergePipeline {
     if (understood.confidence < policy.confidenceThreshold) return null;
     const hint = knowledgeHint(understood.intent, property.language);
     const question = `${ctx.content} ${hint}`.trim().slice(0, 1000);
-    return this.knowledge.ask({ propertyId: this.db.propertyId }, { question, audience: 'guest' });
+    // Extractive: no chat model is called inside this transaction (nor while the LLM engine is down).
+    return this.knowledge.ask(
+      { propertyId: this.db.propertyId },
+      { question, audience: 'guest' },
+      { extractive: true },
+    );
   }
 }
 

@@ -121,8 +121,11 @@ export async function llmDecision(policy: AiPolicy, input: LlmDecisionInput): Pr
     sentiment: u.sentiment,
     identified: input.identified,
     vip: input.vip,
-    earlierSameIntent: await input.earlierSameIntent(u.intent),
+    // Questions the rules could not place are not "the same question" because they share `unknown`.
+    earlierSameIntent: u.intent === 'unknown' ? 0 : await input.earlierSameIntent(u.intent),
     answered: true,
+    // A statement that only mentions a topic the rules recognised may be a complaint: not answered.
+    asks: inquiry ? u.asks : undefined,
   });
   return { decision, understood: u, text: reply };
 }

@@ -33,7 +33,7 @@ export class StaffReplyTranslation {
     const { property, policy, conversation } = found;
     const engine = policy.engine ?? this.config.AI_PROVIDER;
     const guest = conversation?.guestLanguage;
-    if (!guest || engine !== 'openai' || !this.llm.available) return null;
+    if (!guest || !property.aiEnabled || engine !== 'openai' || !this.llm.available) return null;
     const written = detectLanguage(
       text,
       { conversation: null, guest: null, property: property.language },

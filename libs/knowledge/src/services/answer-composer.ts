@@ -52,10 +52,15 @@ export class AnswerComposer {
         : null;
   }
 
-  async compose(question: string, passages: Passage[]): Promise<ComposedAnswer | null> {
+  /** `extractive`: quote the passages, never ask the chat model (the caller holds a transaction, say). */
+  async compose(
+    question: string,
+    passages: Passage[],
+    extractiveOnly = false,
+  ): Promise<ComposedAnswer | null> {
     const evidence = passages.map((p, i) => ({ p, i })).filter(({ p }) => isEvidence(p));
     if (evidence.length === 0) return null;
-    if (this.client) {
+    if (this.client && !extractiveOnly) {
       try {
         return await this.chat(this.client, question, evidence);
       } catch (err) {

@@ -34,11 +34,21 @@ export class KnowledgeAskService {
     private readonly config: AppConfig,
   ) {}
 
-  /** `access`: a staff member's, or only the property's id (the concierge asks for its guests). */
-  async ask(access: Pick<PropertyAccess, 'propertyId'>, dto: AskKnowledgeDto): Promise<AskAnswerDto> {
+  /**
+   * `access`: a staff member's, or only the property's id (the concierge asks for its guests).
+   * `extractive`: the answer is quoted from the passages, never written by a chat model (for
+   * callers inside a transaction: the concierge pipeline), and only a cached extractive answer
+   * is served; the semantic cache, which needs the question embedded, is not consulted.
+   */
+  async ask(
+    access: Pick<PropertyAccess, 'propertyId'>,
+    dto: AskKnowledgeDto,
+    options: { extractive?: boolean } = {},
+  ): Promise<AskAnswerDto> {
     const audience: Audience = dto.audience ?? 'guest';
     const key = questionKey(dto.question);
-    const semantic = await this.questionVector(dto.question);
+    const extractiveOnly = options.extractive === true;
+    const semantic = extractiveOnly ? null : await this.questionVector(dto.question);
     const cached =
       (await this.cache.hit(access.propertyId, audience, key)) ??
       (semantic
@@ -50,7 +60,7 @@ export class KnowledgeAskService {
             SEMANTIC_CACHE_SIMILARITY,
           )
         : undefined);
-    if (cached) {
+    if (cached && (!extractiveOnly || cached.engine === 'builtin')) {
       const sources = cached.sources as AskSourceDto[];
       return {
         answer: cached.answer,
@@ -60,7 +70,7 @@ export class KnowledgeAskService {
         cached: true,
       };
     }
-    return this.answer(access, dto.question, audience, key, semantic);
+    return this.answer(access, dto.question, audience, key, semantic, extractiveOnly);
   }
 
   private async answer(
@@ -69,6 +79,7 @@ export class KnowledgeAskService {
     audience: Audience,
     key: string,
     semantic: Awaited<ReturnType<KnowledgeAskService['questionVector']>>,
+    extractiveOnly: boolean,
   ): Promise<AskAnswerDto> {
     const found = await this.searchService.find(access, {
       query: question,
@@ -83,6 +94,7 @@ export class KnowledgeAskService {
         similarity: h.similarity,
         textRank: h.textRank,
       })),
+      extractiveOnly,
     );
     const sources: AskSourceDto[] = composed
       ? composed.used.map((i) => {

@@ -14,10 +14,11 @@ const BATCH = 200;
 
 /**
  * Publishes pending outbox rows to BullMQ with jobId = outbox id, then marks them published in the
- * same transaction. A domain event whose subscribers need no transaction (the live stream) is
- * delivered here instead, without a job; should that fail, the rows stay pending likewise. If Redis is down the transaction rolls back and the rows stay pending; if the
+ * same transaction. If Redis is down the transaction rolls back and the rows stay pending; if the
  * relay dies after publishing but before commit, the retry re-adds the same jobId, which BullMQ
- * ignores. Wakes on NOTIFY from the insert trigger, and sweeps every property periodically.
+ * ignores. A domain event whose subscribers all need no transaction (the live stream) is
+ * delivered by the relay itself instead of a job, best effort. Wakes on NOTIFY from the insert
+ * trigger, and sweeps every property periodically.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationShutdown {
@@ -91,8 +92,12 @@ export class OutboxRelay implements OnApplicationShutdown {
           await this.producer.addBulk(
             queued.map((r) => ({ name: r.job_name as JobName, payload: r.payload, jobId: r.id })),
           );
-        // Events only the live stream follows go straight to it, in order, without a job.
-        for (const r of inline) await this.bus.dispatch(r.payload as unknown as DomainEventPayload);
+        // Events only the live stream follows go straight to it, without a job. Best effort, as the
+        // stream itself: a failed delivery is logged and never holds the property's other rows back.
+        for (const r of inline)
+          await this.bus
+            .dispatch(r.payload as unknown as DomainEventPayload)
+            .catch((err: Error) => this.logger.warn(`live event ${r.id} not delivered: ${err.message}`));
         await this.outbox.markPublished(
           em,
           propertyId,

@@ -110,9 +110,14 @@ describe('ConciergeToolbox', () => {
     expect(box.calls.map((c) => c.status)).toEqual(['failed', 'failed', 'refused']);
   });
 
-  it('keeps a hand-over as a proposal', async () => {
+  it('keeps a hand-over as a proposal, and a second one never lowers it', async () => {
     const { box } = toolbox();
     await box.execute('escalate_to_staff', '{"reason":"complaint","priority":"high","summary":"Cold food"}');
     expect(box.escalation).toEqual({ reason: 'complaint', priority: 'high', summary: 'Cold food' });
+    await box.execute('escalate_to_staff', '{"reason":"other","priority":"low"}');
+    expect(box.escalation?.reason).toBe('complaint');
+    await box.execute('escalate_to_staff', '{"reason":"emergency","priority":"standard"}');
+    await box.execute('escalate_to_staff', '{"reason":"human_request","priority":"urgent"}');
+    expect(box.escalation?.reason).toBe('emergency');
   });
 });

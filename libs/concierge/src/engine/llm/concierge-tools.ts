@@ -257,19 +257,27 @@ export class ConciergeToolbox {
           note: 'Staff will take care of it; tell the guest it has been passed on.',
         });
       }
-      case 'escalate_to_staff':
-        this.escalation = {
+      case 'escalate_to_staff': {
+        const next: EscalationProposal = {
           reason: args.reason as ToolEscalationReason,
           priority: args.priority as Priority,
           summary: (args.summary as string | undefined) ?? null,
         };
+        // A second hand-over never lowers the first: an emergency stays one.
+        if (!this.escalation || outranks(next, this.escalation)) this.escalation = next;
         return done({
           status: 'accepted',
           note: 'A member of staff will reply; tell the guest so, briefly.',
         });
+      }
     }
   }
 }
+
+const RANK: Record<Priority, number> = { low: 0, standard: 1, high: 2, urgent: 3 };
+const outranks = (a: EscalationProposal, b: EscalationProposal) =>
+  (a.reason === 'emergency' && b.reason !== 'emergency') ||
+  (b.reason !== 'emergency' && RANK[a.priority] > RANK[b.priority]);
 
 const done = (output: unknown): ToolResult => ({ output, status: 'completed', error: null });
 const fail = (error: string): ToolResult => ({ output: { error }, status: 'failed', error });

@@ -1,6 +1,6 @@
 import { AppConfig } from '@app/platform';
 import { Injectable } from '@nestjs/common';
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import {
   type ChatCompletion,
   type ChatCompletionCreateParamsNonStreaming,
@@ -40,6 +40,11 @@ export class LlmClient {
     return this.config.OPENAI_CHAT_MODEL;
   }
 
+  /** A signal that ends a whole exchange of several completions: twice one completion's limit. */
+  deadline(): AbortSignal {
+    return AbortSignal.timeout(this.config.AI_CONCIERGE_TIMEOUT_MS * 2);
+  }
+
   /** One chat completion, through the breaker; throws on a timeout, an error answer or an open breaker. */
   complete(
     params: Omit<ChatCompletionCreateParamsNonStreaming, 'model'>,
@@ -67,6 +72,8 @@ export class LlmClient {
 
 /** An error that says what went wrong in words an SRE reads in a trace: a timeout, a status, a network failure. */
 function describe(err: unknown, elapsedMs: number, timeoutMs: number): Error {
+  if (err instanceof APIUserAbortError)
+    return new Error(`the model took longer than ${2 * timeoutMs} ms in all`);
   if (
     err instanceof APIConnectionTimeoutError ||
     (err instanceof APIConnectionError && elapsedMs >= timeoutMs * 0.95)

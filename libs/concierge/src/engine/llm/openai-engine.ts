@@ -86,16 +86,21 @@ export class OpenAiEngine {
       { role: 'user', content: vault.redact(input.message, 'guest') },
     ];
     const unavailable = (message: string) => new LlmUnavailableError(message, toolbox, vault.redactions);
+    // All rounds together get twice one completion's time: a guest waits for one model, not four.
+    const deadline = this.llm.deadline();
     for (let round = 1; round <= MAX_ROUNDS; round++) {
       let completion;
       try {
-        completion = await this.llm.complete({
-          messages,
-          tools: TOOL_DEFINITIONS,
-          tool_choice: round === MAX_ROUNDS ? 'none' : 'auto',
-          temperature: 0,
-          max_tokens: 400,
-        });
+        completion = await this.llm.complete(
+          {
+            messages,
+            tools: TOOL_DEFINITIONS,
+            tool_choice: round === MAX_ROUNDS ? 'none' : 'auto',
+            temperature: 0,
+            max_tokens: 400,
+          },
+          deadline,
+        );
       } catch (err) {
         throw unavailable((err as Error).message);
       }
@@ -146,7 +151,8 @@ export class OpenAiEngine {
         max_tokens: 800,
       });
       const out = completion.choices[0].message.content?.trim();
-      if (!out) return null;
+      // A translation that lost or invented a redacted value would garble it: none then.
+      if (!out || PiiVault.markersOf(out).join() !== PiiVault.markersOf(source).join()) return null;
       // Staff wrote it or the guest did: their own data comes back, locally.
       return { content: vault.restore(out, true), redactions: vault.redactions };
     } catch {

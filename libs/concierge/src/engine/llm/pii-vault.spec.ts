@@ -39,4 +39,12 @@ describe('PiiVault', () => {
       'call me on [phone_1] or [phone_2] after 18:30, room 204',
     );
   });
+
+  it('redacts short national numbers too, but keeps dates, times and room numbers', () => {
+    const v = new PiiVault();
+    expect(v.redact('Ring me på 20 12 34 56 or 555-1234', 'guest')).toBe('Ring me på [phone_1] or [phone_2]');
+    expect(v.redact('from 2026-11-22 to 25.11.2026, at 18:30, room 1204', 'guest')).toBe(
+      'from 2026-11-22 to 25.11.2026, at 18:30, room 1204',
+    );
+  });
 });

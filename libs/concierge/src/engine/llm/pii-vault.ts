@@ -1,6 +1,8 @@
 import { redact, type RedactionKind } from '../redaction';
 
-const NATIONAL_NUMBER = /(?<![\p{L}\p{N}_\]])\(?\d[\d ().-]{7,20}\d(?![\p{L}\p{N}_])/gu;
+const NATIONAL_NUMBER = /(?<![\p{L}\p{N}_\]])\(?\d[\d ().-]{5,20}\d(?![\p{L}\p{N}_])/gu;
+/** 2026-11-22, 22.11.2026, 22/11/2026, 22-11-26: dates, not phone numbers. */
+const DATE = /^(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4})$/;
 
 /**
  * Redacts everything sent to an external model with numbered markers (`[phone_1]`, `[email_2]`…):
@@ -32,9 +34,9 @@ export class PiiVault {
       return marker;
     };
     // Then what is left that could be a phone number written nationally (no country to parse it
-    // against): a run of 9 to 15 digits, possibly grouped.
+    // against): a run of 7 to 15 digits, possibly grouped, that is not a date.
     return redact(text, this.country, mark).text.replace(NATIONAL_NUMBER, (m) =>
-      m.replace(/\D/g, '').length >= 9 ? mark('phone', m) : m,
+      m.replace(/\D/g, '').length >= 7 && !DATE.test(m.trim()) ? mark('phone', m) : m,
     );
   }
 
@@ -47,6 +49,11 @@ export class PiiVault {
       const v = this.values.get(marker);
       return v && (all || v.restorable) ? v.value : marker;
     });
+  }
+
+  /** The markers a text holds, each once. */
+  static markersOf(text: string): string[] {
+    return [...new Set(text.match(/\[(?:card|email|phone|id_document|iban)_\d+\]/g) ?? [])].sort();
   }
 
   /** Whether a text still holds a marker that cannot be put back (it must not reach the guest as is). */
