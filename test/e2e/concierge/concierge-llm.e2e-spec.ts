@@ -391,6 +391,13 @@ describe(`${ConciergePipeline.name} with the openai engine`, () => {
     });
     expect(failed.status).toBe(201);
     expect(failed.body.messages[0]).toMatchObject({ content: 'The pool opens at nine.', original: null });
+    // Each reply audited once, in the transaction that stored it.
+    const audited = await admin.query<{ outcome: string }>(
+      `select details->>'outcome' as outcome from compliance.audit_log
+        where action = 'conversation.reply' and resource_id = $1 order by created_at`,
+      [m.conversationId],
+    );
+    expect(audited.rows.map((r) => r.outcome)).toEqual(['completed', 'completed', 'completed']);
     // Another property's staff reach neither the conversation nor the model.
     const before = openai.requests.length;
     const foreign = await api.request('POST', path.replace(a.t.propertyId, b.t.propertyId), {

@@ -5,6 +5,7 @@ import {
   MembershipsRepository,
   OutboxService,
   type PropertyAccess,
+  RequestAudit,
   TenantDb,
   ValidationFailedException,
 } from '@app/platform';
@@ -73,6 +74,7 @@ export class InboxService {
     private readonly writer: OutboundWriter,
     private readonly translators: ReplyTranslators,
     private readonly db: TenantDb,
+    private readonly requestAudit: RequestAudit,
   ) {}
 
   async list(access: PropertyAccess, q: ListConversationsQueryDto): Promise<ConversationPageDto> {
@@ -160,6 +162,8 @@ export class InboxService {
       unreadCount: 0,
     });
     await this.outbox.publishEvent('conversation.updated', { conversationId: id });
+    // The route has its own transactions: its audit row commits with the reply, not after it.
+    await this.requestAudit.recordNow();
     return { messages: written.map(messageDto), conversation: conversationDto(updated) };
   }
 

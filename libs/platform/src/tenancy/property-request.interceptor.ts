@@ -12,7 +12,7 @@ import { from, lastValueFrom, type Observable } from 'rxjs';
 
 import { AuditRecorder } from '../audit/audit-recorder';
 import { AUDITED, type AuditedMeta } from '../audit/audited.decorator';
-import { AUDIT_DETAILS } from '../audit/request-audit';
+import { AUDIT_DETAILS, AUDIT_NOW, type AuditNow } from '../audit/request-audit';
 import { TenantDb } from '../database/tenant-db.service';
 import { isUuid } from '../database/uuid';
 import { type PropertyAccess } from './tenant-context';
@@ -91,9 +91,12 @@ export class PropertyRequestInterceptor implements NestInterceptor {
   ): Promise<unknown> {
     const record = (result: unknown, outcome: Record<string, unknown>) =>
       this.db.run(scope, () => audit(result, outcome));
+    // A handler may write the audit row itself, in the transaction of its write (RequestAudit.recordNow).
+    const now: AuditNow = { record: (result) => audit(result, { outcome: 'completed' }), done: false };
+    this.cls.set(AUDIT_NOW, now);
     try {
       const result: unknown = await lastValueFrom(next.handle(), { defaultValue: undefined });
-      await record(result, { outcome: 'completed' });
+      if (!now.done) await record(result, { outcome: 'completed' });
       return result;
     } catch (err) {
       const code = (err as { code?: unknown }).code;
