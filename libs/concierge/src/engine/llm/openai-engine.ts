@@ -78,11 +78,11 @@ export class OpenAiEngine {
     const toolbox = new ConciergeToolbox(scope);
     const messages: ChatCompletionMessageParam[] = [
       { role: 'system', content: systemPrompt(input) },
-      ...input.history.map((m): ChatCompletionMessageParam =>
-        m.from === 'guest'
-          ? { role: 'user', content: vault.redact(m.content, 'guest') }
-          : { role: 'assistant', content: vault.redact(m.content, 'hotel') },
-      ),
+      // Only what the concierge itself said is the hotel's data; staff may have quoted the guest.
+      ...input.history.map((m): ChatCompletionMessageParam => ({
+        role: m.from === 'guest' ? 'user' : 'assistant',
+        content: vault.redact(m.content, m.from === 'ai' || m.from === 'system' ? 'hotel' : 'guest'),
+      })),
       { role: 'user', content: vault.redact(input.message, 'guest') },
     ];
     const unavailable = (message: string) => new LlmUnavailableError(message, toolbox, vault.redactions);
