@@ -72,3 +72,6 @@ function fallback(f: LanguageFallbacks): DetectedLanguage {
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
+
+/** A language tag's base language: `pt-BR` → `pt`. */
+export const baseLanguage = (language: string): string => language.slice(0, 2).toLowerCase();

@@ -11,6 +11,7 @@ import { DateTime } from 'luxon';
 import { BuiltinEngine, type Understanding } from '../engine/builtin/builtin-engine';
 import { knowledgeHint } from '../engine/builtin/knowledge-hints';
 import { intentOf } from '../engine/intent-taxonomy';
+import { baseLanguage } from '../engine/language-detector';
 import { type ToolCallRecord, type ToolScope } from '../engine/llm/concierge-tools';
 import {
   HISTORY_MESSAGES,
@@ -156,8 +157,8 @@ export class ConciergePipeline {
       llm &&
       g.policy.translateForStaff &&
       language.source === 'detected' &&
-      base(language.language) !== base(g.property.language)
-        ? base(g.property.language)
+      baseLanguage(language.language) !== baseLanguage(g.property.language)
+        ? baseLanguage(g.property.language)
         : null;
     if (!llm || g.quiet) {
       const decided = await this.builtin(g, fallback);
@@ -513,5 +514,4 @@ function memoryHits(guest: GuestProfile | null, stay: Stay | null): unknown[] {
   return hits.slice(0, 20);
 }
 
-const base = (language: string) => language.slice(0, 2).toLowerCase();
 const ms = (x: number) => Math.round(x * 10) / 10;

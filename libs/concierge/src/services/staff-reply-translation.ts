@@ -2,7 +2,7 @@ import { ConversationGateway, type ReplyTranslation } from '@app/conversation';
 import { AppConfig, TenantDb } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 
-import { detectLanguage } from '../engine/language-detector';
+import { baseLanguage, detectLanguage } from '../engine/language-detector';
 import { OpenAiEngine } from '../engine/llm/openai-engine';
 import { AiPolicyService } from './ai-policy.service';
 
@@ -39,10 +39,8 @@ export class StaffReplyTranslation {
       { conversation: null, guest: null, property: property.language },
       property.supported,
     ).language;
-    if (base(written) === base(guest)) return null;
-    const out = await this.llm.translate(text, base(guest), written);
+    if (baseLanguage(written) === baseLanguage(guest)) return null;
+    const out = await this.llm.translate(text, baseLanguage(guest), written);
     return out && { content: out.content, original: { language: written, content: text } };
   }
 }
-
-const base = (language: string) => language.slice(0, 2).toLowerCase();

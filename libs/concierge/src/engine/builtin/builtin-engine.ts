@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 
 import { type IntentDefinition, type IntentId } from '../intent-taxonomy';
-import { type DetectedLanguage, detectLanguage, type LanguageFallbacks } from '../language-detector';
+import {
+  baseLanguage,
+  type DetectedLanguage,
+  detectLanguage,
+  type LanguageFallbacks,
+} from '../language-detector';
 import { type Entities, extractEntities } from './entity-extractor';
 import { classifyIntent } from './intent-classifier';
 import { departmentName, hasWording, itemList, line, type LineKey, type WordingLanguage } from './wording';
@@ -87,7 +92,7 @@ export class BuiltinEngine {
   /** The language replies are written in: the guest's where there is wording for it, else the property's. */
   replyLanguage(guest: string, property: string): WordingLanguage {
     for (const candidate of [guest, property]) {
-      const base = candidate.slice(0, 2).toLowerCase();
+      const base = baseLanguage(candidate);
       if (hasWording(base)) return base;
     }
     return 'en';
