@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ClsService } from 'nestjs-cls';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 
 import { TenantContextMissingError } from '../errors/app-exception';
 import { type TenantTransaction } from '../tenancy/tenant-context';
@@ -13,10 +13,10 @@ export interface TenantScope {
 }
 
 /**
- * Runs tenant work in one transaction whose first statement sets the transaction-local
- * `app.property_id` (and `app.user_id`) with a parameterized set_config. Row-level security reads
- * that setting, so a query outside `run` sees no tenant rows at all. Repositories take their
- * EntityManager from `manager`, never from an injected repository.
+ * Runs tenant work in one transaction that opens with the transaction-local `app.property_id`
+ * (and `app.user_id`) set. Row-level security reads that setting, so a query outside `run` sees
+ * no tenant rows at all. Repositories take their EntityManager from `manager`, never from an
+ * injected repository.
  */
 @Injectable()
 export class TenantDb {
@@ -35,7 +35,36 @@ export class TenantDb {
       }
       return work(current.manager);
     }
-    return this.dataSource.transaction((manager) => this.within(manager, scope, work));
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      await this.begin(runner, scope);
+      const result = await this.scoped(runner.manager, scope, work);
+      await runner.commitTransaction();
+      return result;
+    } catch (err) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw err;
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /**
+   * Opens the transaction and scopes it in one round trip: START TRANSACTION and the set_config
+   * travel as one simple-protocol query (both ids are checked UUIDs, so inlining them is safe).
+   * The runner then holds the transaction as if TypeORM had opened it (depth 1: a nested
+   * `manager.transaction` takes a savepoint; commit and rollback are TypeORM's own).
+   */
+  private async begin(runner: QueryRunner, scope: TenantScope): Promise<void> {
+    assertUuid(scope.propertyId, 'propertyId');
+    const userId = scope.userId ?? '';
+    if (userId) assertUuid(userId, 'userId');
+    // Marked open first: should the round trip fail halfway, run() rolls back before release.
+    Object.assign(runner, { isTransactionActive: true, transactionDepth: 1 });
+    await runner.query(
+      `start transaction; select set_config('app.property_id', '${scope.propertyId}', true), ` +
+        `set_config('app.user_id', '${userId}', true)`,
+    );
   }
 
   /**
@@ -52,14 +81,42 @@ export class TenantDb {
       `select set_config('app.property_id', $1, true), set_config('app.user_id', $2, true)`,
       [scope.propertyId, scope.userId ?? ''],
     );
+    return this.scoped(manager, scope, work);
+  }
+
+  /**
+   * Runs `work` as the current property transaction, then the steps it left for the end of the
+   * transaction (`beforeCommit`: the outbox's buffered rows), still inside it.
+   */
+  private scoped<T>(
+    manager: EntityManager,
+    scope: TenantScope,
+    work: (manager: EntityManager) => Promise<T>,
+  ): Promise<T> {
     return this.cls.run({ ifNested: 'inherit' }, async () => {
-      this.cls.set('tenantTx', { propertyId: scope.propertyId, userId: scope.userId ?? null, manager });
+      const tx: TenantTransaction = {
+        propertyId: scope.propertyId,
+        userId: scope.userId ?? null,
+        manager,
+        beforeCommit: [],
+      };
+      this.cls.set('tenantTx', tx);
       try {
-        return await work(manager);
+        const result = await work(manager);
+        for (let i = 0; i < tx.beforeCommit.length; i++) await tx.beforeCommit[i]();
+        return result;
       } finally {
         this.cls.set('tenantTx', undefined);
       }
     });
+  }
+
+  /**
+   * Runs `step` at the end of the current property transaction, before it commits (in the order
+   * asked); throws outside one.
+   */
+  beforeCommit(step: () => Promise<void>): void {
+    this.current().beforeCommit.push(step);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { isUuid, uuidv7 } from './uuid';
+import { isUuid, orderedUuidv7, uuidv7 } from './uuid';
 
 describe('uuidv7', () => {
   it('makes RFC 9562 version 7 ids that carry the time and sort by it', () => {
@@ -13,5 +13,19 @@ describe('uuidv7', () => {
     expect(parseInt(earlier.replace(/-/g, '').slice(0, 12), 16)).toBe(at);
     expect(earlier < later).toBe(true);
     expect(uuidv7(at)).not.toBe(earlier);
+  });
+});
+
+describe('orderedUuidv7', () => {
+  it('counts up within a millisecond, so ids made one after another sort in that order', () => {
+    const ids = Array.from({ length: 10_000 }, () => orderedUuidv7());
+
+    expect(ids.every(isUuid)).toBe(true);
+    expect(ids.every((id) => id[14] === '7' && ['8', '9', 'a', 'b'].includes(id[19]))).toBe(true);
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(ids.length);
+    // Within a millisecond or two of now, even when 10,000 ids overflow a millisecond's counter.
+    const ms = parseInt(ids[ids.length - 1].replace(/-/g, '').slice(0, 12), 16);
+    expect(Math.abs(ms - Date.now())).toBeLessThan(1000);
   });
 });

@@ -24,3 +24,26 @@ export function uuidv7(now = Date.now()): string {
   const random = randomUUID();
   return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${random.slice(15, 18)}-${random.slice(19, 23)}-${random.slice(24)}`;
 }
+
+let lastMs = 0;
+let sequence = 0;
+
+/**
+ * A UUIDv7 strictly greater than the one this process made before (RFC 9562 §6.2, method 1):
+ * ids made in the same millisecond count up in the 12-bit `rand_a` field, and a counter that
+ * runs out borrows the next millisecond. For rows read back in id order (the outbox), where
+ * several are made in one millisecond.
+ */
+export function orderedUuidv7(): string {
+  const now = Date.now();
+  if (now > lastMs) {
+    lastMs = now;
+    sequence = 0;
+  } else if (++sequence > 0xfff) {
+    lastMs += 1;
+    sequence = 0;
+  }
+  const time = lastMs.toString(16).padStart(12, '0');
+  const random = randomUUID();
+  return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${sequence.toString(16).padStart(3, '0')}-${random.slice(19, 23)}-${random.slice(24)}`;
+}

@@ -11,34 +11,28 @@ export interface PendingOutboxRow {
   payload: Record<string, unknown>;
 }
 
+export interface NewOutboxRow {
+  id: string;
+  queue: string;
+  jobName: string;
+  payload: Record<string, unknown>;
+}
+
 /** platform.outbox, always inside a property transaction (the table is under forced RLS). */
 @Injectable()
 export class OutboxRepository {
   constructor(private readonly db: TenantDb) {}
 
-  async insert(queue: string, jobName: string, payload: Record<string, unknown>): Promise<string> {
-    const rows = await rowsOf<{ id: string }>(
-      this.db.manager.query(
-        `insert into platform.outbox (property_id, queue, job_name, payload)
-         values ($1, $2, $3, $4) returning id`,
-        [this.db.propertyId, queue, jobName, JSON.stringify(payload)],
-      ),
-    );
-    return rows[0].id;
-  }
-
-  /** Inserts many rows in one statement (bulk imports); returns nothing, the relay finds them. */
-  async insertMany(
-    rows: { queue: string; jobName: string; payload: Record<string, unknown> }[],
-  ): Promise<void> {
+  /** Writes rows in one statement, with the ids they were given. */
+  async insertRows(rows: NewOutboxRow[]): Promise<void> {
     if (rows.length === 0) return;
     await this.db.manager.query(
-      `insert into platform.outbox (property_id, queue, job_name, payload)
-       select $1, r.queue, r.job_name, r.payload
-         from jsonb_to_recordset($2::jsonb) as r(queue text, job_name text, payload jsonb)`,
+      `insert into platform.outbox (id, property_id, queue, job_name, payload)
+       select r.id, $1, r.queue, r.job_name, r.payload
+         from jsonb_to_recordset($2::jsonb) as r(id uuid, queue text, job_name text, payload jsonb)`,
       [
         this.db.propertyId,
-        JSON.stringify(rows.map((r) => ({ queue: r.queue, job_name: r.jobName, payload: r.payload }))),
+        JSON.stringify(rows.map((r) => ({ id: r.id, queue: r.queue, job_name: r.jobName, payload: r.payload }))),
       ],
     );
   }

@@ -28,6 +28,8 @@ export interface TenantTransaction {
   propertyId: string;
   userId: string | null;
   manager: EntityManager;
+  /** Steps to run at the end of the transaction's work, before it commits. */
+  beforeCommit: (() => Promise<void>)[];
 }
 
 export interface RequestInfo {
