@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config';
 import { DatabaseHealth } from './database-health';
 import { PlatformDb } from './platform-db.service';
+import { PreparedStatementsClient } from './prepared-client';
 import { TenantDb } from './tenant-db.service';
 
 /**
@@ -25,6 +26,8 @@ import { TenantDb } from './tenant-db.service';
         retryDelay: 1000,
         extra: {
           max: config.DATABASE_POOL_SIZE,
+          // Statements are prepared once per connection (parsed once, plans cached by PostgreSQL).
+          Client: PreparedStatementsClient,
           application_name: 'butler',
           statement_timeout: config.DATABASE_STATEMENT_TIMEOUT_MS,
           connectionTimeoutMillis: 5000,

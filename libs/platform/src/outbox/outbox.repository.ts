@@ -32,7 +32,9 @@ export class OutboxRepository {
          from jsonb_to_recordset($2::jsonb) as r(id uuid, queue text, job_name text, payload jsonb)`,
       [
         this.db.propertyId,
-        JSON.stringify(rows.map((r) => ({ id: r.id, queue: r.queue, job_name: r.jobName, payload: r.payload }))),
+        JSON.stringify(
+          rows.map((r) => ({ id: r.id, queue: r.queue, job_name: r.jobName, payload: r.payload })),
+        ),
       ],
     );
   }
@@ -50,9 +52,13 @@ export class OutboxRepository {
   }
 
   async markPublished(em: EntityManager, propertyId: string, ids: string[]): Promise<void> {
+    // One index probe per id, also in a generic (cached) plan, which would otherwise scan the
+    // property's rows for `id = any(…)`.
     await em.query(
-      `update platform.outbox set status = 'published', published_at = now(), publish_attempts = publish_attempts + 1
-        where property_id = $1 and id = any($2::uuid[])`,
+      `update platform.outbox o
+          set status = 'published', published_at = now(), publish_attempts = o.publish_attempts + 1
+         from unnest($2::uuid[]) as p(id)
+        where o.property_id = $1 and o.id = p.id`,
       [propertyId, ids],
     );
   }
