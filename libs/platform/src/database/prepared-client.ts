@@ -32,10 +32,10 @@ export class PreparedStatementsClient extends Client {
       typeof text === 'string' && Array.isArray(values) && values.length > 0 && callback === undefined
         ? this.nameOf(text)
         : undefined;
-    const query = Client.prototype.query as (...a: unknown[]) => never;
-    if (!name) return query.apply(this, args);
+    const query = (...a: unknown[]) => (super.query as (...b: unknown[]) => never).apply(this, a);
+    if (!name) return query(...args);
     const config: QueryConfig = { name, text: text as string, values: values as unknown[] };
-    const run = query.call(this, config) as Promise<unknown>;
+    const run = query(config) as Promise<unknown>;
     return run.catch((err: Error) => {
       if (RESULT_TYPE_CHANGED.test(err.message)) this.forget(text as string);
       throw err;
