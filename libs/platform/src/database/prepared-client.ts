@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import { Client, type QueryConfig } from 'pg';
+import { Client, type ClientConfig, type QueryConfig } from 'pg';
 
 /** Distinct statements one connection prepares at most; any beyond go unprepared. */
 export const PREPARED_STATEMENTS_MAX = 1000;
@@ -26,20 +26,22 @@ export class PreparedStatementsClient extends Client {
   private readonly names = new Map<string, string>();
   private generation = 0;
 
-  override query(...args: unknown[]): never {
-    const [text, values, callback] = args;
-    const name =
-      typeof text === 'string' && Array.isArray(values) && values.length > 0 && callback === undefined
-        ? this.nameOf(text)
-        : undefined;
-    const query = (...a: unknown[]) => (super.query as (...b: unknown[]) => never).apply(this, a);
-    if (!name) return query(...args);
-    const config: QueryConfig = { name, text: text as string, values: values as unknown[] };
-    const run = query(config) as Promise<unknown>;
-    return run.catch((err: Error) => {
-      if (RESULT_TYPE_CHANGED.test(err.message)) this.forget(text as string);
-      throw err;
-    }) as never;
+  constructor(config?: string | ClientConfig) {
+    super(config);
+    const query = this.query.bind(this) as (...args: unknown[]) => unknown;
+    this.query = ((...args: unknown[]) => {
+      const [text, values, callback] = args;
+      const name =
+        typeof text === 'string' && Array.isArray(values) && values.length > 0 && callback === undefined
+          ? this.nameOf(text)
+          : undefined;
+      if (!name) return query(...args);
+      const config: QueryConfig = { name, text: text as string, values: values as unknown[] };
+      return (query(config) as Promise<unknown>).catch((err: Error) => {
+        if (RESULT_TYPE_CHANGED.test(err.message)) this.forget(text as string);
+        throw err;
+      });
+    }) as Client['query'];
   }
 
   private nameOf(text: string): string | undefined {
