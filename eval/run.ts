@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { createApiApp } from '@app/api/bootstrap';
-import { ConciergeClock, ConciergePipeline, type IntentId, INTENTS } from '@app/concierge';
+import { ConciergeClock, type IntentId, INTENTS } from '@app/concierge';
 import { InboundMessageJob, twilioSignature } from '@app/conversation';
 import { migrateUp } from '@app/db/scripts/migrator';
 import {
@@ -27,7 +27,7 @@ import {
   withDatabase,
 } from '@app/db/scripts/provisioning';
 import { EmbedEntryJob } from '@app/knowledge';
-import { loadDatabaseUrls, processEnvironment, setEnvironment, TenantDb } from '@app/platform';
+import { loadDatabaseUrls, processEnvironment, setEnvironment } from '@app/platform';
 import { Client } from 'pg';
 
 interface Labeled {
@@ -203,11 +203,8 @@ async function run(base: string, app: App, admin: Client, h: Hotel, m: Labeled, 
     [params.MessageSid],
   );
   const messageId = row.rows[0].id;
-  const db = app.get(TenantDb);
-  await db.run({ propertyId: h.propertyId }, () =>
-    app.get(InboundMessageJob).handle({ propertyId: h.propertyId, messageId }),
-  );
-  await app.get(ConciergePipeline).process(h.propertyId, messageId);
+  // The worker's job: attach the message, then the concierge pipeline.
+  await app.get(InboundMessageJob).handle({ propertyId: h.propertyId, messageId });
   const t = await admin.query<Scored['got']>(
     'select intent, confidence::float8 as confidence, outcome, rule, entities, language from concierge.decision_traces where message_id = $1',
     [messageId],

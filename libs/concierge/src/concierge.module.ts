@@ -1,4 +1,4 @@
-import { ConversationModule, ReplyTranslators } from '@app/conversation';
+import { ConversationModule, InboundHandoff, ReplyTranslators } from '@app/conversation';
 import { GuestModule } from '@app/guest';
 import { KnowledgeHealthContributors, KnowledgeModule } from '@app/knowledge';
 import { OperationsModule } from '@app/operations';
@@ -81,15 +81,19 @@ export class ConciergeModule implements OnModuleInit {
     private readonly gaps: KnowledgeGaps,
     private readonly replyTranslators: ReplyTranslators,
     private readonly staffReplies: StaffReplyTranslation,
+    private readonly inbound: InboundHandoff,
+    private readonly pipeline: ConciergePipeline,
   ) {}
 
   /**
    * A guest's completed request is announced to them (see TaskNotices for when and how); the
    * knowledge health report lists the questions the concierge could not answer; staff replies
-   * are translated for the guest where the policy has the openai engine.
+   * are translated for the guest where the policy has the openai engine; a received guest
+   * message goes through the pipeline in the same job that attached it.
    */
   onModuleInit(): void {
     this.healthContributors.register(this.gaps);
+    this.inbound.register((propertyId, messageId) => this.pipeline.run(propertyId, messageId));
     this.replyTranslators.register((propertyId, conversationId, text) =>
       this.staffReplies.translate(propertyId, conversationId, text),
     );

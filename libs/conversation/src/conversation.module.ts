@@ -25,6 +25,7 @@ import { ChannelAccountsService } from './services/channel-accounts.service';
 import { ChannelSenders } from './services/channel-senders';
 import { ConversationGateway } from './services/conversation-gateway';
 import { DeliveryStatuses } from './services/delivery-statuses';
+import { InboundHandoff } from './services/inbound-handoff';
 import { InboxService } from './services/inbox.service';
 import { MailgunInboundService } from './services/mailgun-inbound.service';
 import { MailgunSender } from './services/mailgun-sender';
@@ -55,6 +56,7 @@ import { WhatsAppInboundService } from './services/whatsapp-inbound.service';
   ],
   providers: [
     ReplyTranslators,
+    InboundHandoff,
     ChannelAccountsRepository,
     ChannelAccountsService,
     ConversationsRepository,
@@ -85,7 +87,7 @@ import { WhatsAppInboundService } from './services/whatsapp-inbound.service';
     IdleConversationsJob,
     ConversationPruneJob,
   ],
-  exports: [ChannelAccountsService, ConversationGateway, ReplyTranslators],
+  exports: [ChannelAccountsService, ConversationGateway, ReplyTranslators, InboundHandoff],
 })
 export class ConversationModule implements OnModuleInit {
   constructor(

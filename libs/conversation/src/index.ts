@@ -15,6 +15,7 @@ export * from './jobs/idle-conversations.job';
 export * from './jobs/inbound-message.job';
 export * from './jobs/outbound-message.job';
 export * from './services/conversation-gateway';
+export * from './services/inbound-handoff';
 export * from './services/realtime-relay';
 export * from './services/reply-translators';
 export * from './services/twilio-signature';

@@ -129,12 +129,8 @@ let lastReservationId = '';
 /** The reservation guestInHouse made last. */
 export const lastReservation = () => lastReservationId;
 
-/** A guest's SMS, received, attached to its conversation and run through the concierge as the worker would. */
-export async function sms(
-  h: Hotel,
-  from: string,
-  body: string,
-): Promise<{ messageId: string; conversationId: string }> {
+/** A guest's SMS, received (stored by the webhook, not yet processed); its message id. */
+export async function receive(h: Hotel, from: string, body: string): Promise<string> {
   const path = '/webhooks/twilio/messages';
   const params = {
     MessageSid: `SM${hex(16)}`,
@@ -156,11 +152,20 @@ export async function sms(
     'select id from conversation.messages where channel_message_id = $1',
     [params.MessageSid],
   );
-  const messageId = row.rows[0].id;
+  return row.rows[0].id;
+}
+
+/** A guest's SMS, received, attached to its conversation and run through the concierge as the worker would. */
+export async function sms(
+  h: Hotel,
+  from: string,
+  body: string,
+): Promise<{ messageId: string; conversationId: string }> {
+  const messageId = await receive(h, from, body);
   const propertyId = h.t.propertyId;
   const db = api.app.get(TenantDb);
   const conversationId = (await db.run({ propertyId }, () =>
-    api.app.get(InboundMessageJob).handle({ propertyId, messageId }),
+    api.app.get(InboundMessageJob).attach({ propertyId, messageId }),
   ))!;
   await process(h, messageId);
   return { messageId, conversationId };

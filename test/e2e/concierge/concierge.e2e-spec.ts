@@ -1,4 +1,5 @@
 import { ConciergeClock, ConciergePipeline, TaskNoticeJob } from '@app/concierge';
+import { InboundMessageJob } from '@app/conversation';
 import { DeferJob, DomainEventJob, type DomainEventPayload, TenantDb } from '@app/platform';
 import { addStaff, expectProblem, pool, startTestApi, type TestApi } from '@app/testing';
 import { DateTime } from 'luxon';
@@ -16,6 +17,7 @@ import {
   policyPath,
   process,
   PUBLIC_BASE_URL,
+  receive,
   setPolicy,
   sms,
   trace,
@@ -35,6 +37,14 @@ beforeAll(async () => {
   a = await hotel('cga');
   b = await hotel('cgb');
 });
+
+const traceCount = async (messageId: string) =>
+  (
+    await admin.query<{ n: number }>(
+      'select count(*)::int as n from concierge.decision_traces where message_id = $1',
+      [messageId],
+    )
+  ).rows[0].n;
 
 afterAll(async () => {
   await admin?.end();
@@ -95,6 +105,39 @@ describe(ConciergePipeline.name, () => {
       expect(tasks.rows[0].n).toBe(1);
       expect(await aiReplies(m.conversationId)).toHaveLength(1);
       expect((await traced(a, m)).outcome).toBe('task_created');
+    });
+
+    it('runs a received message through the concierge in its inbound job; a retry after the first step finishes the second', async () => {
+      const phone = await guestInHouse(a, '306');
+      const job = api.app.get(InboundMessageJob);
+      const propertyId = a.t.propertyId;
+      const messageId = await receive(a, phone, 'Could we get two more pillows please?');
+      // An attempt that attached the message and died before the concierge had it.
+      const conversationId = (await api.app
+        .get(TenantDb)
+        .run({ propertyId }, () => job.attach({ propertyId, messageId })))!;
+      expect(await traceCount(messageId)).toBe(0);
+
+      expect(await job.handle({ propertyId, messageId })).toBe('task_created (task_l2)');
+      expect(await job.handle({ propertyId, messageId })).toBe('skipped');
+
+      expect(await traceCount(messageId)).toBe(1);
+      expect(await aiReplies(conversationId)).toHaveLength(1);
+      const tasks = await admin.query<{ n: number }>(
+        'select count(*)::int as n from operations.tasks where message_id = $1',
+        [messageId],
+      );
+      expect(tasks.rows[0].n).toBe(1);
+    });
+
+    it('leaves SMS keywords (STOP) to the channel rules, also when the inbound job runs again', async () => {
+      const job = api.app.get(InboundMessageJob);
+      const propertyId = a.t.propertyId;
+      const messageId = await receive(a, freshNumber(), 'STOP');
+
+      expect(await job.handle({ propertyId, messageId })).toBe('attached');
+      expect(await job.handle({ propertyId, messageId })).toBe('attached');
+      expect(await traceCount(messageId)).toBe(0);
     });
 
     it('asks staff to verify a guest with no stay instead of creating a task', async () => {

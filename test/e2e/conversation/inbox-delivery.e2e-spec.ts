@@ -106,7 +106,7 @@ async function guestWrites(t: Tenant, l: Line, from: string, body: string, prefi
     [sid],
   );
   const job = api.app.get(InboundMessageJob);
-  return (await inTenant(t, () => job.handle({ propertyId: t.propertyId, messageId: row.rows[0].id })))!;
+  return (await inTenant(t, () => job.attach({ propertyId: t.propertyId, messageId: row.rows[0].id })))!;
 }
 
 /** Runs the outbound job for a message as BullMQ would (attempt `attempt` of 8). */

@@ -98,7 +98,7 @@ async function process(t: Tenant, messageId: string): Promise<string> {
   return (await api.app
     .get(TenantDb)
     .run({ propertyId: t.propertyId }, () =>
-      api.app.get(InboundMessageJob).handle({ propertyId: t.propertyId, messageId }),
+      api.app.get(InboundMessageJob).attach({ propertyId: t.propertyId, messageId }),
     ))!;
 }
 

@@ -188,15 +188,16 @@ describe(TwilioWebhookController.name, () => {
     const conversationId = await api.app
       .get(TenantDb)
       .run({ propertyId: a.propertyId }, () =>
-        job.handle({ propertyId: a.propertyId, messageId: row.rows[0].id }),
+        job.attach({ propertyId: a.propertyId, messageId: row.rows[0].id }),
       );
     const rerun = await api.app
       .get(TenantDb)
       .run({ propertyId: a.propertyId }, () =>
-        job.handle({ propertyId: a.propertyId, messageId: row.rows[0].id }),
+        job.attach({ propertyId: a.propertyId, messageId: row.rows[0].id }),
       );
 
-    expect(rerun).toBeNull();
+    // Attached once: a rerun finds the same conversation and counts the message no second time.
+    expect(rerun).toBe(conversationId);
     const conversation = await admin.query<{ guest_id: string; channel_type: string; unread_count: number }>(
       'select guest_id, channel_type, unread_count from conversation.conversations where id = $1',
       [conversationId],

@@ -177,7 +177,7 @@ describe(WhatsAppWebhookController.name, () => {
     ).rows[0].id;
     const tenantDb = api.app.get(TenantDb);
     const conversationId = (await tenantDb.run({ propertyId: a.propertyId }, () =>
-      api.app.get(InboundMessageJob).handle({ propertyId: a.propertyId, messageId }),
+      api.app.get(InboundMessageJob).attach({ propertyId: a.propertyId, messageId }),
     ))!;
     const reply = await api.request<{ messages: { id: string }[] }>(
       'POST',
@@ -245,7 +245,7 @@ describe(WhatsAppWebhookController.name, () => {
     const conversationId = (await api.app
       .get(TenantDb)
       .run({ propertyId: a.propertyId }, () =>
-        api.app.get(InboundMessageJob).handle({ propertyId: a.propertyId, messageId }),
+        api.app.get(InboundMessageJob).attach({ propertyId: a.propertyId, messageId }),
       ))!;
     await admin.query(
       `update conversation.conversations set last_inbound_at = now() - interval '2 days' where id = $1`,
@@ -362,7 +362,7 @@ describe(WhatsAppWebhookController.name, () => {
     const conversationId = (await api.app
       .get(TenantDb)
       .run({ propertyId: a.propertyId }, () =>
-        api.app.get(InboundMessageJob).handle({ propertyId: a.propertyId, messageId }),
+        api.app.get(InboundMessageJob).attach({ propertyId: a.propertyId, messageId }),
       ))!;
 
     const sent = await api.request<{ messages: { id: string; content: string }[] }>(

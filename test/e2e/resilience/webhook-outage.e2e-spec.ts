@@ -124,7 +124,7 @@ describe('webhook ingest during outages', () => {
     await api.app
       .get(TenantDb)
       .run({ propertyId: tenant.propertyId }, () =>
-        api.app.get(InboundMessageJob).handle({ propertyId: tenant.propertyId, messageId: stored.id }),
+        api.app.get(InboundMessageJob).attach({ propertyId: tenant.propertyId, messageId: stored.id }),
       );
 
     expect(published.rows[0].status).toBe('published');

@@ -8,7 +8,8 @@ export interface ConciergeProcessPayload extends PropertyJobPayload {
 }
 
 /**
- * One guest message through the concierge pipeline, which opens its own property transactions
+ * One guest message through the concierge pipeline (web chat messages; a message received from a
+ * provider goes through it in its inbound job), which opens its own property transactions
  * (an LLM is never waited on inside one): what it decides, it records in one transaction with
  * the trace, so if anything fails nothing of it (reply, task, trace) is kept and the retry starts
  * over; a processed message is skipped.
@@ -18,8 +19,7 @@ export interface ConciergeProcessPayload extends PropertyJobPayload {
 export class ConciergeProcessJob implements JobHandler<ConciergeProcessPayload> {
   constructor(private readonly pipeline: ConciergePipeline) {}
 
-  async handle({ propertyId, messageId }: ConciergeProcessPayload): Promise<string> {
-    const result = await this.pipeline.process(propertyId, messageId);
-    return result ? `${result.outcome} (${result.rule})` : 'skipped';
+  handle({ propertyId, messageId }: ConciergeProcessPayload): Promise<string> {
+    return this.pipeline.run(propertyId, messageId);
   }
 }

@@ -108,6 +108,12 @@ export class ConciergePipeline {
     private readonly clock: ConciergeClock,
   ) {}
 
+  /** Processes one message and says what was done, for a job's result. */
+  async run(propertyId: string, messageId: string): Promise<string> {
+    const result = await this.process(propertyId, messageId);
+    return result ? `${result.outcome} (${result.rule})` : 'skipped';
+  }
+
   /** Processes one message in property transactions of its own; undefined when there is nothing to do. */
   async process(propertyId: string, messageId: string): Promise<ProcessResult | undefined> {
     const first = await this.db.run({ propertyId }, () => this.firstPass(messageId));

@@ -17,6 +17,7 @@ import { OptOutsRepository } from '../repositories/opt-outs.repository';
 import { ChannelAccountsService } from '../services/channel-accounts.service';
 import { KINDS } from '../services/channel-kinds';
 import { KEYWORD_REPLY, smsKeyword } from '../services/channel-rules';
+import { InboundHandoff } from '../services/inbound-handoff';
 
 const references = (entities: Record<string, unknown> | null): string[] =>
   Array.isArray(entities?.references)
@@ -29,14 +30,25 @@ export interface InboundMessagePayload extends PropertyJobPayload {
   messageId: string;
 }
 
+/** What attaching a message left to do. */
+interface Attached {
+  /** Its conversation; null when it is not a message this job attaches. */
+  conversationId: string | null;
+  /** It goes on to the registered inbound handler (the concierge). */
+  handOff: boolean;
+}
+
 /**
- * Attaches a received message to its guest (found or created by channel identity), its stay
- * (current or next reservation) and the open conversation for that address on that account,
- * opening one if there is none, then hands it to the concierge. Idempotent: a processed message
- * is skipped.
+ * One job per received message, in two steps. First, in a property transaction: attach the
+ * message to its guest (found or created by channel identity), its stay (current or next
+ * reservation) and the open conversation for that address on that account, opening one if there
+ * is none. Then, outside it, hand it to the registered inbound handler (the concierge), which
+ * opens transactions of its own. The job's retry is the durability between the steps: a retry
+ * finds the message attached and goes straight to the second, which is idempotent. With no
+ * handler registered the first step leaves a concierge job in the outbox instead.
  */
 @Injectable()
-@HandlesJob(JobName.InboundMessage, 'property')
+@HandlesJob(JobName.InboundMessage, 'property-steps')
 export class InboundMessageJob implements JobHandler<InboundMessagePayload> {
   constructor(
     private readonly db: TenantDb,
@@ -47,11 +59,34 @@ export class InboundMessageJob implements JobHandler<InboundMessagePayload> {
     private readonly stays: StayLookup,
     private readonly optOuts: OptOutsRepository,
     private readonly outbox: OutboxService,
+    private readonly handoff: InboundHandoff,
   ) {}
 
-  async handle({ propertyId, messageId }: InboundMessagePayload): Promise<string | null> {
+  async handle({ propertyId, messageId }: InboundMessagePayload): Promise<string> {
+    const attached = await this.db.run({ propertyId }, () => this.attachStep(propertyId, messageId));
+    if (!attached.handOff) return attached.conversationId ? 'attached' : 'skipped';
+    return this.handoff.handle(propertyId, messageId);
+  }
+
+  /**
+   * The first step alone, in the caller's property transaction: the message's conversation, or
+   * null when it is not one this job attaches.
+   */
+  async attach({ propertyId, messageId }: InboundMessagePayload): Promise<string | null> {
+    return (await this.attachStep(propertyId, messageId)).conversationId;
+  }
+
+  private async attachStep(propertyId: string, messageId: string): Promise<Attached> {
     const message = await this.messages.findById(propertyId, messageId, true);
-    if (!message || message.processed_at || !message.sender_address) return null;
+    if (!message || !message.sender_address) return { conversationId: null, handOff: false };
+    if (message.processed_at) {
+      // Attached by an earlier attempt, whose second step may not have finished.
+      if (!message.conversation_id || !this.handoff.registered)
+        return { conversationId: message.conversation_id, handOff: false };
+      const account = await this.channels.require(propertyId, message.channel_account_id);
+      const keyword = KINDS[account.kind].type === 'sms' && smsKeyword(message.content) !== null;
+      return { conversationId: message.conversation_id, handOff: !keyword };
+    }
     const account = await this.channels.require(propertyId, message.channel_account_id);
     const type = KINDS[account.kind].type;
     // One open conversation per address and account, even when two messages arrive together.
@@ -73,7 +108,8 @@ export class InboundMessageJob implements JobHandler<InboundMessagePayload> {
           : type === 'webchat'
             ? undefined
             : { phone: message.sender_address };
-      if (!identity) return null; // web chat messages arrive through their session, not this job
+      // Web chat messages arrive through their session, not this job.
+      if (!identity) return { conversationId: null, handOff: false };
       const { guestId } = await this.guests.findOrCreateByIdentity(identity);
       conversation = await this.conversations.insert(propertyId, {
         guestId,
@@ -93,10 +129,11 @@ export class InboundMessageJob implements JobHandler<InboundMessagePayload> {
     await this.outbox.publishEvent('message.created', { conversationId: conversation.id, messageId });
     // STOP/START/HELP are answered by the channel rules; anything else goes to the concierge.
     if (type === 'sms' && (await this.keyword(propertyId, account, conversation, message.content))) {
-      return conversation.id;
+      return { conversationId: conversation.id, handOff: false };
     }
+    if (this.handoff.registered) return { conversationId: conversation.id, handOff: true };
     await this.outbox.enqueue(JobName.ConciergeProcess, { messageId });
-    return conversation.id;
+    return { conversationId: conversation.id, handOff: false };
   }
 
   /** STOP-style words record an opt-out, START-style words lift it, HELP gets the help text. */
