@@ -13,10 +13,10 @@ import { type DomainEventPayload } from './outbox.service';
 const BATCH = 200;
 
 /**
- * Publishes pending outbox rows to BullMQ with jobId = outbox id, then marks them published in the
- * same transaction. If Redis is down the transaction rolls back and the rows stay pending; if the
- * relay dies after publishing but before commit, the retry re-adds the same jobId, which BullMQ
- * ignores. A domain event whose subscribers all need no transaction (the live stream) is
+ * Claims pending outbox rows (marking them published) and publishes them to BullMQ with jobId =
+ * outbox id before that transaction commits. If Redis is down the transaction rolls back and the
+ * rows stay pending; if the relay dies after publishing but before commit, the retry re-adds the
+ * same jobId, which BullMQ ignores. A domain event whose subscribers all need no transaction (the live stream) is
  * delivered by the relay itself instead of a job, best effort. Wakes on NOTIFY from the insert
  * trigger, and sweeps every property periodically.
  */
@@ -80,7 +80,7 @@ export class OutboxRelay implements OnApplicationShutdown {
     let published = 0;
     for (;;) {
       const count = await this.tenantDb.run({ propertyId }, async (em) => {
-        const rows = await this.outbox.claimPending(em, propertyId, BATCH);
+        const rows = await this.outbox.claimPublished(em, propertyId, BATCH);
         if (rows.length === 0) return 0;
         const inline = rows.filter(
           (r) =>
@@ -98,11 +98,6 @@ export class OutboxRelay implements OnApplicationShutdown {
           await this.bus
             .dispatch(r.payload as unknown as DomainEventPayload)
             .catch((err: Error) => this.logger.warn(`live event ${r.id} not delivered: ${err.message}`));
-        await this.outbox.markPublished(
-          em,
-          propertyId,
-          rows.map((r) => r.id),
-        );
         return rows.length;
       });
       published += count;

@@ -39,28 +39,26 @@ export class OutboxRepository {
     );
   }
 
-  /** Locks up to `limit` pending rows, oldest first; concurrent relays skip each other's rows. */
-  claimPending(em: EntityManager, propertyId: string, limit: number): Promise<PendingOutboxRow[]> {
-    return rowsOf<PendingOutboxRow>(
+  /**
+   * Claims up to `limit` pending rows, oldest first, and marks them published in one statement;
+   * the caller publishes them before its transaction commits (a failure rolls the mark back).
+   * Concurrent relays skip each other's rows. The rows are found through the small pending index
+   * and updated by their physical address, whatever plan PostgreSQL caches for the statement.
+   */
+  async claimPublished(em: EntityManager, propertyId: string, limit: number): Promise<PendingOutboxRow[]> {
+    const rows = await rowsOf<PendingOutboxRow>(
       em.query(
-        `select id, queue, job_name, payload from platform.outbox
-          where property_id = $1 and status = 'pending'
-          order by id limit $2 for update skip locked`,
+        `update platform.outbox o
+            set status = 'published', published_at = now(), publish_attempts = o.publish_attempts + 1
+          where o.ctid = any(array(
+                  select ctid from platform.outbox
+                   where property_id = $1 and status = 'pending'
+                   order by id limit $2 for update skip locked))
+          returning o.id, o.queue, o.job_name, o.payload`,
         [propertyId, limit],
       ),
     );
-  }
-
-  async markPublished(em: EntityManager, propertyId: string, ids: string[]): Promise<void> {
-    // One index probe per id, also in a generic (cached) plan, which would otherwise scan the
-    // property's rows for `id = any(…)`.
-    await em.query(
-      `update platform.outbox o
-          set status = 'published', published_at = now(), publish_attempts = o.publish_attempts + 1
-         from unnest($2::uuid[]) as p(id)
-        where o.property_id = $1 and o.id = p.id`,
-      [propertyId, ids],
-    );
+    return rows.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
   }
 
   prunePublished(propertyId: string, olderThanDays: number): Promise<number> {
