@@ -139,6 +139,10 @@ async function run(bench: BenchApi, fake: FakeTwilio, admin: Client, queues: Que
     await waitReplies(warm, DRAIN_SECONDS);
     await waitIdle(admin, queues, 120_000);
   }
+  // Planner statistics, as autovacuum keeps them on a database in use: this one is minutes old,
+  // and plans cached for tables never analyzed assume them empty (a sequential scan of the outbox
+  // per relay round, as it grows through the run).
+  await admin.query('analyze');
 
   const sources: Record<string, CpuSource> = {
     api: { pid: bench.process.pid! },

@@ -42,16 +42,16 @@ export class OutboxRepository {
   /**
    * Claims up to `limit` pending rows, oldest first, and marks them published in one statement;
    * the caller publishes them before its transaction commits (a failure rolls the mark back).
-   * Concurrent relays skip each other's rows. The rows are found through the small pending index
-   * and updated by their physical address, whatever plan PostgreSQL caches for the statement.
+   * Concurrent relays skip each other's rows.
    */
   async claimPublished(em: EntityManager, propertyId: string, limit: number): Promise<PendingOutboxRow[]> {
     const rows = await rowsOf<PendingOutboxRow>(
       em.query(
         `update platform.outbox o
             set status = 'published', published_at = now(), publish_attempts = o.publish_attempts + 1
-          where o.ctid = any(array(
-                  select ctid from platform.outbox
+          where o.property_id = $1
+            and o.id = any(array(
+                  select id from platform.outbox
                    where property_id = $1 and status = 'pending'
                    order by id limit $2 for update skip locked))
           returning o.id, o.queue, o.job_name, o.payload`,
