@@ -120,9 +120,9 @@ export class InboundMessageJob implements JobHandler<InboundMessagePayload> {
       });
       await this.outbox.publishEvent('conversation.created', { conversationId: conversation.id, guestId });
     }
-    await this.messages.attach(propertyId, messageId, conversation.id);
-    await this.conversations.touchInbound(
+    await this.messages.attach(
       propertyId,
+      messageId,
       conversation.id,
       message.received_at ?? message.created_at,
     );

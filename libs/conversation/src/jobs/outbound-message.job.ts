@@ -9,10 +9,8 @@ import {
 import { Injectable, Logger } from '@nestjs/common';
 import { type Job, UnrecoverableError } from 'bullmq';
 
-import { ConversationsRepository } from '../repositories/conversations.repository';
 import { DeliveriesRepository } from '../repositories/deliveries.repository';
 import { MessagesRepository } from '../repositories/messages.repository';
-import { OptOutsRepository } from '../repositories/opt-outs.repository';
 import { ChannelAccountsService } from '../services/channel-accounts.service';
 import { KINDS } from '../services/channel-kinds';
 import { KEYWORD_REPLY, sendRefusal } from '../services/channel-rules';
@@ -62,9 +60,7 @@ export class OutboundMessageJob implements JobHandler<OutboundMessagePayload> {
   constructor(
     private readonly db: TenantDb,
     private readonly messages: MessagesRepository,
-    private readonly conversations: ConversationsRepository,
     private readonly deliveries: DeliveriesRepository,
-    private readonly optOuts: OptOutsRepository,
     private readonly channels: ChannelAccountsService,
     private readonly senders: ChannelSenders,
     private readonly rate: SendRateLimiter,
@@ -106,53 +102,49 @@ export class OutboundMessageJob implements JobHandler<OutboundMessagePayload> {
    * an earlier message of the conversation, or the account's rate limit).
    */
   private async prepare(propertyId: string, messageId: string): Promise<Send | Later | string> {
-    const message = await this.messages.findById(propertyId, messageId, true);
+    const message = await this.messages.outboundContext(propertyId, messageId, ORDER_WAIT_SECONDS);
     if (!message || message.direction !== 'outbound' || message.internal || !message.conversation_id)
       return 'not an outbound message';
     if (message.delivery_status !== 'pending') return `already ${message.delivery_status}`;
-    const waited = await this.messages.earlierPendingAge(
-      propertyId,
-      message.conversation_id,
-      messageId,
-      ORDER_WAIT_SECONDS,
-    );
-    if (waited !== undefined)
+    const waited = message.earlier_pending_ms;
+    if (waited !== null)
       return {
         // Checked often while the earlier send is fresh, less so as it keeps retrying.
-        deferMs: Math.min(ORDER_RECHECK_MAX_MS, Math.max(ORDER_RECHECK_MS, Math.round(waited / 4))),
+        deferMs: Math.min(
+          ORDER_RECHECK_MAX_MS,
+          Math.max(ORDER_RECHECK_MS, Math.round(Math.max(0, waited) / 4)),
+        ),
         reason: 'an earlier message of the conversation is on its way',
       };
-    const delivery = await this.deliveries.claim(propertyId, messageId, message.channel_account_id);
-    if (delivery.status === 'sent' || delivery.status === 'failed')
-      return `delivery already ${delivery.status}`;
     const account = await this.channels.require(propertyId, message.channel_account_id);
-    const conversation = (await this.conversations.findById(propertyId, message.conversation_id))!;
     const type = KINDS[account.kind].type;
-    const optedOut =
-      type === 'sms' &&
-      message.intent !== KEYWORD_REPLY &&
-      (await this.optOuts.isOptedOut(propertyId, 'sms', conversation.channel_id));
-    const refusal = account.enabled ? sendRefusal(type, conversation, message, optedOut) : 'channel_disabled';
+    const optedOut = type === 'sms' && message.intent !== KEYWORD_REPLY && message.sms_opted_out;
+    const refusal = account.enabled
+      ? sendRefusal(type, { last_inbound_at: message.last_inbound_at }, message, optedOut)
+      : 'channel_disabled';
     if (refusal) {
+      const delivery = await this.deliveries.claim(propertyId, messageId, message.channel_account_id);
+      if (delivery.status === 'sent' || delivery.status === 'failed')
+        return `delivery already ${delivery.status}`;
       await this.deliveries.record(propertyId, delivery.id, { status: 'failed', error: refusal });
       await this.statuses.recordFailed(propertyId, messageId, refusal);
       return refusal;
     }
     const wait = await this.rate.reserve(account.kind, account.id, messageId);
     if (wait > 0) return { deferMs: wait, reason: `rate limit of channel ${account.id}` };
-    await this.deliveries.markSending(propertyId, delivery.id);
-    const last = await this.messages.lastInbound(propertyId, conversation.id);
+    const delivery = await this.deliveries.claimSending(propertyId, messageId, message.channel_account_id);
+    if (!delivery) return 'delivery already sent or failed';
     return {
       deliveryId: delivery.id,
-      conversationId: conversation.id,
+      conversationId: message.conversation_id,
       outbound: {
         account,
         credentials: this.channels.open(account),
-        to: conversation.channel_id,
+        to: message.to_address!,
         body: message.content,
         template: message.template ?? undefined,
-        inReplyTo: last.providerId,
-        subject: last.subject,
+        inReplyTo: message.last_inbound_provider_id,
+        subject: message.last_inbound_subject,
       },
     };
   }

@@ -89,20 +89,6 @@ export class ConversationsRepository {
     return rows[0];
   }
 
-  /**
-   * A guest message arrived: it counts as unread, opens the WhatsApp service window and restarts
-   * the idle clock.
-   */
-  async touchInbound(propertyId: string, id: string, at: Date): Promise<void> {
-    await this.db.manager.query(
-      `update conversation.conversations
-          set last_message_at = greatest(last_message_at, $3), last_inbound_at = greatest(last_inbound_at, $3),
-              unread_count = unread_count + 1, idle_warned_at = null, version = version + 1
-        where property_id = $1 and id = $2`,
-      [propertyId, id, at],
-    );
-  }
-
   list(
     propertyId: string,
     f: {
@@ -188,15 +174,6 @@ export class ConversationsRepository {
       ),
     );
     return rows[0];
-  }
-
-  /** What the concierge understood last: the guest's language and the current intent. */
-  async setUnderstanding(propertyId: string, id: string, language: string, intent: string): Promise<void> {
-    await this.db.manager.query(
-      `update conversation.conversations set guest_language = $3, current_intent = $4
-        where property_id = $1 and id = $2`,
-      [propertyId, id, language, intent],
-    );
   }
 
   /**

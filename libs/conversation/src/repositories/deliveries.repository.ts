@@ -32,11 +32,29 @@ export class DeliveriesRepository {
     return rows[0];
   }
 
-  async markSending(propertyId: string, id: string): Promise<void> {
-    await this.db.manager.query(
-      `update conversation.deliveries set status = 'sending', attempts = attempts + 1 where property_id = $1 and id = $2`,
-      [propertyId, id],
+  /**
+   * Claims a message's delivery for a send in one statement: created as `sending`, or moved to
+   * `sending` (one more attempt) unless it is `sent` or `failed` already, and locked either way.
+   * Undefined when it is sent or failed (nothing to do).
+   */
+  async claimSending(
+    propertyId: string,
+    messageId: string,
+    accountId: string,
+  ): Promise<DeliveryRow | undefined> {
+    const rows = await rowsOf<DeliveryRow>(
+      this.db.manager.query(
+        `insert into conversation.deliveries
+                (property_id, message_id, channel_account_id, idempotency_key, status, attempts)
+         values ($1, $2, $3, $4, 'sending', 1)
+         on conflict (property_id, idempotency_key) do update
+            set status = 'sending', attempts = conversation.deliveries.attempts + 1
+          where conversation.deliveries.status not in ('sent', 'failed')
+         returning id, status, attempts, provider_message_id`,
+        [propertyId, messageId, accountId, `message:${messageId}`],
+      ),
     );
+    return rows[0];
   }
 
   async record(

@@ -61,6 +61,36 @@ export interface MessageRow {
   created_at: Date;
 }
 
+export interface InboundContextRow {
+  id: string;
+  content: string;
+  content_type: string;
+  received_at: Date;
+  conversation_id: string;
+  guest_id: string;
+  reservation_id: string | null;
+  channel_type: string;
+  state: string;
+  ai_mode: 'auto' | 'paused';
+  guest_language: string | null;
+  last_staff_reply_at: Date | null;
+  last_outbound_intent: string | null;
+}
+
+/** An outbound message, locked, with what its send needs to know, read in one statement. */
+export interface OutboundContextRow extends MessageRow {
+  /** The conversation's address on its channel, and when the guest last wrote. */
+  to_address: string | null;
+  last_inbound_at: Date | null;
+  /** How long (ms) an earlier message of the conversation has been waiting for its send, if one is. */
+  earlier_pending_ms: number | null;
+  /** The provider's id and the subject of the guest's last message (email threads). */
+  last_inbound_provider_id: string | null;
+  last_inbound_subject: string | null;
+  /** The conversation's address opted out of SMS. */
+  sms_opted_out: boolean;
+}
+
 const FIELDS = `id, channel_account_id, conversation_id, direction, sender_type, sender_id, sender_address, internal,
   content, content_type, media, intent, entities, template, translation, original, channel_message_id, delivery_status, delivery_error, received_at, processed_at,
   created_at`;
@@ -134,51 +164,74 @@ export class MessagesRepository {
     return rows[0];
   }
 
-  async attach(propertyId: string, id: string, conversationId: string): Promise<void> {
+  /**
+   * Attaches a received message to its conversation, which counts it as unread, opens the WhatsApp
+   * service window as of `receivedAt` and restarts its idle clock: one statement.
+   */
+  async attach(propertyId: string, id: string, conversationId: string, receivedAt: Date): Promise<void> {
     await this.db.manager.query(
-      `update conversation.messages set conversation_id = $3, processed_at = now() where property_id = $1 and id = $2`,
-      [propertyId, id, conversationId],
+      `with m as (
+         update conversation.messages set conversation_id = $3, processed_at = now()
+          where property_id = $1 and id = $2)
+       update conversation.conversations
+          set last_message_at = greatest(last_message_at, $4), last_inbound_at = greatest(last_inbound_at, $4),
+              unread_count = unread_count + 1, idle_warned_at = null, version = version + 1
+        where property_id = $1 and id = $3`,
+      [propertyId, id, conversationId, receivedAt],
     );
   }
 
-  /** What the concierge understood of a guest message (the channel's own entities are kept). */
+  /**
+   * What the concierge understood of a guest message (the channel's own entities are kept), and
+   * the language and intent on its conversation, in one statement.
+   */
   async annotate(
     propertyId: string,
     id: string,
-    understood: { intent: string; confidence: number; entities: Record<string, unknown> },
+    conversationId: string,
+    understood: { language: string; intent: string; confidence: number; entities: Record<string, unknown> },
   ): Promise<void> {
     await this.db.manager.query(
-      `update conversation.messages
-          set intent = $3, confidence = $4, entities = coalesce(entities, '{}'::jsonb) || $5::jsonb
-        where property_id = $1 and id = $2`,
-      [propertyId, id, understood.intent, understood.confidence, JSON.stringify(understood.entities)],
+      `with m as (
+         update conversation.messages
+            set intent = $3, confidence = $4, entities = coalesce(entities, '{}'::jsonb) || $5::jsonb
+          where property_id = $1 and id = $2)
+       update conversation.conversations set guest_language = $7, current_intent = $3
+        where property_id = $1 and id = $6`,
+      [
+        propertyId,
+        id,
+        understood.intent,
+        understood.confidence,
+        JSON.stringify(understood.entities),
+        conversationId,
+        understood.language,
+      ],
     );
   }
 
-  /** When staff last sent a (non-internal) message in the conversation, if ever. */
-  async lastStaffReplyAt(propertyId: string, conversationId: string): Promise<Date | null> {
-    const rows = await rowsOf<{ at: Date | null }>(
+  /**
+   * A guest's message with what the concierge needs of its conversation, in one statement: the
+   * conversation's state, mode and language, when staff last replied and the intent of the last
+   * message the guest was sent. Undefined when it is not an attached guest message.
+   */
+  async inboundContext(propertyId: string, id: string): Promise<InboundContextRow | undefined> {
+    const rows = await rowsOf<InboundContextRow>(
       this.db.manager.query(
-        `select max(created_at) as at from conversation.messages
-          where property_id = $1 and conversation_id = $2 and direction = 'outbound'
-            and sender_type = 'staff' and not internal`,
-        [propertyId, conversationId],
-      ),
-    );
-    return rows[0]?.at ?? null;
-  }
-
-  /** The last outbound message of the conversation the guest saw (or is about to). */
-  async lastOutbound(
-    propertyId: string,
-    conversationId: string,
-  ): Promise<Pick<MessageRow, 'id' | 'sender_type' | 'intent' | 'created_at'> | undefined> {
-    const rows = await rowsOf<Pick<MessageRow, 'id' | 'sender_type' | 'intent' | 'created_at'>>(
-      this.db.manager.query(
-        `select id, sender_type, intent, created_at from conversation.messages
-          where property_id = $1 and conversation_id = $2 and direction = 'outbound' and not internal
-          order by created_at desc, id desc limit 1`,
-        [propertyId, conversationId],
+        `select m.id, m.content, m.content_type, coalesce(m.received_at, m.created_at) as received_at,
+                c.id as conversation_id, c.guest_id, c.reservation_id, c.channel_type, c.state, c.ai_mode,
+                c.guest_language,
+                (select max(s.created_at) from conversation.messages s
+                  where s.property_id = c.property_id and s.conversation_id = c.id and s.direction = 'outbound'
+                    and s.sender_type = 'staff' and not s.internal) as last_staff_reply_at,
+                (select o.intent from conversation.messages o
+                  where o.property_id = c.property_id and o.conversation_id = c.id and o.direction = 'outbound'
+                    and not o.internal
+                  order by o.created_at desc, o.id desc limit 1) as last_outbound_intent
+           from conversation.messages m
+           join conversation.conversations c on c.property_id = m.property_id and c.id = m.conversation_id
+          where m.property_id = $1 and m.id = $2 and m.direction = 'inbound' and m.sender_type = 'guest'`,
+        [propertyId, id],
       ),
     );
     return rows[0];
@@ -272,49 +325,45 @@ export class MessagesRepository {
     );
   }
 
-  /** The guest's latest message in the conversation: its provider id and subject (email threading). */
-  async lastInbound(
-    propertyId: string,
-    conversationId: string,
-  ): Promise<{ providerId: string | null; subject: string | null }> {
-    const rows = await rowsOf<{ channel_message_id: string | null; subject: string | null }>(
-      this.db.manager.query(
-        `select channel_message_id, entities ->> 'subject' as subject from conversation.messages
-          where property_id = $1 and conversation_id = $2 and direction = 'inbound'
-          order by created_at desc, id desc limit 1`,
-        [propertyId, conversationId],
-      ),
-    );
-    return { providerId: rows[0]?.channel_message_id ?? null, subject: rows[0]?.subject ?? null };
-  }
-
   /**
-   * How long (ms) the oldest earlier outbound message of the conversation, written within
-   * `withinSeconds`, has been waiting for its send; undefined when none is: messages go out in
-   * the order they were written. Compared in SQL, at the column's microseconds.
+   * An outbound message, locked, and what its send needs, in one statement: its conversation's
+   * address and last inbound time, how long an earlier message of the conversation (written
+   * within `withinSeconds`) has been waiting for its send (messages go out in the order they
+   * were written; compared at the column's microseconds), the guest's last message (its provider
+   * id and subject, for email threads), and whether the address opted out of SMS.
    */
-  async earlierPendingAge(
+  async outboundContext(
     propertyId: string,
-    conversationId: string,
-    messageId: string,
+    id: string,
     withinSeconds: number,
-  ): Promise<number | undefined> {
-    const rows = await rowsOf<{ age_ms: number }>(
+  ): Promise<OutboundContextRow | undefined> {
+    const rows = await rowsOf<OutboundContextRow>(
       this.db.manager.query(
-        `select (extract(epoch from now() - e.created_at) * 1000)::float8 as age_ms
-           from conversation.messages m
-           join conversation.messages e
-             on e.property_id = m.property_id and e.conversation_id = m.conversation_id
-            and (e.created_at, e.id) < (m.created_at, m.id)
-          where m.property_id = $1 and m.id = $3 and m.conversation_id = $2
-            and e.direction = 'outbound' and not e.internal and e.delivery_status = 'pending'
-            and e.created_at > now() - make_interval(secs => $4)
-          order by e.created_at, e.id
-          limit 1`,
-        [propertyId, conversationId, messageId, withinSeconds],
+        `select m.*, c.channel_id as to_address, c.last_inbound_at,
+                (select (extract(epoch from now() - e.created_at) * 1000)::float8
+                   from conversation.messages e
+                  where e.property_id = m.property_id and e.conversation_id = m.conversation_id
+                    and (e.created_at, e.id) < (m.created_at, m.id)
+                    and e.direction = 'outbound' and not e.internal and e.delivery_status = 'pending'
+                    and e.created_at > now() - make_interval(secs => $3)
+                  order by e.created_at, e.id
+                  limit 1) as earlier_pending_ms,
+                li.channel_message_id as last_inbound_provider_id, li.subject as last_inbound_subject,
+                exists (select 1 from conversation.opt_outs o
+                         where o.property_id = m.property_id and o.channel_type = 'sms'
+                           and o.address = c.channel_id) as sms_opted_out
+           from (select ${FIELDS}, property_id from conversation.messages
+                  where property_id = $1 and id = $2 for update) m
+           left join conversation.conversations c on c.property_id = m.property_id and c.id = m.conversation_id
+           left join lateral (
+                  select i.channel_message_id, i.entities ->> 'subject' as subject from conversation.messages i
+                   where i.property_id = m.property_id and i.conversation_id = m.conversation_id
+                     and i.direction = 'inbound'
+                   order by i.created_at desc, i.id desc limit 1) li on true`,
+        [propertyId, id, withinSeconds],
       ),
     );
-    return rows[0] ? Math.max(0, rows[0].age_ms) : undefined;
+    return rows[0];
   }
 
   /**

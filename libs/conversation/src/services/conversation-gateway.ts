@@ -49,27 +49,24 @@ export class ConversationGateway {
 
   /** A guest's inbound message attached to its conversation; undefined for anything else. */
   async inbound(messageId: string): Promise<InboundContext | undefined> {
-    const propertyId = this.db.propertyId;
-    const m = await this.messages.findById(propertyId, messageId);
-    if (!m || m.direction !== 'inbound' || m.sender_type !== 'guest' || !m.conversation_id) return undefined;
-    const c = await this.conversations.findById(propertyId, m.conversation_id);
-    if (!c) return undefined;
-    const last = await this.messages.lastOutbound(propertyId, c.id);
-    return {
-      messageId: m.id,
-      content: m.content,
-      contentType: m.content_type,
-      receivedAt: m.received_at ?? m.created_at,
-      conversationId: c.id,
-      guestId: c.guest_id,
-      reservationId: c.reservation_id,
-      channelType: c.channel_type,
-      state: c.state,
-      aiMode: c.ai_mode,
-      guestLanguage: c.guest_language,
-      lastStaffReplyAt: await this.messages.lastStaffReplyAt(propertyId, c.id),
-      lastOutboundIntent: last?.intent ?? null,
-    };
+    const m = await this.messages.inboundContext(this.db.propertyId, messageId);
+    return (
+      m && {
+        messageId: m.id,
+        content: m.content,
+        contentType: m.content_type,
+        receivedAt: m.received_at,
+        conversationId: m.conversation_id,
+        guestId: m.guest_id,
+        reservationId: m.reservation_id,
+        channelType: m.channel_type,
+        state: m.state,
+        aiMode: m.ai_mode,
+        guestLanguage: m.guest_language,
+        lastStaffReplyAt: m.last_staff_reply_at,
+        lastOutboundIntent: m.last_outbound_intent,
+      }
+    );
   }
 
   /** The messages of the conversation before a guest message, oldest first: who said what. */
@@ -107,14 +104,7 @@ export class ConversationGateway {
     ctx: Pick<InboundContext, 'messageId' | 'conversationId'>,
     understood: { language: string; intent: string; confidence: number; entities: Record<string, unknown> },
   ): Promise<void> {
-    const propertyId = this.db.propertyId;
-    await this.messages.annotate(propertyId, ctx.messageId, understood);
-    await this.conversations.setUnderstanding(
-      propertyId,
-      ctx.conversationId,
-      understood.language,
-      understood.intent,
-    );
+    await this.messages.annotate(this.db.propertyId, ctx.messageId, ctx.conversationId, understood);
   }
 
   /**

@@ -132,8 +132,7 @@ export class WebchatService {
         contentType: 'text',
         media: [],
       }))!;
-      await this.messages.attach(propertyId, id, conversationId);
-      await this.conversations.touchInbound(propertyId, conversationId, new Date());
+      await this.messages.attach(propertyId, id, conversationId, new Date());
       await this.outbox.publishEvent('message.created', { conversationId, messageId: id });
       await this.outbox.enqueue(JobName.ConciergeProcess, { messageId: id });
       return { id };

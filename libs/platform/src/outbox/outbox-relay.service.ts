@@ -79,27 +79,30 @@ export class OutboxRelay implements OnApplicationShutdown {
   private async drain(propertyId: string): Promise<number> {
     let published = 0;
     for (;;) {
-      const count = await this.tenantDb.run({ propertyId }, async (em) => {
+      const { count, inline } = await this.tenantDb.run({ propertyId }, async (em) => {
         const rows = await this.outbox.claimPublished(em, propertyId, BATCH);
-        if (rows.length === 0) return 0;
-        const inline = rows.filter(
+        const live = rows.filter(
           (r) =>
             r.job_name === (JobName.DomainEvent as string) &&
             this.bus.deliverableInline((r.payload as unknown as DomainEventPayload).type),
         );
-        const queued = rows.filter((r) => !inline.includes(r));
+        const queued = rows.filter((r) => !live.includes(r));
         if (queued.length > 0)
           await this.producer.addBulk(
             queued.map((r) => ({ name: r.job_name as JobName, payload: r.payload, jobId: r.id })),
           );
-        // Events only the live stream follows go straight to it, without a job. Best effort, as the
-        // stream itself: a failed delivery is logged and never holds the property's other rows back.
-        for (const r of inline)
-          await this.bus
-            .dispatch(r.payload as unknown as DomainEventPayload)
-            .catch((err: Error) => this.logger.warn(`live event ${r.id} not delivered: ${err.message}`));
-        return rows.length;
+        return { count: rows.length, inline: live };
       });
+      // Events only the live stream follows go straight to it once the claim has committed, without a
+      // job, all at once and in order (one Redis connection keeps the order). Best effort, as the
+      // stream itself: a failed delivery is logged and never holds the property's other rows back.
+      await Promise.all(
+        inline.map((r) =>
+          this.bus
+            .dispatch(r.payload as unknown as DomainEventPayload)
+            .catch((err: Error) => this.logger.warn(`live event ${r.id} not delivered: ${err.message}`)),
+        ),
+      );
       published += count;
       if (count < BATCH) return published;
     }
