@@ -14,6 +14,7 @@ import { createTestDatabase, pool, type TestDatabase, useTestEnvironment } from 
 import { type TestingModule } from '@nestjs/testing';
 import { type Queue } from 'bullmq';
 import { type Pool } from 'pg';
+import { DataSource } from 'typeorm';
 
 import {
   createQueueTestingModule,
@@ -156,18 +157,54 @@ describe(OutboxRelay.name, () => {
       }
     });
 
-    it('delivers an event only transaction-free subscribers follow at once, in order, without a job', async () => {
+    it('delivers an event only transaction-free subscribers follow right after its transaction commits, in order, without a row or job', async () => {
       const bus = moduleRef.get(DomainEventBus);
       const propertyId = await insertProperty(owner, 'hotel-live');
       const live: string[] = [];
       const offLive = bus.subscribe('test.live', (e) => Promise.resolve(void live.push(String(e.data.n))), {
         transaction: false,
       });
-      const offStored = bus.subscribe('test.stored', () => Promise.resolve());
       try {
-        const first = await tenantDb.run({ propertyId }, () => outbox.publishEvent('test.live', { n: 1 }));
+        const ids = await tenantDb.run({ propertyId }, async () => {
+          const first = await outbox.publishEvent('test.live', { n: 1 });
+          const second = await outbox.publishEvent('test.live', { n: 2 });
+          expect(live).toEqual([]); // not before the commit
+          return [first, second];
+        });
+        await expect(
+          tenantDb.run({ propertyId }, async () => {
+            await outbox.publishEvent('test.live', { n: 3 });
+            throw new Error('rolled back');
+          }),
+        ).rejects.toThrow('rolled back');
+
+        expect(live).toEqual(['1', '2']);
+        expect(await relay.relayProperty(propertyId)).toBe(0);
+        for (const id of ids) expect(await outboxStatus(tenantDb, propertyId, id)).toBeUndefined();
+      } finally {
+        offLive();
+      }
+    });
+
+    it('relays such an event, in order and without a job, where the caller commits the transaction', async () => {
+      const bus = moduleRef.get(DomainEventBus);
+      const propertyId = await insertProperty(owner, 'hotel-live-within');
+      const live: string[] = [];
+      const offLive = bus.subscribe('test.live', (e) => Promise.resolve(void live.push(String(e.data.n))), {
+        transaction: false,
+      });
+      const offStored = bus.subscribe('test.stored', () => Promise.resolve());
+      const within = (n: number) =>
+        moduleRef
+          .get(DataSource)
+          .transaction((em) =>
+            tenantDb.within(em, { propertyId }, () => outbox.publishEvent('test.live', { n })),
+          );
+      try {
+        const first = await within(1);
         const stored = await publishEvent(propertyId, 'test.stored');
-        const second = await tenantDb.run({ propertyId }, () => outbox.publishEvent('test.live', { n: 2 }));
+        const second = await within(2);
+        expect(live).toEqual([]);
 
         expect(await relay.relayProperty(propertyId)).toBe(3);
 

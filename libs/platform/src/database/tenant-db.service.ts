@@ -36,17 +36,21 @@ export class TenantDb {
       return work(current.manager);
     }
     const runner = this.dataSource.createQueryRunner();
+    const afterCommit: (() => Promise<void>)[] = [];
+    let result: T;
     try {
       await this.begin(runner, scope);
-      const result = await this.scoped(runner.manager, scope, work);
+      result = await this.scoped(runner.manager, scope, work, afterCommit);
       await runner.commitTransaction();
-      return result;
     } catch (err) {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
       throw err;
     } finally {
       await runner.release();
     }
+    // Committed: what these steps do is best effort and can no longer fail the work.
+    for (const step of afterCommit) await step().catch(() => undefined);
+    return result;
   }
 
   /**
@@ -92,6 +96,7 @@ export class TenantDb {
     manager: EntityManager,
     scope: TenantScope,
     work: (manager: EntityManager) => Promise<T>,
+    afterCommit?: (() => Promise<void>)[],
   ): Promise<T> {
     return this.cls.run({ ifNested: 'inherit' }, async () => {
       const tx: TenantTransaction = {
@@ -99,6 +104,7 @@ export class TenantDb {
         userId: scope.userId ?? null,
         manager,
         beforeCommit: [],
+        afterCommit,
       };
       this.cls.set('tenantTx', tx);
       try {
@@ -117,6 +123,18 @@ export class TenantDb {
    */
   beforeCommit(step: () => Promise<void>): void {
     this.current().beforeCommit.push(step);
+  }
+
+  /**
+   * Runs `step` once the current property transaction has committed, outside it, best effort (its
+   * failure is ignored: it must deal with its own errors). False, and nothing is kept, when this
+   * transaction's commit is the caller's (`within`); throws outside a transaction.
+   */
+  afterCommit(step: () => Promise<void>): boolean {
+    const steps = this.current().afterCommit;
+    if (!steps) return false;
+    steps.push(step);
+    return true;
   }
 
   /**

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { type EntityManager } from 'typeorm';
 
 import { TenantDb } from '../database/tenant-db.service';
 import { orderedUuidv7 } from '../database/uuid';
 import { JOB_QUEUE, JobName } from '../queue/queue-names';
+import { DomainEventBus } from './domain-events';
 import { type NewOutboxRow, OutboxRepository } from './outbox.repository';
 
 export interface DomainEventPayload {
@@ -22,15 +23,24 @@ export interface DomainEventPayload {
  * business rows it is about were committed. The rows a transaction asks for are written together,
  * in one statement at the end of its work (in the order asked, with time-ordered ids made here),
  * not one round trip each.
+ *
+ * A domain event only transaction-free subscribers follow (the live stream: best effort by
+ * nature) gets no row: it is delivered in order right after the transaction commits, by the
+ * process that committed it. Where the caller commits the transaction (TenantDb.within) it takes
+ * the outbox like any other event.
  */
 @Injectable()
 export class OutboxService {
+  private readonly logger = new Logger(OutboxService.name);
   /** Rows asked for but not yet written, per open transaction (its EntityManager). */
   private readonly pending = new WeakMap<EntityManager, NewOutboxRow[]>();
+  /** Live events to deliver once the transaction commits, per open transaction. */
+  private readonly live = new WeakMap<EntityManager, DomainEventPayload[]>();
 
   constructor(
     private readonly db: TenantDb,
     private readonly outbox: OutboxRepository,
+    private readonly bus: DomainEventBus,
   ) {}
 
   /** Throws outside a property transaction: a job must commit with the rows it is about. */
@@ -42,27 +52,58 @@ export class OutboxService {
   /** Records many domain events (bulk imports), in the order given. */
   publishEvents(events: { type: string; data: DomainEventPayload['data'] }[]): Promise<void> {
     const occurredAt = new Date().toISOString();
-    this.buffer(
-      events.map((e) => ({
-        jobName: JobName.DomainEvent,
-        payload: { eventId: randomUUID(), type: e.type, data: e.data, occurredAt },
-      })),
-    );
+    const all = events.map((e) => this.event(e.type, e.data, occurredAt));
+    const queued = all.filter((e) => !this.deliverAfterCommit(e));
+    this.buffer(queued.map((payload) => ({ jobName: JobName.DomainEvent, payload: { ...payload } })));
     return Promise.resolve();
   }
 
-  /** Records a domain event (`guest.merged`, `reservation.checked_in`, …) for subscribers. */
-  async publishEvent(type: string, data: DomainEventPayload['data']): Promise<string> {
-    return this.enqueue(JobName.DomainEvent, {
-      eventId: randomUUID(),
-      type,
-      data,
-      occurredAt: new Date().toISOString(),
-    });
+  /**
+   * Records a domain event (`guest.merged`, `reservation.checked_in`, …) for subscribers; returns
+   * its outbox row's id, or the event's id when it needs no row.
+   */
+  publishEvent(type: string, data: DomainEventPayload['data']): Promise<string> {
+    const event = this.event(type, data, new Date().toISOString());
+    if (this.deliverAfterCommit(event)) return Promise.resolve(event.eventId);
+    return this.enqueue(JobName.DomainEvent, { ...event });
+  }
+
+  private event(type: string, data: DomainEventPayload['data'], occurredAt: string): DomainEventPayload {
+    return { propertyId: this.db.propertyId, eventId: randomUUID(), type, data, occurredAt };
+  }
+
+  /** Keeps a live-only event for delivery after the commit; false when it must take the outbox. */
+  private deliverAfterCommit(event: DomainEventPayload): boolean {
+    if (!this.bus.deliverableInline(event.type)) return false;
+    const manager = this.db.manager;
+    const held = this.live.get(manager);
+    if (held) {
+      held.push(event);
+      return true;
+    }
+    const events = [event];
+    if (!this.db.afterCommit(() => this.deliver(manager, events))) return false;
+    this.live.set(manager, events);
+    return true;
+  }
+
+  /** All at once and in order (one Redis connection keeps the order); a failure is logged. */
+  private async deliver(manager: EntityManager, events: DomainEventPayload[]): Promise<void> {
+    this.live.delete(manager);
+    await Promise.all(
+      events.map((e) =>
+        this.bus
+          .dispatch(e)
+          .catch((err: Error) =>
+            this.logger.warn(`live event ${e.type} ${e.eventId} not delivered: ${err.message}`),
+          ),
+      ),
+    );
   }
 
   /** Buffers rows for the current transaction; returns their ids. */
   private buffer(jobs: { jobName: JobName; payload: Record<string, unknown> }[]): string[] {
+    if (jobs.length === 0) return [];
     const manager = this.db.manager;
     const propertyId = this.db.propertyId;
     let rows = this.pending.get(manager);

@@ -30,6 +30,10 @@ export interface TenantTransaction {
   manager: EntityManager;
   /** Steps to run at the end of the transaction's work, before it commits. */
   beforeCommit: (() => Promise<void>)[];
+  /**
+   * Best-effort steps to run once it has committed; absent where the caller commits (TenantDb.within).
+   */
+  afterCommit?: (() => Promise<void>)[];
 }
 
 export interface RequestInfo {
