@@ -28,6 +28,25 @@ export class PlatformDb {
     return affectedOf(this.runner().query(sql, params));
   }
 
+  /**
+   * Inside a property transaction, `load`s a directory row once for the whole transaction (a
+   * property's settings and time zone are read by several contexts per guest message); outside
+   * one, every time. Writers `forget` what they change.
+   */
+  async memo<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const tx = this.cls.isActive() ? this.cls.get<TenantTransaction | undefined>('tenantTx') : undefined;
+    if (!tx) return load();
+    if (tx.memo.has(key)) return tx.memo.get(key) as T;
+    const value = await load();
+    tx.memo.set(key, value);
+    return value;
+  }
+
+  forget(key: string): void {
+    const tx = this.cls.isActive() ? this.cls.get<TenantTransaction | undefined>('tenantTx') : undefined;
+    tx?.memo.delete(key);
+  }
+
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const tx = this.cls.isActive() ? this.cls.get<TenantTransaction | undefined>('tenantTx') : undefined;
     return tx ? work(tx.manager) : this.dataSource.transaction(work);

@@ -105,6 +105,7 @@ export class TenantDb {
         manager,
         beforeCommit: [],
         afterCommit,
+        memo: new Map(),
       };
       this.cls.set('tenantTx', tx);
       try {

@@ -34,6 +34,8 @@ export interface TenantTransaction {
    * Best-effort steps to run once it has committed; absent where the caller commits (TenantDb.within).
    */
   afterCommit?: (() => Promise<void>)[];
+  /** Directory rows read once per transaction (PlatformDb.memo). */
+  memo: Map<string, unknown>;
 }
 
 export interface RequestInfo {

@@ -70,9 +70,13 @@ export class PropertiesRepository {
     return rows.map((r) => r.id);
   }
 
+  /** Read once per property transaction (see PlatformDb.memo); a copy, so callers cannot change the kept row. */
   async findById(id: string): Promise<PropertyRow | undefined> {
-    const rows = await this.db.query<PropertyRow>('select * from platform.properties where id = $1', [id]);
-    return rows[0];
+    const row = await this.db.memo(`property:${id}`, async () => {
+      const rows = await this.db.query<PropertyRow>('select * from platform.properties where id = $1', [id]);
+      return rows[0];
+    });
+    return row && { ...row, settings: structuredClone(row.settings) };
   }
 
   /** By the property's public code (webhook URLs name properties by code). */
@@ -87,6 +91,7 @@ export class PropertiesRepository {
     id: string,
     patch: { name?: string; timezone?: string; settings?: object },
   ): Promise<PropertyRow> {
+    this.db.forget(`property:${id}`);
     const rows = await this.db.query<PropertyRow>(
       `update platform.properties
           set name = coalesce($2, name), timezone = coalesce($3, timezone), settings = coalesce($4::jsonb, settings)
