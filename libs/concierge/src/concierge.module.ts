@@ -89,11 +89,11 @@ export class ConciergeModule implements OnModuleInit {
    * A guest's completed request is announced to them (see TaskNotices for when and how); the
    * knowledge health report lists the questions the concierge could not answer; staff replies
    * are translated for the guest where the policy has the openai engine; a received guest
-   * message goes through the pipeline in the same job that attached it.
+   * message goes through the pipeline in the transaction that attached it.
    */
   onModuleInit(): void {
     this.healthContributors.register(this.gaps);
-    this.inbound.register((propertyId, messageId) => this.pipeline.run(propertyId, messageId));
+    this.inbound.register((propertyId, messageId) => this.pipeline.runWithin(propertyId, messageId));
     this.replyTranslators.register((propertyId, conversationId, text) =>
       this.staffReplies.translate(propertyId, conversationId, text),
     );

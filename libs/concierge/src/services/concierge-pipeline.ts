@@ -110,15 +110,33 @@ export class ConciergePipeline {
 
   /** Processes one message and says what was done, for a job's result. */
   async run(propertyId: string, messageId: string): Promise<string> {
-    const result = await this.process(propertyId, messageId);
-    return result ? `${result.outcome} (${result.rule})` : 'skipped';
+    return describe(await this.process(propertyId, messageId));
+  }
+
+  /**
+   * The first pass of `run` in the caller's property transaction (one transaction with the
+   * attachment of the message, for the inbound job): a description of what was done, or, when
+   * the LLM is to be asked, what is left to do outside that transaction.
+   */
+  async runWithin(propertyId: string, messageId: string): Promise<string | (() => Promise<string>)> {
+    const first = await this.db.run({ propertyId }, () => this.firstPass(messageId));
+    if (!first || !('g' in first)) return describe(first);
+    return async () => describe(await this.rest(propertyId, messageId, first));
   }
 
   /** Processes one message in property transactions of its own; undefined when there is nothing to do. */
   async process(propertyId: string, messageId: string): Promise<ProcessResult | undefined> {
     const first = await this.db.run({ propertyId }, () => this.firstPass(messageId));
     if (!first || !('g' in first)) return first;
-    // Outside any transaction: the model's reply and the translation for staff, side by side.
+    return this.rest(propertyId, messageId, first);
+  }
+
+  /** After the first pass: the model and the translation outside any transaction, then a second one. */
+  private async rest(
+    propertyId: string,
+    messageId: string,
+    first: LlmPlan,
+  ): Promise<ProcessResult | undefined> {
     const [consulted, translation] = await Promise.all([
       first.reply ? this.consult(propertyId, first) : null,
       first.translateTo
@@ -521,3 +539,7 @@ function memoryHits(guest: GuestProfile | null, stay: Stay | null): unknown[] {
 }
 
 const ms = (x: number) => Math.round(x * 10) / 10;
+
+/** A job's result: what the pipeline did with a message. */
+const describe = (result: ProcessResult | undefined) =>
+  result ? `${result.outcome} (${result.rule})` : 'skipped';

@@ -39,13 +39,14 @@ interface Attached {
 }
 
 /**
- * One job per received message, in two steps. First, in a property transaction: attach the
- * message to its guest (found or created by channel identity), its stay (current or next
- * reservation) and the open conversation for that address on that account, opening one if there
- * is none. Then, outside it, hand it to the registered inbound handler (the concierge), which
- * opens transactions of its own. The job's retry is the durability between the steps: a retry
- * finds the message attached and goes straight to the second, which is idempotent. With no
- * handler registered the first step leaves a concierge job in the outbox instead.
+ * One job per received message. In a property transaction: attach the message to its guest
+ * (found or created by channel identity), its stay (current or next reservation) and the open
+ * conversation for that address on that account, opening one if there is none, and hand it to
+ * the registered inbound handler (the concierge) in the same transaction; what the handler left
+ * for later (a call to an LLM) runs once it has committed, in transactions of its own. The job's
+ * retry is the durability: a retry finds the message attached and goes straight to the handler,
+ * which is idempotent. With no handler registered the job leaves a concierge job in the outbox
+ * instead.
  */
 @Injectable()
 @HandlesJob(JobName.InboundMessage, 'property-steps')
@@ -63,9 +64,12 @@ export class InboundMessageJob implements JobHandler<InboundMessagePayload> {
   ) {}
 
   async handle({ propertyId, messageId }: InboundMessagePayload): Promise<string> {
-    const attached = await this.db.run({ propertyId }, () => this.attachStep(propertyId, messageId));
-    if (!attached.handOff) return attached.conversationId ? 'attached' : 'skipped';
-    return this.handoff.handle(propertyId, messageId);
+    const next = await this.db.run({ propertyId }, async () => {
+      const attached = await this.attachStep(propertyId, messageId);
+      if (!attached.handOff) return attached.conversationId ? 'attached' : 'skipped';
+      return this.handoff.handle(propertyId, messageId);
+    });
+    return typeof next === 'string' ? next : next();
   }
 
   /**

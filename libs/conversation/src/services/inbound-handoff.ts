@@ -1,18 +1,23 @@
 import { Injectable } from '@nestjs/common';
 
 /**
- * Takes a guest message the conversation context has attached (to its guest, stay and
- * conversation) and deals with it: understands, answers, acts or hands it to staff. Opens its own
- * property transactions, is idempotent (a message it has dealt with is skipped) and returns what
- * it did, for the job's result. Called outside any transaction.
+ * Takes a guest message the conversation context has just attached (to its guest, stay and
+ * conversation) and deals with it: understands, answers, acts or hands it to staff. Called in the
+ * property transaction that attached it, and idempotent (a message it has dealt with is
+ * skipped). Returns what it did, for the job's result, or what it has left to do outside that
+ * transaction (a call to an LLM, say), which opens transactions of its own.
  */
-export type InboundHandler = (propertyId: string, messageId: string) => Promise<string>;
+export type InboundHandler = (propertyId: string, messageId: string) => Promise<InboundHandled>;
+
+/** What an inbound handler did, or the rest of its work, to run once the transaction committed. */
+export type InboundHandled = string | (() => Promise<string>);
 
 /**
  * Where another context (the concierge) plugs in what happens to a guest message once it is
  * attached; the conversation context does not know what that is. With a handler registered the
- * inbound job calls it as its second step (one job per guest message, its retry the durability);
- * with none, the job leaves a concierge job in the outbox instead.
+ * inbound job calls it in the transaction that attached the message (one job and, unless an LLM
+ * is asked, one transaction per guest message); with none, the job leaves a concierge job in the
+ * outbox instead.
  */
 @Injectable()
 export class InboundHandoff {
@@ -26,7 +31,7 @@ export class InboundHandoff {
     return this.handler !== null;
   }
 
-  handle(propertyId: string, messageId: string): Promise<string> {
+  handle(propertyId: string, messageId: string): Promise<InboundHandled> {
     if (!this.handler) throw new Error('no inbound handler is registered');
     return this.handler(propertyId, messageId);
   }
