@@ -44,6 +44,7 @@ import {
   signup,
   startBenchApi,
   type TwilioChannel,
+  workerCount,
 } from '../lib/api-process';
 import { cpuBetween, cpuSample, type CpuSource } from '../lib/cpu';
 import { GUEST_TEXTS, type GuestText, KNOWLEDGE } from './messages';
@@ -126,7 +127,7 @@ async function run(bench: BenchApi, fake: FakeTwilio, admin: Client, queues: Que
   const { propertyId, channel, warm, load } = await setUpHotel(base, fake);
   await waitIdle(admin, queues, 120_000);
   console.log(
-    `${cpus().length} cores; api and worker ${apiNodeArgs()}, LOG_LEVEL ${env.BENCH_LOG_LEVEL ?? 'warn'}, ` +
+    `${cpus().length} cores; api and ${workerCount()} worker${workerCount() > 1 ? 's' : ''} ${apiNodeArgs()}, LOG_LEVEL ${env.BENCH_LOG_LEVEL ?? 'warn'}, ` +
       `WORKER_CONCURRENCY ${env.WORKER_CONCURRENCY ?? new AppConfig().WORKER_CONCURRENCY}, ` +
       `TWILIO_SEND_RATE_PER_SECOND ${TWILIO_RATE}; ${KNOWLEDGE.length} knowledge entries, ` +
       `${[...warm, ...load].filter((m) => m.inHouse).length} guests in house`,
@@ -146,7 +147,7 @@ async function run(bench: BenchApi, fake: FakeTwilio, admin: Client, queues: Que
 
   const sources: Record<string, CpuSource> = {
     api: { pid: bench.process.pid! },
-    worker: { pid: bench.worker!.pid! },
+    worker: { pids: bench.workers.map((w) => w.pid!) },
     postgres: { comm: 'postgres' },
     redis: { comm: 'redis-server' },
     bench: 'self',

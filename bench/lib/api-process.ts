@@ -32,8 +32,10 @@ export const redisUrl = () => env.REDIS_URL || new AppConfig().REDIS_URL;
 
 export interface BenchApi {
   process: ChildProcess;
-  /** The worker, when one was asked for. */
+  /** The (first) worker, when one was asked for. */
   worker?: ChildProcess;
+  /** Every worker process (`BENCH_WORKERS`, default 1), when asked for. */
+  workers: ChildProcess[];
   base: string;
   urls: DbUrls;
   database: string;
@@ -57,6 +59,14 @@ export interface BenchApiOptions {
   env?: Record<string, string>;
   /** Writes the processes' stdout to files (see `BenchApi.logs`) instead of discarding it. */
   logs?: boolean;
+}
+
+/** How many worker processes a bench starts (BENCH_WORKERS, default 1): one per core is a deployment's choice. */
+export function workerCount(): number {
+  const n = Number(env.BENCH_WORKERS ?? 1);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`BENCH_WORKERS must be a positive integer, not ${env.BENCH_WORKERS}`);
+  return n;
 }
 
 /**
@@ -134,14 +144,15 @@ export async function startBenchApi(database: string, options: BenchApiOptions =
     const api = start('api', { PORT: String(port), HOST: '127.0.0.1' });
     children.push(api);
     await waitReady(base, api);
-    let worker: ChildProcess | undefined;
-    if (options.worker) {
-      const heartbeat = join(dir, 'worker.heartbeat');
-      worker = start('worker', { WORKER_HEARTBEAT_FILE: heartbeat });
+    const workers: ChildProcess[] = [];
+    for (let i = 0; options.worker && i < workerCount(); i++) {
+      const heartbeat = join(dir, `worker-${i}.heartbeat`);
+      const worker = start('worker', { WORKER_HEARTBEAT_FILE: heartbeat });
       children.push(worker);
+      workers.push(worker);
       await waitWorker(heartbeat, worker);
     }
-    return { process: api, worker, base, urls, database, redisPrefix, logs, stop };
+    return { process: api, worker: workers[0], workers, base, urls, database, redisPrefix, logs, stop };
   } catch (err) {
     await stop();
     throw err;

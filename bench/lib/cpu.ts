@@ -6,8 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
-/** One pid; every process named `comm` (with their reaped children); or this process and its children. */
-export type CpuSource = { pid: number } | { comm: string } | 'self';
+/** Some pids; every process named `comm` (with their reaped children); or this process and its children. */
+export type CpuSource = { pid: number } | { pids: number[] } | { comm: string } | 'self';
 
 export interface CpuSample {
   at: number;
@@ -58,7 +58,13 @@ export function cpuSample(sources: Record<string, CpuSource>): CpuSample {
   const ticks: Record<string, number> = {};
   for (const [name, s] of Object.entries(sources))
     ticks[name] =
-      s === 'self' ? ticksOf('self', true) : 'pid' in s ? ticksOf(s.pid, false) : byCommand.get(s.comm)!;
+      s === 'self'
+        ? ticksOf('self', true)
+        : 'pid' in s
+          ? ticksOf(s.pid, false)
+          : 'pids' in s
+            ? s.pids.reduce((sum, pid) => sum + ticksOf(pid, false), 0)
+            : byCommand.get(s.comm)!;
   return { at: performance.now(), busy: user + nice + system, ticks };
 }
 
