@@ -504,8 +504,7 @@ function startMonitor(admin: Client, queues: Queue[], propertyId: string): { sto
 const STAGES = [
   'webhook due → stored',
   'stored → inbound job',
-  'inbound job → concierge job',
-  'concierge job → reply written',
+  'inbound job → reply written',
   'reply written → send job',
   'send job → provider called',
 ] as const;
@@ -520,14 +519,12 @@ async function stageTimes(admin: Client, propertyId: string) {
     guest: string;
     stored: number;
     attached: number | null;
-    concierge: number | null;
     written: number | null;
     claimed: number | null;
     latencies: Record<string, number> | null;
   }>(
     `select m.sender_address as guest, t.latencies, extract(epoch from m.created_at) * 1000 as stored,
             extract(epoch from m.processed_at) * 1000 as attached,
-            extract(epoch from t.created_at) * 1000 as concierge,
             extract(epoch from r.created_at) * 1000 as written,
             extract(epoch from d.created_at) * 1000 as claimed
        from conversation.messages m
@@ -542,7 +539,7 @@ async function stageTimes(admin: Client, propertyId: string) {
   for (const r of rows) {
     const m = byNumber.get(r.guest);
     if (!m || m.phase !== 'load' || m.reply === undefined || r.claimed === null) continue;
-    const marks = [m.due, r.stored, r.attached!, r.concierge!, r.written!, r.claimed, m.reply].map(Number);
+    const marks = [m.due, r.stored, r.attached!, r.written!, r.claimed, m.reply].map(Number);
     for (let s = 0; s < STAGES.length; s++) spans[s].push(marks[s + 1] - marks[s]);
     for (const [step, value] of Object.entries(r.latencies ?? {}))
       steps.set(step, [...(steps.get(step) ?? []), value]);
