@@ -10,7 +10,6 @@ import { KnowledgeEntries1795326000000 } from './1795326000000-knowledge-entries
 import { KnowledgeRetrieval1795327000000 } from './1795327000000-knowledge-retrieval';
 import { Concierge1795328000000 } from './1795328000000-concierge';
 import { LlmEngine1795329000000 } from './1795329000000-llm-engine';
-import { OutboxHold1795330000000 } from './1795330000000-outbox-hold';
 
 /** Every migration, in order. Listed explicitly so bundlers and test runners need no globbing. */
 export const migrations = [
@@ -26,5 +25,4 @@ export const migrations = [
   KnowledgeRetrieval1795327000000,
   Concierge1795328000000,
   LlmEngine1795329000000,
-  OutboxHold1795330000000,
 ];

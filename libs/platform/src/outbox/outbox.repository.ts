@@ -16,8 +16,6 @@ export interface NewOutboxRow {
   queue: string;
   jobName: string;
   payload: Record<string, unknown>;
-  /** Held from the relay this long (its writer runs it itself); absent: available at once. */
-  holdSeconds?: number;
 }
 
 /** platform.outbox, always inside a property transaction (the table is under forced RLS). */
@@ -29,19 +27,13 @@ export class OutboxRepository {
   async insertRows(rows: NewOutboxRow[]): Promise<void> {
     if (rows.length === 0) return;
     await this.db.manager.query(
-      `insert into platform.outbox (id, property_id, queue, job_name, payload, available_at)
-       select r.id, $1, r.queue, r.job_name, r.payload, now() + make_interval(secs => r.hold)
-         from jsonb_to_recordset($2::jsonb) as r(id uuid, queue text, job_name text, payload jsonb, hold float8)`,
+      `insert into platform.outbox (id, property_id, queue, job_name, payload)
+       select r.id, $1, r.queue, r.job_name, r.payload
+         from jsonb_to_recordset($2::jsonb) as r(id uuid, queue text, job_name text, payload jsonb)`,
       [
         this.db.propertyId,
         JSON.stringify(
-          rows.map((r) => ({
-            id: r.id,
-            queue: r.queue,
-            job_name: r.jobName,
-            payload: r.payload,
-            hold: r.holdSeconds ?? null,
-          })),
+          rows.map((r) => ({ id: r.id, queue: r.queue, job_name: r.jobName, payload: r.payload })),
         ),
       ],
     );
@@ -61,21 +53,12 @@ export class OutboxRepository {
             and o.id = any(array(
                   select id from platform.outbox
                    where property_id = $1 and status = 'pending'
-                     and (available_at is null or available_at <= now())
                    order by id limit $2 for update skip locked))
           returning o.id, o.queue, o.job_name, o.payload`,
         [propertyId, limit],
       ),
     );
     return rows.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
-  }
-
-  /**
-   * Marks rows their writer ran itself as published, in one statement of its own (it scopes
-   * itself to the property); rows the relay published meanwhile are left as they are.
-   */
-  async markDone(propertyId: string, ids: string[]): Promise<void> {
-    await this.db.selfScoped('select platform.outbox_done($1, $2::uuid[])', [propertyId, ids]);
   }
 
   prunePublished(propertyId: string, olderThanDays: number): Promise<number> {

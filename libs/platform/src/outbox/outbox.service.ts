@@ -5,7 +5,6 @@ import { type EntityManager } from 'typeorm';
 
 import { TenantDb } from '../database/tenant-db.service';
 import { orderedUuidv7 } from '../database/uuid';
-import { LOCAL_JOB_HOLD_SECONDS, type LocalJob, LocalJobs } from '../queue/local-jobs';
 import { JOB_QUEUE, JobName } from '../queue/queue-names';
 import { DomainEventBus } from './domain-events';
 import { type NewOutboxRow, OutboxRepository } from './outbox.repository';
@@ -37,45 +36,17 @@ export class OutboxService {
   private readonly pending = new WeakMap<EntityManager, NewOutboxRow[]>();
   /** Live events to deliver once the transaction commits, per open transaction. */
   private readonly live = new WeakMap<EntityManager, DomainEventPayload[]>();
-  /** Jobs this process runs itself once the transaction commits (LocalJobs), per open transaction. */
-  private readonly local = new WeakMap<EntityManager, LocalJob[]>();
 
   constructor(
     private readonly db: TenantDb,
     private readonly outbox: OutboxRepository,
     private readonly bus: DomainEventBus,
-    private readonly localJobs: LocalJobs,
   ) {}
 
-  /**
-   * Throws outside a property transaction: a job must commit with the rows it is about. A job
-   * this process runs itself (LocalJobs) gets its row too, held from the relay as its safety net.
-   */
+  /** Throws outside a property transaction: a job must commit with the rows it is about. */
   enqueue(job: JobName, payload: Record<string, unknown> = {}): Promise<string> {
-    if (this.localJobs.accepts(job)) {
-      const manager = this.db.manager;
-      const held = this.local.get(manager);
-      const jobs = held ?? [];
-      if (held || this.db.afterCommit(() => this.runLocally(manager, jobs))) {
-        if (!held) this.local.set(manager, jobs);
-        const [id] = this.buffer([{ jobName: job, payload, holdSeconds: LOCAL_JOB_HOLD_SECONDS }]);
-        jobs.push({
-          id,
-          name: job,
-          propertyId: this.db.propertyId,
-          payload: { ...payload, propertyId: this.db.propertyId },
-        });
-        return Promise.resolve(id);
-      }
-    }
     const id = this.buffer([{ jobName: job, payload }])[0];
     return Promise.resolve(id);
-  }
-
-  private runLocally(manager: EntityManager, jobs: LocalJob[]): Promise<void> {
-    this.local.delete(manager);
-    this.localJobs.start(jobs);
-    return Promise.resolve();
   }
 
   /** Records many domain events (bulk imports), in the order given. */
@@ -131,9 +102,7 @@ export class OutboxService {
   }
 
   /** Buffers rows for the current transaction; returns their ids. */
-  private buffer(
-    jobs: { jobName: JobName; payload: Record<string, unknown>; holdSeconds?: number }[],
-  ): string[] {
+  private buffer(jobs: { jobName: JobName; payload: Record<string, unknown> }[]): string[] {
     if (jobs.length === 0) return [];
     const manager = this.db.manager;
     const propertyId = this.db.propertyId;
@@ -148,9 +117,9 @@ export class OutboxService {
       });
     }
     const ids: string[] = [];
-    for (const { jobName, payload, holdSeconds } of jobs) {
+    for (const { jobName, payload } of jobs) {
       const id = orderedUuidv7();
-      rows.push({ id, queue: JOB_QUEUE[jobName], jobName, payload: { ...payload, propertyId }, holdSeconds });
+      rows.push({ id, queue: JOB_QUEUE[jobName], jobName, payload: { ...payload, propertyId } });
       ids.push(id);
     }
     return ids;

@@ -54,10 +54,10 @@ export class QueueProducer implements OnApplicationShutdown {
     }
   }
 
-  async add(name: JobName, payload: object, jobId: string, options: { delay?: number } = {}): Promise<void> {
+  async add(name: JobName, payload: object, jobId: string): Promise<void> {
     const queue = this.queue(JOB_QUEUE[name]);
     await this.connected();
-    await queue.add(name, payload, { jobId, ...(options.delay ? { delay: options.delay } : {}) });
+    await queue.add(name, payload, { jobId });
   }
 
   /**

@@ -7,7 +7,6 @@ import { OutboxService } from '../outbox/outbox.service';
 import { OutboxPruneAllJob, OutboxPruneJob } from '../outbox/outbox-prune.jobs';
 import { OutboxRelay } from '../outbox/outbox-relay.service';
 import { JobRegistry } from './job-registry';
-import { LocalJobs } from './local-jobs';
 import { QueueProducer } from './queue-producer.service';
 import { WorkerHost } from './worker-host.service';
 
@@ -22,12 +21,11 @@ import { WorkerHost } from './worker-host.service';
     OutboxRelay,
     DomainEventBus,
     JobRegistry,
-    LocalJobs,
     WorkerHost,
     DomainEventJob,
     OutboxPruneAllJob,
     OutboxPruneJob,
   ],
-  exports: [QueueProducer, OutboxService, OutboxRelay, DomainEventBus, JobRegistry, LocalJobs, WorkerHost],
+  exports: [QueueProducer, OutboxService, OutboxRelay, DomainEventBus, JobRegistry, WorkerHost],
 })
 export class QueueModule {}
