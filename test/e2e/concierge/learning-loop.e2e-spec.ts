@@ -345,6 +345,29 @@ describe(KnowledgeGapsController.name, () => {
       expectProblem(await gapAction(h, gap.id, 'dismiss'), 409, 'knowledge_gap_closed');
     });
 
+    it("keeps the guest's contact details a staff answer mentions out of the draft", async () => {
+      const h = await hotel('llp');
+      const m = await unanswered(h, 'Can I bring my cat?');
+      await staffReply(
+        h,
+        m.conversationId,
+        'Yes! We will text you at +351 912 345 678 or write to ana.silva@example.com.',
+      );
+      const gap = (await gapOf(h, m.messageId))!;
+
+      const drafted = await gapAction(h, gap.id, 'draft');
+      const entry = await api.request<{ content: string }>(
+        'GET',
+        `/api/v1/properties/${h.t.propertyId}/knowledge/${drafted.body.entryId}`,
+        { token: h.t.token },
+      );
+
+      expect(entry.body.content).toContain(
+        '**Answer:** Yes! We will text you at [phone] or write to [email].',
+      );
+      expect(entry.body.content).not.toMatch(/912|ana\.silva/);
+    });
+
     it('drafts from the correction given with an unhelpful rating', async () => {
       const h = await hotel('llc');
       const m = await sms(h, await guestInHouse(h, '420'), 'When is breakfast served?');

@@ -85,8 +85,8 @@ export class KnowledgeGapsService {
 }
 
 /**
- * The draft: titled with the question, the guests' words (contact and payment details removed)
- * and the staff answer, for a curator to check and publish. Guest-visible once published, since
+ * The draft: titled with the question, the guests' words and the staff answer (contact and
+ * payment details removed from both), for a curator to check and publish. Guest-visible once published, since
  * that is what the concierge answers from.
  */
 function draftEntry(gap: GapRow, answer: string | null, language: string): CreateKnowledgeDto {
@@ -103,7 +103,8 @@ function draftEntry(gap: GapRow, answer: string | null, language: string): Creat
   const content = [
     `**Question:** ${question}`,
     others.length ? `Also asked as:\n${others.map((t) => `- ${t}`).join('\n')}` : null,
-    `**Answer:** ${answer?.trim() || '_No staff answer was found yet: write it here._'}`,
+    // Staff wrote it to one guest: their contact or payment details stay out of what all guests may read.
+    `**Answer:** ${(answer && redact(answer.trim()).text) || '_No staff answer was found yet: write it here._'}`,
   ]
     .filter((part) => part !== null)
     .join('\n\n');
