@@ -76,8 +76,12 @@ export class KnowledgeGapsService {
     return toDto(gap, (await this.recorder.staffAnswers([gap])).get(gap.id) ?? null);
   }
 
-  /** The gap, locked by default: a decision on it is taken once. */
+  /**
+   * The gap, locked by default: a decision on it is taken once, and no question is counted into
+   * it while it is taken (the property's gap lock first, as where questions are counted).
+   */
   private async require(propertyId: string, id: string, forUpdate = true): Promise<GapRow> {
+    if (forUpdate) await this.recorder.lock(propertyId);
     const gap = await this.gaps.findById(propertyId, id, forUpdate);
     if (!gap) throw new KnowledgeGapNotFoundException();
     return gap;

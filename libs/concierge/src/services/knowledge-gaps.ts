@@ -52,9 +52,7 @@ export class KnowledgeGaps implements KnowledgeHealthContributor {
   async noteUnanswered(propertyId: string, q: UnansweredQuestion): Promise<string | undefined> {
     const text = q.question.trim().slice(0, MAX_TEXT);
     if (!/[\p{L}\p{N}]/u.test(text)) return undefined;
-    await this.db.manager.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [
-      `concierge:gaps:${propertyId}`,
-    ]);
+    await this.lock(propertyId);
     const terms = gapTerms(text, q.language);
     const answer = q.answer?.trim() || null;
     const candidates = await this.gaps.candidates(propertyId, CANDIDATES);
@@ -81,6 +79,16 @@ export class KnowledgeGaps implements KnowledgeHealthContributor {
       answer,
     );
     return best.id;
+  }
+
+  /**
+   * Serializes what changes a property's gaps (until the transaction ends): a question is counted
+   * into an open gap, not into one staff are closing at the same moment.
+   */
+  async lock(propertyId: string): Promise<void> {
+    await this.db.manager.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [
+      `concierge:gaps:${propertyId}`,
+    ]);
   }
 
   /**
