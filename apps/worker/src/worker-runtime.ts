@@ -19,9 +19,10 @@ export class WorkerRuntime {
 
   async start(): Promise<void> {
     const maintenance = this.producer.queue(QueueName.Maintenance);
+    // An `every` schedule runs its first job at once (BullMQ's `immediately` is only for cron patterns).
     await maintenance.upsertJobScheduler(
       'audit-log-partitions',
-      { every: DAY_MS, immediately: true },
+      { every: DAY_MS },
       {
         name: JobName.AuditLogPartitions,
         data: {},
