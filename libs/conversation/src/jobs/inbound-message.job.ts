@@ -44,9 +44,10 @@ interface Attached {
  * conversation for that address on that account, opening one if there is none, and hand it to
  * the registered inbound handler (the concierge) in the same transaction; what the handler left
  * for later (a call to an LLM) runs once it has committed, in transactions of its own. The job's
- * retry is the durability: a retry finds the message attached and goes straight to the handler,
- * which is idempotent. With no handler registered the job leaves a concierge job in the outbox
- * instead.
+ * retry is the durability: should the handler fail, the attachment rolls back with it and the
+ * retry starts over; should what it left for later fail, the retry finds the message attached
+ * and goes straight to the handler, which is idempotent. With no handler registered the job
+ * leaves a concierge job in the outbox instead.
  */
 @Injectable()
 @HandlesJob(JobName.InboundMessage, 'property-steps')

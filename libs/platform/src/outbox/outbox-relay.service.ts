@@ -16,9 +16,10 @@ const BATCH = 200;
  * Claims pending outbox rows (marking them published) and publishes them to BullMQ with jobId =
  * outbox id before that transaction commits. If Redis is down the transaction rolls back and the
  * rows stay pending; if the relay dies after publishing but before commit, the retry re-adds the
- * same jobId, which BullMQ ignores. A domain event whose subscribers all need no transaction (the live stream) is
- * delivered by the relay itself instead of a job, best effort. Wakes on NOTIFY from the insert
- * trigger, and sweeps every property periodically.
+ * same jobId, which BullMQ ignores. A domain event whose subscribers all need no transaction (the
+ * live stream) is delivered by the relay itself instead of a job, best effort: such events reach
+ * the outbox only from transactions whose caller commits them (TenantDb.within). Wakes on NOTIFY
+ * from the insert trigger, and sweeps every property periodically.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationShutdown {
