@@ -101,6 +101,17 @@ const gapAction = (h: Hotel, gapId: string, action: 'draft' | 'dismiss', token =
     body: {},
   });
 
+/** Drafts a gap and reads back the content of the entry it made. */
+async function draftContent(h: Hotel, gapId: string): Promise<string> {
+  const drafted = await gapAction(h, gapId, 'draft');
+  const entry = await api.request<{ content: string }>(
+    'GET',
+    `/api/v1/properties/${h.t.propertyId}/knowledge/${drafted.body.entryId}`,
+    { token: h.t.token },
+  );
+  return entry.body.content;
+}
+
 const health = (h: Hotel, token = h.t.token) =>
   api.request<Health>('GET', `/api/v1/properties/${h.t.propertyId}/knowledge/health`, { token });
 
@@ -355,17 +366,10 @@ describe(KnowledgeGapsController.name, () => {
       );
       const gap = (await gapOf(h, m.messageId))!;
 
-      const drafted = await gapAction(h, gap.id, 'draft');
-      const entry = await api.request<{ content: string }>(
-        'GET',
-        `/api/v1/properties/${h.t.propertyId}/knowledge/${drafted.body.entryId}`,
-        { token: h.t.token },
-      );
+      const content = await draftContent(h, gap.id);
 
-      expect(entry.body.content).toContain(
-        '**Answer:** Yes! We will text you at [phone] or write to [email].',
-      );
-      expect(entry.body.content).not.toMatch(/912|ana\.silva/);
+      expect(content).toContain('**Answer:** Yes! We will text you at [phone] or write to [email].');
+      expect(content).not.toMatch(/912|ana\.silva/);
     });
 
     it('drafts from the correction given with an unhelpful rating', async () => {
@@ -374,14 +378,9 @@ describe(KnowledgeGapsController.name, () => {
       const correction = 'On weekends breakfast is served until 11:30.';
       await rate(h, m, await aiReply(m), { rating: 'unhelpful', correction });
       const gap = (await gapOf(h, m.messageId))!;
-      const drafted = await gapAction(h, gap.id, 'draft');
-      const entry = await api.request<{ content: string }>(
-        'GET',
-        `/api/v1/properties/${h.t.propertyId}/knowledge/${drafted.body.entryId}`,
-        { token: h.t.token },
-      );
-      expect(entry.body.content).toContain('When is breakfast served?');
-      expect(entry.body.content).toContain(correction);
+      const content = await draftContent(h, gap.id);
+      expect(content).toContain('When is breakfast served?');
+      expect(content).toContain(correction);
     });
   });
 
