@@ -34,7 +34,7 @@ export class PlatformDb {
    * one, every time. Writers `forget` what they change.
    */
   async memo<T>(key: string, load: () => Promise<T>): Promise<T> {
-    const tx = this.cls.isActive() ? this.cls.get<TenantTransaction | undefined>('tenantTx') : undefined;
+    const tx = this.tenantTx();
     if (!tx) return load();
     if (tx.memo.has(key)) return tx.memo.get(key) as T;
     const value = await load();
@@ -43,17 +43,20 @@ export class PlatformDb {
   }
 
   forget(key: string): void {
-    const tx = this.cls.isActive() ? this.cls.get<TenantTransaction | undefined>('tenantTx') : undefined;
-    tx?.memo.delete(key);
+    this.tenantTx()?.memo.delete(key);
   }
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const tx = this.cls.isActive() ? this.cls.get<TenantTransaction | undefined>('tenantTx') : undefined;
+    const tx = this.tenantTx();
     return tx ? work(tx.manager) : this.dataSource.transaction(work);
   }
 
+  /** The surrounding property transaction, if any. */
+  private tenantTx(): TenantTransaction | undefined {
+    return this.cls.isActive() ? this.cls.get<TenantTransaction | undefined>('tenantTx') : undefined;
+  }
+
   private runner(): SqlRunner {
-    const tx = this.cls.isActive() ? this.cls.get<TenantTransaction | undefined>('tenantTx') : undefined;
-    return tx?.manager ?? this.dataSource;
+    return this.tenantTx()?.manager ?? this.dataSource;
   }
 }
