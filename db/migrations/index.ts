@@ -10,6 +10,7 @@ import { KnowledgeEntries1795326000000 } from './1795326000000-knowledge-entries
 import { KnowledgeRetrieval1795327000000 } from './1795327000000-knowledge-retrieval';
 import { Concierge1795328000000 } from './1795328000000-concierge';
 import { LlmEngine1795329000000 } from './1795329000000-llm-engine';
+import { SendResults1795330000000 } from './1795330000000-send-results';
 
 /** Every migration, in order. Listed explicitly so bundlers and test runners need no globbing. */
 export const migrations = [
@@ -25,4 +26,5 @@ export const migrations = [
   KnowledgeRetrieval1795327000000,
   Concierge1795328000000,
   LlmEngine1795329000000,
+  SendResults1795330000000,
 ];

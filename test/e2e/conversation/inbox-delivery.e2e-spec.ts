@@ -453,6 +453,64 @@ describe(ConversationsController.name, () => {
     expect(parked.rows).toHaveLength(0);
   });
 
+  it('applies several overtaking callbacks in status order, whatever order they came in', async () => {
+    const l = await line(a);
+    const id = await guestWrites(a, l, guestNumber(), 'hi');
+    const sent = (await reply(a, id, 'Faster network')).body.messages[0];
+    const early: number[] = [];
+    twilio.beforeNextAnswer(async (sid) => {
+      for (const status of ['read', 'delivered'])
+        early.push(
+          (
+            await webhook(l, '/webhooks/twilio/status', {
+              MessageSid: sid,
+              MessageStatus: status,
+              From: l.number,
+            })
+          ).status,
+        );
+    });
+
+    await send(a, sent.id);
+
+    expect(early).toEqual([204, 204]);
+    expect(await message(a, id, sent.id)).toMatchObject({ deliveryStatus: 'read' });
+    const parked = await admin.query(
+      'select 1 from conversation.parked_statuses where channel_account_id = $1',
+      [l.id],
+    );
+    expect(parked.rows).toHaveLength(0);
+
+    // The statuses the message moved through, in order (each one a message.status event).
+    const next = (await reply(a, id, 'And again')).body.messages[0];
+    const client = await admin.connect();
+    try {
+      await client.query('begin');
+      await client.query(`select set_config('app.property_id', $1, true)`, [a.propertyId]);
+      const delivery = await client.query(
+        `insert into conversation.deliveries (property_id, message_id, channel_account_id, idempotency_key, status)
+         values ($1, $2, $3, $4, 'sending') returning id`,
+        [a.propertyId, next.id, l.id, `message:${next.id}`],
+      );
+      for (const status of ['read', 'delivered'])
+        await client.query(
+          `insert into conversation.parked_statuses (property_id, channel_account_id, channel_message_id, status)
+           values ($1, $2, 'SM-overtaken', $3)`,
+          [a.propertyId, l.id, status],
+        );
+      const moved = await client.query(
+        `select message_id, status from conversation.record_send_result($1, $2, $3, $4, 'sent', 'SM-overtaken', null)`,
+        [a.propertyId, delivery.rows[0].id, next.id, l.id],
+      );
+      expect(moved.rows).toEqual(
+        ['sent', 'delivered', 'read'].map((status) => ({ message_id: next.id, status })),
+      );
+    } finally {
+      await client.query('rollback');
+      client.release();
+    }
+  });
+
   it('forgets a week-old parked callback of its own property only, and expired web chat tokens', async () => {
     const la = await line(a);
     const lb = await line(b);

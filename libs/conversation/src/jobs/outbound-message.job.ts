@@ -126,8 +126,11 @@ export class OutboundMessageJob implements JobHandler<OutboundMessagePayload> {
       const delivery = await this.deliveries.claim(propertyId, messageId, message.channel_account_id);
       if (delivery.status === 'sent' || delivery.status === 'failed')
         return `delivery already ${delivery.status}`;
-      await this.deliveries.record(propertyId, delivery.id, { status: 'failed', error: refusal });
-      await this.statuses.recordFailed(propertyId, messageId, refusal);
+      await this.statuses.recordOutcome(
+        propertyId,
+        { deliveryId: delivery.id, messageId, accountId: message.channel_account_id },
+        { status: 'failed', error: refusal },
+      );
       return refusal;
     }
     const wait = await this.rate.reserve(account.kind, account.id, messageId);
@@ -155,16 +158,12 @@ export class OutboundMessageJob implements JobHandler<OutboundMessagePayload> {
     plan: Send,
     result: { status: 'sent' | 'failed'; providerMessageId?: string; error?: string },
   ): Promise<void> {
-    await this.db.run({ propertyId }, async () => {
-      await this.deliveries.record(propertyId, plan.deliveryId, result);
-      if (result.status === 'sent')
-        await this.statuses.recordSent(
-          propertyId,
-          plan.outbound.account.id,
-          messageId,
-          result.providerMessageId!,
-        );
-      else await this.statuses.recordFailed(propertyId, messageId, result.error ?? 'failed');
-    });
+    await this.db.run({ propertyId }, () =>
+      this.statuses.recordOutcome(
+        propertyId,
+        { deliveryId: plan.deliveryId, messageId, accountId: plan.outbound.account.id },
+        result,
+      ),
+    );
   }
 }

@@ -72,7 +72,8 @@ export class DeliveriesRepository {
 
   /**
    * Moves a message's delivery status forward only (pending < sent < delivered < read); `failed`
-   * always wins and is final. Returns whether it changed.
+   * always wins and is final (the rule is conversation.advance_delivery_status). Returns the
+   * message if it changed.
    */
   async advanceMessage(
     propertyId: string,
@@ -82,16 +83,7 @@ export class DeliveriesRepository {
   ): Promise<{ id: string; conversation_id: string } | undefined> {
     const rows = await rowsOf<{ id: string; conversation_id: string }>(
       this.db.manager.query(
-        `update conversation.messages
-            set delivery_status = $5, channel_message_id = coalesce($6, channel_message_id),
-                delivery_error = case when $5 = 'failed' then $7 else delivery_error end
-          where property_id = $1 and direction = 'outbound'
-            and (($2::uuid is not null and id = $2) or ($3::text is not null and channel_message_id = $3
-                 and channel_account_id = $4))
-            and coalesce(delivery_status, 'pending') <> 'failed'
-            and ($5 = 'failed' or array_position(array['pending', 'sent', 'delivered', 'read'], $5::text)
-                 > array_position(array['pending', 'sent', 'delivered', 'read'], coalesce(delivery_status, 'pending')::text))
-          returning id, conversation_id`,
+        `select id, conversation_id from conversation.advance_delivery_status($1, $2, $3, $4, $5, $6, $7)`,
         [
           propertyId,
           where.messageId ?? null,
@@ -104,6 +96,33 @@ export class DeliveriesRepository {
       ),
     );
     return rows[0];
+  }
+
+  /**
+   * A send's outcome in one statement (conversation.record_send_result): the delivery's status,
+   * then the message's; for `sent`, under the provider id's status lock, the id and any status
+   * callbacks parked for it. Returns each status the message moved to, in order.
+   */
+  async recordOutcome(
+    propertyId: string,
+    send: { deliveryId: string; messageId: string; accountId: string },
+    result: { status: 'sent' | 'failed'; providerMessageId?: string; error?: string },
+  ): Promise<{ message_id: string; conversation_id: string; status: DeliveryStatus }[]> {
+    return rowsOf<{ message_id: string; conversation_id: string; status: DeliveryStatus }>(
+      this.db.manager.query(
+        `select message_id, conversation_id, status
+           from conversation.record_send_result($1, $2, $3, $4, $5, $6, $7)`,
+        [
+          propertyId,
+          send.deliveryId,
+          send.messageId,
+          send.accountId,
+          result.status,
+          result.providerMessageId ?? null,
+          result.error ?? null,
+        ],
+      ),
+    );
   }
 }
 
@@ -141,22 +160,6 @@ export class ParkedStatusesRepository {
       `insert into conversation.parked_statuses (property_id, channel_account_id, channel_message_id, status, error)
        values ($1, $2, $3, $4, $5) on conflict do nothing`,
       [propertyId, accountId, channelMessageId, status, error ?? null],
-    );
-  }
-
-  /** Removes and returns what was parked for a provider message id. */
-  async take(
-    propertyId: string,
-    accountId: string,
-    channelMessageId: string,
-  ): Promise<{ status: DeliveryStatus; error: string | null }[]> {
-    return rowsOf<{ status: DeliveryStatus; error: string | null }>(
-      this.db.manager.query(
-        `delete from conversation.parked_statuses
-          where property_id = $1 and channel_account_id = $2 and channel_message_id = $3
-          returning status, error`,
-        [propertyId, accountId, channelMessageId],
-      ),
     );
   }
 

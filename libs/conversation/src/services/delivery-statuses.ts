@@ -7,8 +7,6 @@ import {
   ParkedStatusesRepository,
 } from '../repositories/deliveries.repository';
 
-const ORDER: DeliveryStatus[] = ['sent', 'delivered', 'read', 'failed'];
-
 /**
  * Delivery statuses of outbound messages, from the send's own answer and from providers' status
  * callbacks. Statuses only move forward (`failed` always wins) and each change is a
@@ -38,37 +36,32 @@ export class DeliveryStatuses {
       await this.parked.park(propertyId, accountId, channelMessageId, status, error);
   }
 
-  /** The send's answer: the message is `sent` under its provider id, then anything parked for it applies. */
-  async recordSent(
+  /**
+   * A send's outcome, in one statement: the delivery, then the message. `sent` records the provider
+   * id under the same lock the callbacks take, then applies anything parked for it (in status
+   * order); `failed` (for good, or refused before it reached the provider) is final.
+   */
+  async recordOutcome(
     propertyId: string,
-    accountId: string,
-    messageId: string,
-    channelMessageId: string,
+    send: { deliveryId: string; messageId: string; accountId: string },
+    result: { status: 'sent' | 'failed'; providerMessageId?: string; error?: string },
   ): Promise<void> {
-    await this.parked.lock(accountId, channelMessageId);
-    await this.advance(propertyId, { messageId }, 'sent', undefined, channelMessageId);
-    const early = await this.parked.take(propertyId, accountId, channelMessageId);
-    early.sort((a, b) => ORDER.indexOf(a.status) - ORDER.indexOf(b.status));
-    for (const s of early)
-      await this.advance(propertyId, { messageId }, s.status, s.error ?? undefined, channelMessageId);
-  }
-
-  /** A send that failed for good (or was refused before it reached the provider). */
-  async recordFailed(propertyId: string, messageId: string, error: string): Promise<void> {
-    await this.advance(propertyId, { messageId }, 'failed', error);
+    const changes = await this.deliveries.recordOutcome(propertyId, send, result);
+    for (const c of changes)
+      await this.outbox.publishEvent('message.status', {
+        conversationId: c.conversation_id,
+        messageId: c.message_id,
+        status: c.status,
+      });
   }
 
   private async advance(
     propertyId: string,
-    where: { messageId?: string; channelMessageId?: string; accountId?: string },
+    where: { channelMessageId: string; accountId: string },
     status: DeliveryStatus,
     error?: string,
-    channelMessageId?: string,
   ): Promise<boolean> {
-    const changed = await this.deliveries.advanceMessage(propertyId, where, status, {
-      error,
-      channelMessageId,
-    });
+    const changed = await this.deliveries.advanceMessage(propertyId, where, status, { error });
     if (changed)
       await this.outbox.publishEvent('message.status', {
         conversationId: changed.conversation_id,
