@@ -487,7 +487,7 @@ describe(ConversationsController.name, () => {
     try {
       await client.query('begin');
       await client.query(`select set_config('app.property_id', $1, true)`, [a.propertyId]);
-      const delivery = await client.query(
+      const delivery = await client.query<{ id: string }>(
         `insert into conversation.deliveries (property_id, message_id, channel_account_id, idempotency_key, status)
          values ($1, $2, $3, $4, 'sending') returning id`,
         [a.propertyId, next.id, l.id, `message:${next.id}`],
