@@ -89,6 +89,27 @@ export class GuestsRepository {
     return rows[0];
   }
 
+  /**
+   * Inserts unless a live guest of the property already holds the phone or the email (their unique
+   * keys); undefined then. A concurrent insert of the same key is waited for, not failed on.
+   */
+  async insertUnlessTaken(
+    propertyId: string,
+    guest: GuestWrite,
+    actorId: string | null,
+  ): Promise<GuestRow | undefined> {
+    const c = writtenColumns(COLUMNS, guest, 3);
+    const rows = await rowsOf<GuestRow>(
+      this.db.manager.query(
+        `insert into guest.guests (property_id, created_by, updated_by${c.names.map((n) => `, ${n}`).join('')})
+         values ($1, $2, $2${c.placeholders.map((p) => `, ${p}`).join('')})
+         on conflict do nothing returning ${SELECT}`,
+        [propertyId, actorId, ...c.values],
+      ),
+    );
+    return rows[0];
+  }
+
   /** `lock`: true/'update' to change the row, 'share' to keep it from being merged or deleted meanwhile. */
   async findById(
     propertyId: string,

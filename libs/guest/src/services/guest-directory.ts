@@ -85,20 +85,19 @@ export class GuestDirectory {
     if (!phone && !email) throw new Error('findOrCreateByIdentity needs a phone or an email');
     const found = await this.guests.findByContact(propertyId, { phone, email });
     if (found) return { guestId: found.id, created: false };
-    // Concurrent first messages: lock every key of the identity (in a fixed order) so only one
-    // stub is made, whichever keys each caller knows.
-    for (const key of [phone, email].filter((k): k is string => Boolean(k)).sort()) {
-      await this.db.manager.query(`select pg_advisory_xact_lock(hashtextextended($1, 0))`, [
-        `guest:${propertyId}:${key}`,
-      ]);
-    }
-    const raced = await this.guests.findByContact(propertyId, { phone, email });
-    if (raced) return { guestId: raced.id, created: false };
-    const row = await this.guests.insert(
+    // Concurrent first messages: the phone and email are unique keys, so only one stub is made,
+    // whichever keys each caller knows; the others wait for it and then find it.
+    const row = await this.guests.insertUnlessTaken(
       propertyId,
       { phone, email, firstName: identity.firstName ?? '', lastName: identity.lastName ?? '' },
       null,
     );
+    if (!row) {
+      const raced = await this.guests.findByContact(propertyId, { phone, email });
+      // Taken and gone again (merged or deleted meanwhile): the caller's retry starts over.
+      if (!raced) throw new Error('guest contact was taken and released concurrently; retry');
+      return { guestId: raced.id, created: false };
+    }
     await this.outbox.publishEvent('guest.created', { guestId: row.id });
     return { guestId: row.id, created: true };
   }
