@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 import {
+  ConversationGateway,
   ConversationPruneJob,
   ConversationsController,
   IdleConversationsAllJob,
@@ -557,6 +558,59 @@ describe(ConversationsController.name, () => {
         )
       ).rows.length,
     ).toBeGreaterThan(0);
+  });
+
+  it("writes the AI's replies whole when they fit, split when long, and never into another property", async () => {
+    const l = await line(a);
+    const id = await guestWrites(a, l, guestNumber(), 'hi');
+    const gateway = api.app.get(ConversationGateway);
+    const sentence = 'The pool opens at seven and closes at nine, towels are by the door. ';
+    const long = sentence.repeat(Math.ceil(1700 / sentence.length)).trim();
+    const before = (
+      await admin.query<{ at: Date; version: number }>(
+        'select last_message_at as at, version from conversation.conversations where id = $1',
+        [id],
+      )
+    ).rows[0];
+
+    const short = await inTenant(a, () =>
+      gateway.send(id, { content: 'Breakfast is from 7 to 10.', intent: 'dining_info', senderType: 'ai' }),
+    );
+    const split = await inTenant(a, () =>
+      gateway.send(id, { content: long, intent: 'amenities_info', senderType: 'ai' }),
+    );
+    await expect(
+      inTenant(b, () => gateway.send(id, { content: 'Hello', intent: 'greeting', senderType: 'ai' })),
+    ).rejects.toThrow(/gone/);
+
+    const rows = await admin.query<{ id: string; content: string; account: string; pending: boolean }>(
+      `select id, content, channel_account_id as account, delivery_status = 'pending' as pending
+         from conversation.messages where conversation_id = $1 and direction = 'outbound' order by created_at`,
+      [id],
+    );
+    expect(rows.rows.map((r) => r.content.length)).toEqual([26, expect.any(Number), expect.any(Number)]);
+    expect(rows.rows[0]).toMatchObject({ id: short, account: l.id, pending: true });
+    expect(rows.rows[1].id).toBe(split);
+    expect(
+      rows.rows
+        .slice(1)
+        .map((r) => r.content)
+        .join(' '),
+    ).toBe(long);
+    const jobs = await admin.query<{ message: string }>(
+      `select payload ->> 'messageId' as message from platform.outbox
+        where job_name = 'conversation.outbound-message' and payload ->> 'messageId' = any($1)`,
+      [rows.rows.map((r) => r.id)],
+    );
+    expect(jobs.rows).toHaveLength(3);
+    const after = (
+      await admin.query<{ at: Date; version: number }>(
+        'select last_message_at as at, version from conversation.conversations where id = $1',
+        [id],
+      )
+    ).rows[0];
+    expect(after.at.getTime()).toBeGreaterThan(before.at.getTime());
+    expect(after.version).toBe(before.version + 2);
   });
 
   it('splits an SMS longer than 1,600 characters on sentence ends instead of truncating it', async () => {

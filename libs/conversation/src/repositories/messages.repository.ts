@@ -277,6 +277,38 @@ export class MessagesRepository {
     return rows[0];
   }
 
+  /**
+   * A reply from the AI or the system to a conversation, stored with the conversation's channel
+   * account and moving its last_message_at, in one statement. Undefined when the conversation is
+   * gone. The caller splits nothing: the content fits every channel.
+   */
+  async insertReply(
+    propertyId: string,
+    conversationId: string,
+    m: { senderType: 'ai' | 'system'; senderId: string | null; content: string; intent?: string },
+  ): Promise<MessageRow | undefined> {
+    const rows = await rowsOf<MessageRow>(
+      this.db.manager.query(
+        `with c as (
+           select id, channel_account_id from conversation.conversations where property_id = $1 and id = $2
+         ), m as (
+           insert into conversation.messages (property_id, channel_account_id, conversation_id, direction, sender_type,
+                  sender_id, internal, content, intent, delivery_status, processed_at, created_at)
+           select $1, c.channel_account_id, c.id, 'outbound', $3, $4, false, $5, $6, 'pending', now(), clock_timestamp()
+             from c
+           returning ${FIELDS}
+         ), touched as (
+           update conversation.conversations
+              set last_message_at = greatest(last_message_at, (select created_at from m)), version = version + 1
+            where property_id = $1 and id = (select conversation_id from m)
+         )
+         select * from m`,
+        [propertyId, conversationId, m.senderType, m.senderId, m.content, m.intent ?? null],
+      ),
+    );
+    return rows[0];
+  }
+
   /** Keeps a guest message's translation for staff. */
   async setTranslation(propertyId: string, id: string, translation: MessageTranslation): Promise<void> {
     await this.db.manager.query(

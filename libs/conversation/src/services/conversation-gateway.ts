@@ -116,13 +116,18 @@ export class ConversationGateway {
     message: { content: string; intent: string; senderType: 'ai' | 'system'; senderId?: string | null },
   ): Promise<string> {
     const propertyId = this.db.propertyId;
-    const c = await this.conversations.findById(propertyId, conversationId);
-    if (!c) throw new Error(`conversation ${conversationId} is gone`);
-    const [first] = await this.writer.write(propertyId, c, message.content, {
+    const sender = {
       senderType: message.senderType,
       senderId: message.senderId ?? null,
       intent: message.intent,
-    });
+    };
+    // Most replies fit every channel: stored and the conversation moved in one statement.
+    const unsplit = await this.writer.writeUnsplit(propertyId, conversationId, message.content, sender);
+    if (unsplit === undefined) throw new Error(`conversation ${conversationId} is gone`);
+    if (unsplit) return unsplit.id;
+    const c = await this.conversations.findById(propertyId, conversationId);
+    if (!c) throw new Error(`conversation ${conversationId} is gone`);
+    const [first] = await this.writer.write(propertyId, c, message.content, sender);
     await this.conversations.set(propertyId, conversationId, { lastMessageAt: new Date() });
     return first.id;
   }

@@ -9,6 +9,9 @@ import {
 } from '../repositories/messages.repository';
 import { MAX_LENGTH, splitMessage } from './channel-rules';
 
+/** Content no channel splits. */
+const UNSPLIT = Math.min(...Object.values(MAX_LENGTH));
+
 /**
  * Writes an outbound message the way every sender does (staff, the AI, the system): split on
  * sentence ends when longer than the channel takes (a template is never split), each part stored
@@ -53,5 +56,25 @@ export class OutboundWriter {
       written.push(message);
     }
     return written;
+  }
+
+  /**
+   * A reply from the AI or the system that no channel splits, written without the conversation's
+   * row in hand: stored and the conversation moved in one statement, then queued like any other.
+   * Null when the content is long enough that a channel may split it (use `write`); undefined when
+   * the conversation is gone.
+   */
+  async writeUnsplit(
+    propertyId: string,
+    conversationId: string,
+    content: string,
+    sender: { senderType: 'ai' | 'system'; senderId: string | null; intent?: string },
+  ): Promise<MessageRow | undefined | null> {
+    if (content.length > UNSPLIT) return null;
+    const message = await this.messages.insertReply(propertyId, conversationId, { ...sender, content });
+    if (!message) return undefined;
+    await this.outbox.enqueue(JobName.OutboundMessage, { messageId: message.id });
+    await this.outbox.publishEvent('message.created', { conversationId, messageId: message.id });
+    return message;
   }
 }
