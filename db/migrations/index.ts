@@ -11,6 +11,7 @@ import { KnowledgeRetrieval1795327000000 } from './1795327000000-knowledge-retri
 import { Concierge1795328000000 } from './1795328000000-concierge';
 import { LlmEngine1795329000000 } from './1795329000000-llm-engine';
 import { SendResults1795330000000 } from './1795330000000-send-results';
+import { ConciergeMessageLock1795331000000 } from './1795331000000-concierge-message-lock';
 
 /** Every migration, in order. Listed explicitly so bundlers and test runners need no globbing. */
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   Concierge1795328000000,
   LlmEngine1795329000000,
   SendResults1795330000000,
+  ConciergeMessageLock1795331000000,
 ];

@@ -73,14 +73,15 @@ const FIELDS = `id, message_id, conversation_id, guest_id, reservation_id, langu
 export class TracesRepository {
   constructor(private readonly db: TenantDb) {}
 
-  async exists(propertyId: string, messageId: string): Promise<boolean> {
-    const rows = await rowsOf<{ id: string }>(
-      this.db.manager.query(
-        'select id from concierge.decision_traces where property_id = $1 and message_id = $2',
-        [propertyId, messageId],
-      ),
+  /**
+   * Takes the message's pipeline lock (until the transaction ends), then says whether it is still
+   * undecided (no trace), in one round trip.
+   */
+  async lockMessage(propertyId: string, messageId: string): Promise<boolean> {
+    const rows = await rowsOf<{ undecided: boolean }>(
+      this.db.manager.query('select concierge.lock_message($1, $2) as undecided', [propertyId, messageId]),
     );
-    return rows.length > 0;
+    return rows[0].undecided;
   }
 
   async insert(propertyId: string, t: TraceWrite): Promise<string> {

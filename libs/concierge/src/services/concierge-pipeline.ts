@@ -156,11 +156,12 @@ export class ConciergePipeline {
     });
   }
 
-  /** The per-message lock: one pipeline run of a message at a time (held until the transaction ends). */
-  private async lock(messageId: string): Promise<void> {
-    await this.db.manager.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [
-      `concierge:${this.db.propertyId}:${messageId}`,
-    ]);
+  /**
+   * The per-message lock: one pipeline run of a message at a time (held until the transaction
+   * ends). True while the message is undecided (no decision trace yet), read after the lock.
+   */
+  private lock(messageId: string): Promise<boolean> {
+    return this.traces.lockMessage(this.db.propertyId, messageId);
   }
 
   /** Gathers and understands; decides and acts at once unless the LLM is to be asked. */
@@ -440,8 +441,7 @@ export class ConciergePipeline {
   private async gather(messageId: string): Promise<Gathered | undefined> {
     const started = performance.now();
     const propertyId = this.db.propertyId;
-    await this.lock(messageId);
-    if (await this.traces.exists(propertyId, messageId)) return undefined;
+    if (!(await this.lock(messageId))) return undefined;
     const ctx = await this.gateway.inbound(messageId);
     if (!ctx) return undefined;
     const { property, policy } = await this.policies.forProperty(propertyId);
