@@ -82,17 +82,21 @@ export class InboundMessageJob implements JobHandler<InboundMessagePayload> {
   }
 
   private async attachStep(propertyId: string, messageId: string): Promise<Attached> {
-    const message = await this.messages.findById(propertyId, messageId, true);
+    // The message (locked) and its channel account in one read.
+    const found = await this.messages.findWithAccount(propertyId, messageId);
+    const message = found?.message;
     if (!message || !message.sender_address) return { conversationId: null, handOff: false };
+    const accountOf = async () =>
+      found.account ?? (await this.channels.require(propertyId, message.channel_account_id));
     if (message.processed_at) {
       // Attached by an earlier attempt, whose second step may not have finished.
       if (!message.conversation_id || !this.handoff.registered)
         return { conversationId: message.conversation_id, handOff: false };
-      const account = await this.channels.require(propertyId, message.channel_account_id);
+      const account = await accountOf();
       const keyword = KINDS[account.kind].type === 'sms' && smsKeyword(message.content) !== null;
       return { conversationId: message.conversation_id, handOff: !keyword };
     }
-    const account = await this.channels.require(propertyId, message.channel_account_id);
+    const account = await accountOf();
     const type = KINDS[account.kind].type;
     // One open conversation per address and account, even when two messages arrive together.
     await this.db.manager.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [

@@ -116,7 +116,7 @@ export class OutboundMessageJob implements JobHandler<OutboundMessagePayload> {
         ),
         reason: 'an earlier message of the conversation is on its way',
       };
-    const account = await this.channels.require(propertyId, message.channel_account_id);
+    const account = message.account ?? (await this.channels.require(propertyId, message.channel_account_id));
     const type = KINDS[account.kind].type;
     const optedOut = type === 'sms' && message.intent !== KEYWORD_REPLY && message.sms_opted_out;
     const refusal = account.enabled

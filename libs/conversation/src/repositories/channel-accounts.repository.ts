@@ -38,8 +38,36 @@ export interface ChannelAccountWrite {
   enabled?: boolean;
 }
 
-const FIELDS = `id, property_id, kind, name, route_key, settings, secrets, secret_hints, enabled, status,
-  last_checked_at, last_error, version, created_at, updated_at`;
+const COLUMNS = [
+  'id',
+  'property_id',
+  'kind',
+  'name',
+  'route_key',
+  'settings',
+  'secrets',
+  'secret_hints',
+  'enabled',
+  'status',
+  'last_checked_at',
+  'last_error',
+  'version',
+  'created_at',
+  'updated_at',
+] as const satisfies readonly (keyof ChannelAccountRow)[];
+const FIELDS = COLUMNS.join(', ');
+
+/** An account's columns for a join (`accountColumns('a')`), each prefixed `account_`; read back with `accountOf`. */
+export function accountColumns(alias: string): string {
+  return COLUMNS.map((c) => `${alias}.${c} as account_${c}`).join(', ');
+}
+
+/** The account of a row joined with `accountColumns`; undefined when the join found none. */
+export function accountOf(row: object): ChannelAccountRow | undefined {
+  const r = row as Record<string, unknown>;
+  if (r.account_id === null || r.account_id === undefined) return undefined;
+  return Object.fromEntries(COLUMNS.map((c) => [c, r[`account_${c}`]])) as unknown as ChannelAccountRow;
+}
 
 /** platform.channel_accounts (tenant rows) and the routing directory a trigger keeps beside it. */
 @Injectable()

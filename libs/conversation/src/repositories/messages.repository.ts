@@ -1,6 +1,8 @@
 import { cursorKeyUtc, rowsOf, TenantDb } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 
+import { accountColumns, accountOf, type ChannelAccountRow } from './channel-accounts.repository';
+
 export interface MediaItem {
   type: string;
   url: string;
@@ -89,11 +91,24 @@ export interface OutboundContextRow extends MessageRow {
   last_inbound_subject: string | null;
   /** The conversation's address opted out of SMS. */
   sms_opted_out: boolean;
+  /** The message's channel account; undefined if it is gone. */
+  account?: ChannelAccountRow;
 }
 
 const FIELDS = `id, channel_account_id, conversation_id, direction, sender_type, sender_id, sender_address, internal,
   content, content_type, media, intent, entities, template, translation, original, channel_message_id, delivery_status, delivery_error, received_at, processed_at,
   created_at`;
+/** A row joined with `accountColumns`, split into its own columns and the account. */
+function withoutAccount<T>(joined: object): { row: T; account: ChannelAccountRow | undefined } {
+  const row = Object.fromEntries(Object.entries(joined).filter(([k]) => !k.startsWith('account_'))) as T;
+  return { row, account: accountOf(joined) };
+}
+
+/** FIELDS of a message under a table alias. */
+const fieldsOf = (alias: string) =>
+  FIELDS.split(',')
+    .map((f) => `${alias}.${f.trim()}`)
+    .join(', ');
 
 /** conversation.messages. */
 @Injectable()
@@ -152,6 +167,29 @@ export class MessagesRepository {
       ],
     );
     return { routed: rows[0]?.routed === true, id: rows[0]?.id ?? undefined };
+  }
+
+  /**
+   * A message, locked for update, with its channel account (undefined if the account is gone), in
+   * one statement: what the inbound job reads first.
+   */
+  async findWithAccount(
+    propertyId: string,
+    id: string,
+  ): Promise<{ message: MessageRow; account: ChannelAccountRow | undefined } | undefined> {
+    const rows = await rowsOf<MessageRow & Record<`account_${string}`, unknown>>(
+      this.db.manager.query(
+        `select ${fieldsOf('m')}, ${accountColumns('a')}
+           from conversation.messages m
+           left join platform.channel_accounts a on a.property_id = m.property_id and a.id = m.channel_account_id
+          where m.property_id = $1 and m.id = $2
+            for update of m`,
+        [propertyId, id],
+      ),
+    );
+    if (!rows[0]) return undefined;
+    const { row: message, account } = withoutAccount<MessageRow>(rows[0]);
+    return { message, account };
   }
 
   async findById(propertyId: string, id: string, forUpdate = false): Promise<MessageRow | undefined> {
@@ -371,7 +409,7 @@ export class MessagesRepository {
   ): Promise<OutboundContextRow | undefined> {
     const rows = await rowsOf<OutboundContextRow>(
       this.db.manager.query(
-        `select m.*, c.channel_id as to_address, c.last_inbound_at,
+        `select m.*, ${accountColumns('a')}, c.channel_id as to_address, c.last_inbound_at,
                 (select (extract(epoch from now() - e.created_at) * 1000)::float8
                    from conversation.messages e
                   where e.property_id = m.property_id and e.conversation_id = m.conversation_id
@@ -386,6 +424,7 @@ export class MessagesRepository {
                            and o.address = c.channel_id) as sms_opted_out
            from (select ${FIELDS}, property_id from conversation.messages
                   where property_id = $1 and id = $2 for update) m
+           left join platform.channel_accounts a on a.property_id = m.property_id and a.id = m.channel_account_id
            left join conversation.conversations c on c.property_id = m.property_id and c.id = m.conversation_id
            left join lateral (
                   select i.channel_message_id, i.entities ->> 'subject' as subject from conversation.messages i
@@ -395,7 +434,9 @@ export class MessagesRepository {
         [propertyId, id, withinSeconds],
       ),
     );
-    return rows[0];
+    if (!rows[0]) return undefined;
+    const { row, account } = withoutAccount<OutboundContextRow>(rows[0]);
+    return { ...row, account };
   }
 
   /**
