@@ -12,6 +12,7 @@ import { Concierge1795328000000 } from './1795328000000-concierge';
 import { LlmEngine1795329000000 } from './1795329000000-llm-engine';
 import { SendResults1795330000000 } from './1795330000000-send-results';
 import { ConciergeMessageLock1795331000000 } from './1795331000000-concierge-message-lock';
+import { OutboxPublishOnCommit1795332000000 } from './1795332000000-outbox-publish-on-commit';
 
 /** Every migration, in order. Listed explicitly so bundlers and test runners need no globbing. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   LlmEngine1795329000000,
   SendResults1795330000000,
   ConciergeMessageLock1795331000000,
+  OutboxPublishOnCommit1795332000000,
 ];

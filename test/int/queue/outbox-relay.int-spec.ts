@@ -39,7 +39,12 @@ describe(OutboxRelay.name, () => {
     db = await createTestDatabase();
     redis = await PrivateRedis.start();
     // Only NOTIFY and explicit relays publish here: the periodic sweep stays out of the way.
-    useTestEnvironment(db.appUrl, { REDIS_URL: redis.url, OUTBOX_SWEEP_INTERVAL_MS: '600000' });
+    useTestEnvironment(db.appUrl, {
+      REDIS_URL: redis.url,
+      OUTBOX_SWEEP_INTERVAL_MS: '600000',
+      // Every row is the relay's at once here (OutboxPublisher's own tests hold them).
+      OUTBOX_HOLD_MS: '0',
+    });
     moduleRef = await createQueueTestingModule();
     owner = pool(db.ownerUrl);
     relay = moduleRef.get(OutboxRelay);

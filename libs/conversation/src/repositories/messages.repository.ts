@@ -143,14 +143,21 @@ export class MessagesRepository {
    * Stores a received message with its processing job in one statement of its own (see the
    * migration of conversation.receive_inbound), if the route is still the one given (same account
    * and version, enabled). `routed` false: nothing was written; `id` undefined: a redelivery.
+   * `job`: the processing job's outbox row, held `holdMs` for the caller to publish (0: the relay's).
    */
   async receiveRouted(
     route: { kind: string; routeKey: string; accountId: string; version: number },
     m: InboundMessage,
-    job: { queue: string; name: string },
-  ): Promise<{ routed: boolean; id?: string }> {
-    const rows = await this.db.selfScoped<{ routed: boolean; id: string | null }>(
-      `select routed, id from conversation.receive_inbound($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+    job: { queue: string; name: string; holdMs: number },
+  ): Promise<{ routed: boolean; id?: string; job?: { id: string; payload: Record<string, unknown> } }> {
+    const rows = await this.db.selfScoped<{
+      routed: boolean;
+      id: string | null;
+      job_id: string | null;
+      job_payload: Record<string, unknown> | null;
+    }>(
+      `select routed, id, job_id, job_payload
+         from conversation.receive_inbound($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
       [
         route.kind,
         route.routeKey,
@@ -164,9 +171,15 @@ export class MessagesRepository {
         m.entities ? JSON.stringify(m.entities) : null,
         job.queue,
         job.name,
+        job.holdMs,
       ],
     );
-    return { routed: rows[0]?.routed === true, id: rows[0]?.id ?? undefined };
+    const row = rows[0];
+    return {
+      routed: row?.routed === true,
+      id: row?.id ?? undefined,
+      job: row?.job_id ? { id: row.job_id, payload: row.job_payload! } : undefined,
+    };
   }
 
   /**

@@ -1,4 +1,4 @@
-import { AppConfig, JOB_QUEUE, JobName, TenantDb } from '@app/platform';
+import { AppConfig, JOB_QUEUE, JobName, OutboxPublisher, TenantDb } from '@app/platform';
 import { Injectable, Logger } from '@nestjs/common';
 
 import {
@@ -43,6 +43,7 @@ export class TwilioInboundService {
     private readonly channels: ChannelAccountsService,
     private readonly messages: MessagesRepository,
     private readonly statuses: DeliveryStatuses,
+    private readonly publisher: OutboxPublisher,
   ) {}
 
   async receive(
@@ -74,8 +75,16 @@ export class TwilioInboundService {
       const stored = await this.messages.receiveRouted(
         { kind, routeKey, accountId: route.accountId, version: route.version },
         this.message(params),
-        { queue: JOB_QUEUE[JobName.InboundMessage], name: JobName.InboundMessage },
+        {
+          queue: JOB_QUEUE[JobName.InboundMessage],
+          name: JobName.InboundMessage,
+          holdMs: this.publisher.holdMs,
+        },
       );
+      // Committed: its job goes to the queue from here, without holding up the provider's answer
+      // (publish never throws; the relay is the safety net).
+      if (stored.job && this.publisher.holdMs > 0)
+        void this.publisher.publish(route.propertyId, [{ ...stored.job, jobName: JobName.InboundMessage }]);
       if (stored.routed) {
         if (!this.routes.has(cacheKey)) {
           if (this.routes.size >= ROUTE_CACHE_SIZE) this.routes.delete(this.routes.keys().next().value!);

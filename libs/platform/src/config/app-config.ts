@@ -301,6 +301,17 @@ export class AppConfig {
   @Max(600000)
   OUTBOX_SWEEP_INTERVAL_MS = 15000;
 
+  /**
+   * The process that commits outbox rows publishes them itself right after the commit; the relay
+   * leaves them alone this long (and takes them after, should that process have died). 0: every
+   * row goes through the relay at once.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(600000)
+  OUTBOX_HOLD_MS = 10000;
+
   @Type(() => Number)
   @IsInt()
   @Min(1)

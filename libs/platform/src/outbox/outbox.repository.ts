@@ -23,24 +23,54 @@ export interface NewOutboxRow {
 export class OutboxRepository {
   constructor(private readonly db: TenantDb) {}
 
-  /** Writes rows in one statement, with the ids they were given. */
-  async insertRows(rows: NewOutboxRow[]): Promise<void> {
+  /**
+   * Writes rows in one statement, with the ids they were given. `holdMs` > 0: the committing
+   * process publishes them itself, and the relay leaves them alone that long.
+   */
+  async insertRows(rows: NewOutboxRow[], holdMs = 0): Promise<void> {
     if (rows.length === 0) return;
     await this.db.manager.query(
-      `insert into platform.outbox (id, property_id, queue, job_name, payload)
-       select r.id, $1, r.queue, r.job_name, r.payload
+      `insert into platform.outbox (id, property_id, queue, job_name, payload, held_until)
+       select r.id, $1, r.queue, r.job_name, r.payload,
+              case when $3::int > 0 then now() + make_interval(secs => $3::int / 1000.0) end
          from jsonb_to_recordset($2::jsonb) as r(id uuid, queue text, job_name text, payload jsonb)`,
       [
         this.db.propertyId,
         JSON.stringify(
           rows.map((r) => ({ id: r.id, queue: r.queue, job_name: r.jobName, payload: r.payload })),
         ),
+        holdMs,
       ],
     );
   }
 
+  /** Rows their committing process has published: marked so, still pending ones only. */
+  async markPublished(em: EntityManager, propertyId: string, ids: string[]): Promise<number> {
+    return affectedOf(
+      em.query(
+        `update platform.outbox
+            set status = 'published', published_at = now(), publish_attempts = publish_attempts + 1,
+                held_until = null
+          where property_id = $1 and id = any($2::uuid[]) and status = 'pending'`,
+        [propertyId, ids],
+      ),
+    );
+  }
+
+  /** Rows their committing process could not publish: the relay's now, and woken. */
+  async release(em: EntityManager, propertyId: string, ids: string[]): Promise<void> {
+    await em.query(
+      `with released as (
+         update platform.outbox set held_until = null
+          where property_id = $1 and id = any($2::uuid[]) and status = 'pending'
+          returning 1)
+       select pg_notify('butler_outbox', $1::text) from (select count(*) from released) n`,
+      [propertyId, ids],
+    );
+  }
+
   /**
-   * Claims up to `limit` pending rows, oldest first, and marks them published in one statement;
+   * Claims up to `limit` pending rows no process holds (oldest first), and marks them published in one statement;
    * the caller publishes them before its transaction commits (a failure rolls the mark back).
    * Concurrent relays skip each other's rows.
    */
@@ -53,6 +83,7 @@ export class OutboxRepository {
             and o.id = any(array(
                   select id from platform.outbox
                    where property_id = $1 and status = 'pending'
+                     and (held_until is null or held_until < now())
                    order by id limit $2 for update skip locked))
           returning o.id, o.queue, o.job_name, o.payload`,
         [propertyId, limit],

@@ -8,6 +8,7 @@ import { orderedUuidv7 } from '../database/uuid';
 import { JOB_QUEUE, JobName } from '../queue/queue-names';
 import { DomainEventBus } from './domain-events';
 import { type NewOutboxRow, OutboxRepository } from './outbox.repository';
+import { OutboxPublisher } from './outbox-publisher.service';
 
 export interface DomainEventPayload {
   propertyId: string;
@@ -22,7 +23,9 @@ export interface DomainEventPayload {
  * Writes outbox rows inside the caller's property transaction, so a job exists exactly when the
  * business rows it is about were committed. The rows a transaction asks for are written together,
  * in one statement at the end of its work (in the order asked, with time-ordered ids made here),
- * not one round trip each.
+ * not one round trip each, and this process publishes them right after the commit
+ * (OutboxPublisher; the relay is the safety net). Where the caller commits (TenantDb.within) they
+ * are the relay's at once.
  *
  * A domain event only transaction-free subscribers follow (the live stream: best effort by
  * nature) gets no row: it is delivered in order right after the transaction commits, by the
@@ -41,6 +44,7 @@ export class OutboxService {
     private readonly db: TenantDb,
     private readonly outbox: OutboxRepository,
     private readonly bus: DomainEventBus,
+    private readonly publisher: OutboxPublisher,
   ) {}
 
   /** Throws outside a property transaction: a job must commit with the rows it is about. */
@@ -111,9 +115,12 @@ export class OutboxService {
       const buffered: NewOutboxRow[] = [];
       rows = buffered;
       this.pending.set(manager, buffered);
+      // Published by this process once committed, unless the caller commits (TenantDb.within).
+      const holdMs = this.publisher.holdMs;
+      const held = holdMs > 0 && this.db.afterCommit(() => this.publisher.publish(propertyId, buffered));
       this.db.beforeCommit(async () => {
         this.pending.delete(manager);
-        await this.outbox.insertRows(buffered);
+        await this.outbox.insertRows(buffered, held ? holdMs : 0);
       });
     }
     const ids: string[] = [];

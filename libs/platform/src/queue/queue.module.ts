@@ -5,6 +5,7 @@ import { DomainEventBus, DomainEventJob } from '../outbox/domain-events';
 import { OutboxRepository } from '../outbox/outbox.repository';
 import { OutboxService } from '../outbox/outbox.service';
 import { OutboxPruneAllJob, OutboxPruneJob } from '../outbox/outbox-prune.jobs';
+import { OutboxPublisher } from '../outbox/outbox-publisher.service';
 import { OutboxRelay } from '../outbox/outbox-relay.service';
 import { JobRegistry } from './job-registry';
 import { QueueProducer } from './queue-producer.service';
@@ -18,6 +19,7 @@ import { WorkerHost } from './worker-host.service';
     QueueProducer,
     OutboxRepository,
     OutboxService,
+    OutboxPublisher,
     OutboxRelay,
     DomainEventBus,
     JobRegistry,
@@ -26,6 +28,14 @@ import { WorkerHost } from './worker-host.service';
     OutboxPruneAllJob,
     OutboxPruneJob,
   ],
-  exports: [QueueProducer, OutboxService, OutboxRelay, DomainEventBus, JobRegistry, WorkerHost],
+  exports: [
+    QueueProducer,
+    OutboxService,
+    OutboxPublisher,
+    OutboxRelay,
+    DomainEventBus,
+    JobRegistry,
+    WorkerHost,
+  ],
 })
 export class QueueModule {}

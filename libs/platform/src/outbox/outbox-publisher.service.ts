@@ -1,0 +1,104 @@
+import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+
+import { AppConfig } from '../config/app-config';
+import { TenantDb } from '../database/tenant-db.service';
+import { type JobName } from '../queue/queue-names';
+import { QueueProducer } from '../queue/queue-producer.service';
+import { OutboxRepository } from './outbox.repository';
+
+/** How often the rows published since are marked so (one transaction per property). */
+const MARK_INTERVAL_MS = 50;
+/** Marked at once past this many waiting rows. */
+const MARK_BATCH = 500;
+
+export interface CommittedOutboxRow {
+  id: string;
+  jobName: string;
+  payload: Record<string, unknown>;
+}
+
+/**
+ * Publishes the outbox rows a process has just committed, from that process, right after the
+ * commit: no NOTIFY, no relay round and no claim transaction per row. The rows were written held
+ * (`held_until`, OUTBOX_HOLD_MS ahead), so the relay leaves them alone meanwhile; the jobs go to
+ * BullMQ with jobId = outbox id, and the rows are marked published in batches, every
+ * MARK_INTERVAL_MS, one statement per property. Should publishing fail, the rows are released to
+ * the relay at once (and it is woken); should this process die first, or the mark fail, the relay
+ * takes them once the hold has passed and republishes the same jobIds, which BullMQ ignores while
+ * it keeps the first jobs (processors are idempotent besides). Never throws: the work it follows
+ * has committed.
+ */
+@Injectable()
+export class OutboxPublisher implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(OutboxPublisher.name);
+  /** Published, not yet marked: ids per property. */
+  private unmarked = new Map<string, string[]>();
+  private waiting = 0;
+  private timer?: NodeJS.Timeout;
+  private marking: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly tenantDb: TenantDb,
+    private readonly outbox: OutboxRepository,
+    private readonly producer: QueueProducer,
+  ) {}
+
+  /** How long committed rows are held for this process (0: publishing on commit is off). */
+  get holdMs(): number {
+    return this.config.OUTBOX_HOLD_MS;
+  }
+
+  async publish(propertyId: string, rows: CommittedOutboxRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const ids = rows.map((r) => r.id);
+    try {
+      await this.producer.addBulk(
+        rows.map((r) => ({ name: r.jobName as JobName, payload: r.payload, jobId: r.id })),
+      );
+    } catch (err) {
+      this.logger.warn(
+        `outbox rows of property ${propertyId} not published on commit (${(err as Error).message}); the relay takes them`,
+      );
+      await this.tenantDb
+        .run({ propertyId }, (em) => this.outbox.release(em, propertyId, ids))
+        .catch((e: Error) =>
+          this.logger.warn(`outbox rows not released (${e.message}); the relay takes them after their hold`),
+        );
+      return;
+    }
+    const list = this.unmarked.get(propertyId);
+    if (list) list.push(...ids);
+    else this.unmarked.set(propertyId, ids);
+    this.waiting += ids.length;
+    if (this.waiting >= MARK_BATCH) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), MARK_INTERVAL_MS);
+  }
+
+  /** Marks what was published so far; resolves once that and any earlier mark are done. */
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.unmarked;
+    this.unmarked = new Map();
+    this.waiting = 0;
+    this.marking = this.marking.then(() => this.mark(batch));
+    return this.marking;
+  }
+
+  private async mark(batch: Map<string, string[]>): Promise<void> {
+    for (const [propertyId, ids] of batch) {
+      await this.tenantDb
+        .run({ propertyId }, (em) => this.outbox.markPublished(em, propertyId, ids))
+        .catch((err: Error) =>
+          this.logger.warn(
+            `${ids.length} published outbox rows of property ${propertyId} not marked (${err.message}); the relay republishes them after their hold`,
+          ),
+        );
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.flush();
+  }
+}
