@@ -13,6 +13,7 @@ import { LlmEngine1795329000000 } from './1795329000000-llm-engine';
 import { SendResults1795330000000 } from './1795330000000-send-results';
 import { ConciergeMessageLock1795331000000 } from './1795331000000-concierge-message-lock';
 import { OutboxPublishOnCommit1795332000000 } from './1795332000000-outbox-publish-on-commit';
+import { ConversationRoundTrips1795333000000 } from './1795333000000-conversation-round-trips';
 
 /** Every migration, in order. Listed explicitly so bundlers and test runners need no globbing. */
 export const migrations = [
@@ -31,4 +32,5 @@ export const migrations = [
   SendResults1795330000000,
   ConciergeMessageLock1795331000000,
   OutboxPublishOnCommit1795332000000,
+  ConversationRoundTrips1795333000000,
 ];

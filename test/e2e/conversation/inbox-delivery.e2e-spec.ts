@@ -512,6 +512,49 @@ describe(ConversationsController.name, () => {
     }
   });
 
+  it("records a send's outcome in a statement of its own, never for another property or inside a transaction", async () => {
+    const l = await line(a);
+    const id = await guestWrites(a, l, guestNumber(), 'hi');
+    const sent = (await reply(a, id, 'Noted')).body.messages[0];
+    await send(a, sent.id);
+    const delivery = await admin.query<{ id: string; status: string }>(
+      'select id, status from conversation.deliveries where message_id = $1',
+      [sent.id],
+    );
+    const outcome = (propertyId: string) =>
+      api.app
+        .get(TenantDb)
+        .selfScoped(
+          `select * from conversation.record_send_result_scoped($1, $2, $3, $4, 'failed', null, 'late')`,
+          [propertyId, delivery.rows[0].id, sent.id, l.id],
+        );
+
+    // Property b's scope sees none of a's rows: nothing changes.
+    expect(await outcome(b.propertyId)).toEqual([]);
+    await expect(inTenant(a, () => outcome(a.propertyId))).rejects.toThrow(/property transaction/);
+    const client = await admin.connect();
+    try {
+      await client.query('begin');
+      await client.query(`select set_config('app.property_id', $1, true)`, [b.propertyId]);
+      await expect(
+        client.query(
+          `select * from conversation.record_send_result_scoped($1, $2, $3, $4, 'failed', null, 'x')`,
+          [a.propertyId, delivery.rows[0].id, sent.id, l.id],
+        ),
+      ).rejects.toThrow(/already scoped to another property/);
+    } finally {
+      await client.query('rollback');
+      client.release();
+    }
+
+    expect(await message(a, id, sent.id)).toMatchObject({ deliveryStatus: 'sent' });
+    expect(
+      (await admin.query('select status from conversation.deliveries where id = $1', [delivery.rows[0].id]))
+        .rows,
+    ).toEqual([{ status: 'sent' }]);
+    expect(delivery.rows[0].status).toBe('sent');
+  });
+
   it('forgets a week-old parked callback of its own property only, and expired web chat tokens', async () => {
     const la = await line(a);
     const lb = await line(b);

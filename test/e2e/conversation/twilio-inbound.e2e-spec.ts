@@ -228,6 +228,42 @@ describe(TwilioWebhookController.name, () => {
     expect(jobs.rows[0].n).toBe(1);
   });
 
+  it('gives a new number one guest and one conversation when its first messages are attached at once', async () => {
+    const { authToken, number } = await createTwilio(a);
+    const from = `+3519130${String(Math.floor(Math.random() * 1e5)).padStart(5, '0')}`;
+    const sids: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const params = smsParams(number, from, `message ${i}`);
+      sids.push(params.MessageSid);
+      expect((await signed(authToken, params)).status).toBe(200);
+    }
+    const ids = await admin.query<{ id: string }>(
+      'select id from conversation.messages where channel_message_id = any($1)',
+      [sids],
+    );
+    const job = api.app.get(InboundMessageJob);
+
+    const attached = await Promise.all(
+      ids.rows.map(({ id }) =>
+        api.app
+          .get(TenantDb)
+          .run({ propertyId: a.propertyId }, () => job.attach({ propertyId: a.propertyId, messageId: id })),
+      ),
+    );
+
+    expect(new Set(attached).size).toBe(1);
+    const conversations = await admin.query<{ id: string; unread_count: number }>(
+      'select id, unread_count from conversation.conversations where channel_id = $1',
+      [from],
+    );
+    expect(conversations.rows.map((c) => [c.id, c.unread_count])).toEqual([[attached[0], 6]]);
+    const guests = await admin.query('select 1 from guest.guests where property_id = $1 and phone = $2', [
+      a.propertyId,
+      from,
+    ]);
+    expect(guests.rows).toHaveLength(1);
+  });
+
   it('routes WhatsApp senders by their number and records only Twilio-hosted media', async () => {
     const { authToken, number } = await createTwilio(a, 'twilio_whatsapp');
     const params = {

@@ -12,7 +12,7 @@ import { Injectable } from '@nestjs/common';
 
 import { type ChannelAccountRow } from '../repositories/channel-accounts.repository';
 import { type ConversationRow, ConversationsRepository } from '../repositories/conversations.repository';
-import { MessagesRepository } from '../repositories/messages.repository';
+import { type MessageRow, MessagesRepository } from '../repositories/messages.repository';
 import { OptOutsRepository } from '../repositories/opt-outs.repository';
 import { ChannelAccountsService } from '../services/channel-accounts.service';
 import { KINDS } from '../services/channel-kinds';
@@ -98,18 +98,12 @@ export class InboundMessageJob implements JobHandler<InboundMessagePayload> {
     }
     const account = await accountOf();
     const type = KINDS[account.kind].type;
-    // One open conversation per address and account, even when two messages arrive together.
-    await this.db.manager.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [
-      `conversation:${propertyId}:${account.id}:${message.sender_address}`,
-    ]);
-    // An email answering one of ours joins that thread; otherwise the open conversation of the address.
-    const referenced =
+    // One open conversation per address and account, even when two messages arrive together: the
+    // address's lock first. An email answering one of ours joins that thread.
+    let conversation =
       type === 'email'
-        ? await this.messages.conversationReferenced(propertyId, account.id, references(message.entities))
-        : undefined;
-    let conversation = referenced
-      ? await this.conversations.findById(propertyId, referenced, true)
-      : await this.conversations.findOpen(propertyId, account.id, message.sender_address);
+        ? await this.emailConversation(propertyId, account.id, message.sender_address, message.entities)
+        : await this.conversations.lockOpen(propertyId, account.id, message.sender_address);
     if (!conversation) {
       const identity =
         type === 'email'
@@ -143,6 +137,26 @@ export class InboundMessageJob implements JobHandler<InboundMessagePayload> {
     if (this.handoff.registered) return { conversationId: conversation.id, handOff: true };
     await this.outbox.enqueue(JobName.ConciergeProcess, { messageId });
     return { conversationId: conversation.id, handOff: false };
+  }
+
+  /** An email's conversation: the thread it answers, else the open conversation of its address. */
+  private async emailConversation(
+    propertyId: string,
+    accountId: string,
+    address: string,
+    entities: MessageRow['entities'],
+  ): Promise<ConversationRow | undefined> {
+    await this.db.manager.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [
+      `conversation:${propertyId}:${accountId}:${address}`,
+    ]);
+    const referenced = await this.messages.conversationReferenced(
+      propertyId,
+      accountId,
+      references(entities),
+    );
+    return referenced
+      ? this.conversations.findById(propertyId, referenced, true)
+      : this.conversations.findOpen(propertyId, accountId, address);
   }
 
   /** STOP-style words record an opt-out, START-style words lift it, HELP gets the help text. */

@@ -158,12 +158,10 @@ export class OutboundMessageJob implements JobHandler<OutboundMessagePayload> {
     plan: Send,
     result: { status: 'sent' | 'failed'; providerMessageId?: string; error?: string },
   ): Promise<void> {
-    await this.db.run({ propertyId }, () =>
-      this.statuses.recordOutcome(
-        propertyId,
-        { deliveryId: plan.deliveryId, messageId, accountId: plan.outbound.account.id },
-        result,
-      ),
+    await this.statuses.recordSendResult(
+      propertyId,
+      { deliveryId: plan.deliveryId, messageId, accountId: plan.outbound.account.id },
+      result,
     );
   }
 }

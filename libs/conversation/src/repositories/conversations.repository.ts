@@ -68,6 +68,25 @@ export class ConversationsRepository {
     return rows[0];
   }
 
+  /**
+   * Takes the lock that keeps one open conversation per address and account, then finds that open
+   * conversation (locked for update): one round trip (conversation.lock_open_conversation).
+   */
+  async lockOpen(
+    propertyId: string,
+    accountId: string,
+    channelId: string,
+  ): Promise<ConversationRow | undefined> {
+    const rows = await rowsOf<ConversationRow>(
+      this.db.manager.query(`select ${FIELDS} from conversation.lock_open_conversation($1, $2, $3)`, [
+        propertyId,
+        accountId,
+        channelId,
+      ]),
+    );
+    return rows[0];
+  }
+
   async insert(
     propertyId: string,
     c: {

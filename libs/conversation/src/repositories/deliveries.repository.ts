@@ -124,6 +124,29 @@ export class DeliveriesRepository {
       ),
     );
   }
+  /**
+   * `recordOutcome` as a statement that is its own transaction and scopes itself to the property
+   * (conversation.record_send_result_scoped): one round trip. Outside any property transaction.
+   */
+  async recordOutcomeAlone(
+    propertyId: string,
+    send: { deliveryId: string; messageId: string; accountId: string },
+    result: { status: 'sent' | 'failed'; providerMessageId?: string; error?: string },
+  ): Promise<{ message_id: string; conversation_id: string; status: DeliveryStatus }[]> {
+    return this.db.selfScoped<{ message_id: string; conversation_id: string; status: DeliveryStatus }>(
+      `select message_id, conversation_id, status
+         from conversation.record_send_result_scoped($1, $2, $3, $4, $5, $6, $7)`,
+      [
+        propertyId,
+        send.deliveryId,
+        send.messageId,
+        send.accountId,
+        result.status,
+        result.providerMessageId ?? null,
+        result.error ?? null,
+      ],
+    );
+  }
 }
 
 /** Status callbacks that arrived before the send's answer recorded their provider id. */

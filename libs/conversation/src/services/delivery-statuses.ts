@@ -1,4 +1,4 @@
-import { OutboxService } from '@app/platform';
+import { OutboxService, TenantDb } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 
 import {
@@ -20,6 +20,7 @@ export class DeliveryStatuses {
     private readonly deliveries: DeliveriesRepository,
     private readonly parked: ParkedStatusesRepository,
     private readonly outbox: OutboxService,
+    private readonly db: TenantDb,
   ) {}
 
   /** A status callback about a provider message id (inside the property's transaction). */
@@ -53,6 +54,30 @@ export class DeliveryStatuses {
         messageId: c.message_id,
         status: c.status,
       });
+  }
+
+  /**
+   * `recordOutcome` in a transaction of its own, for the send job once the provider has answered:
+   * one round trip when `message.status` events need no outbox row (they then go out right after),
+   * else a property transaction as usual.
+   */
+  async recordSendResult(
+    propertyId: string,
+    send: { deliveryId: string; messageId: string; accountId: string },
+    result: { status: 'sent' | 'failed'; providerMessageId?: string; error?: string },
+  ): Promise<void> {
+    if (!this.outbox.liveOnly('message.status')) {
+      await this.db.run({ propertyId }, () => this.recordOutcome(propertyId, send, result));
+      return;
+    }
+    const changes = await this.deliveries.recordOutcomeAlone(propertyId, send, result);
+    await this.outbox.deliverCommitted(
+      propertyId,
+      changes.map((c) => ({
+        type: 'message.status',
+        data: { conversationId: c.conversation_id, messageId: c.message_id, status: c.status },
+      })),
+    );
   }
 
   private async advance(

@@ -72,8 +72,34 @@ export class OutboxService {
     return this.enqueue(JobName.DomainEvent, { ...event });
   }
 
-  private event(type: string, data: DomainEventPayload['data'], occurredAt: string): DomainEventPayload {
-    return { propertyId: this.db.propertyId, eventId: randomUUID(), type, data, occurredAt };
+  /** Whether events of this type need no outbox row (only transaction-free subscribers follow them). */
+  liveOnly(type: string): boolean {
+    return this.bus.deliverableInline(type);
+  }
+
+  /**
+   * Delivers live-only events (see `liveOnly`) of work that has committed outside any property
+   * transaction of this process (a statement that was its own transaction), in order, best effort.
+   */
+  async deliverCommitted(
+    propertyId: string,
+    events: { type: string; data: DomainEventPayload['data'] }[],
+  ): Promise<void> {
+    const occurredAt = new Date().toISOString();
+    const payloads = events.map((e) => {
+      if (!this.liveOnly(e.type)) throw new Error(`event ${e.type} needs the outbox`);
+      return this.event(e.type, e.data, occurredAt, propertyId);
+    });
+    await this.deliver(undefined, payloads);
+  }
+
+  private event(
+    type: string,
+    data: DomainEventPayload['data'],
+    occurredAt: string,
+    propertyId = this.db.propertyId,
+  ): DomainEventPayload {
+    return { propertyId, eventId: randomUUID(), type, data, occurredAt };
   }
 
   /** Keeps a live-only event for delivery after the commit; false when it must take the outbox. */
@@ -92,8 +118,8 @@ export class OutboxService {
   }
 
   /** All at once and in order (one Redis connection keeps the order); a failure is logged. */
-  private async deliver(manager: EntityManager, events: DomainEventPayload[]): Promise<void> {
-    this.live.delete(manager);
+  private async deliver(manager: EntityManager | undefined, events: DomainEventPayload[]): Promise<void> {
+    if (manager) this.live.delete(manager);
     await Promise.all(
       events.map((e) =>
         this.bus
