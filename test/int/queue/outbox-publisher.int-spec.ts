@@ -123,6 +123,22 @@ describe(OutboxPublisher.name, () => {
     expect(await rowsOf(propertyId)).toEqual([]);
   });
 
+  it('writes the rows with the commit, and rolls everything back when they fail there', async () => {
+    const gone = randomUUID(); // no such property: the outbox row's foreign key refuses it at the commit
+    const before = (await queue.getJobCounts()).waiting;
+
+    await expect(
+      tenantDb.run({ propertyId: gone }, () => outbox.publishEvent('test.happened', { n: 1 })),
+    ).rejects.toThrow(/foreign key/);
+
+    expect((await queue.getJobCounts()).waiting).toBe(before);
+    // The connection went back to the pool clean: the next transactions on it commit.
+    const propertyId = await insertProperty(owner, 'pub-after-failure');
+    for (let i = 0; i < 5; i++) await publishEvent(propertyId, i);
+    await publisher.flush();
+    expect((await rowsOf(propertyId)).map((r) => r.status)).toEqual(Array(5).fill('published'));
+  });
+
   it('hands the rows to the relay at once when Redis is down, and the relay publishes them once it is back', async () => {
     const propertyId = await insertProperty(owner, 'pub-redis-down');
     await redis.stop();

@@ -37,11 +37,12 @@ export class TenantDb {
     }
     const runner = this.dataSource.createQueryRunner();
     const afterCommit: (() => Promise<void>)[] = [];
+    const withCommit: string[] = [];
     let result: T;
     try {
       await this.begin(runner, scope);
-      result = await this.scoped(runner.manager, scope, work, afterCommit);
-      await runner.commitTransaction();
+      result = await this.scoped(runner.manager, scope, work, { afterCommit, withCommit });
+      await this.commit(runner, withCommit);
     } catch (err) {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
       throw err;
@@ -72,6 +73,17 @@ export class TenantDb {
   }
 
   /**
+   * Commits, with the statements asked for (`commitWith`) in the same round trip: one
+   * simple-protocol query. Should one fail, PostgreSQL skips the rest and the COMMIT, and the
+   * transaction is still open for run() to roll back.
+   */
+  private async commit(runner: QueryRunner, withCommit: string[]): Promise<void> {
+    if (withCommit.length === 0) return runner.commitTransaction();
+    await runner.query(`${withCommit.join(';\n')};\ncommit`);
+    Object.assign(runner, { isTransactionActive: false, transactionDepth: 0 });
+  }
+
+  /**
    * Scopes an already-open transaction to a property (e.g. signup, which creates the property
    * and its first tenant rows in one transaction).
    */
@@ -96,7 +108,7 @@ export class TenantDb {
     manager: EntityManager,
     scope: TenantScope,
     work: (manager: EntityManager) => Promise<T>,
-    afterCommit?: (() => Promise<void>)[],
+    owned?: { afterCommit: (() => Promise<void>)[]; withCommit: string[] },
   ): Promise<T> {
     return this.cls.run({ ifNested: 'inherit' }, async () => {
       const tx: TenantTransaction = {
@@ -104,7 +116,8 @@ export class TenantDb {
         userId: scope.userId ?? null,
         manager,
         beforeCommit: [],
-        afterCommit,
+        afterCommit: owned?.afterCommit,
+        withCommit: owned?.withCommit,
         memo: new Map(),
       };
       this.cls.set('tenantTx', tx);
@@ -135,6 +148,20 @@ export class TenantDb {
     const steps = this.current().afterCommit;
     if (!steps) return false;
     steps.push(step);
+    return true;
+  }
+
+  /**
+   * Sends `sql` with the current property transaction's COMMIT, in the same round trip, after all
+   * of its other work (beforeCommit steps included). Simple protocol: no parameters, so `sql` may
+   * hold only values the caller has checked or escaped (`escapeLiteral`). False, and nothing is
+   * kept, where the caller commits the transaction (`within`): run it as usual then. Throws outside
+   * a transaction.
+   */
+  commitWith(sql: string): boolean {
+    const statements = this.current().withCommit;
+    if (!statements) return false;
+    statements.push(sql);
     return true;
   }
 

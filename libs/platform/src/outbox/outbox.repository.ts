@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { escapeLiteral } from 'pg';
 import { type EntityManager } from 'typeorm';
 
 import { affectedOf, rowsOf } from '../database/sql-runner';
@@ -42,6 +43,21 @@ export class OutboxRepository {
         holdMs,
       ],
     );
+  }
+
+  /**
+   * `insertRows` as SQL text for `TenantDb.commitWith` (sent with the COMMIT, in its round trip):
+   * the values inlined, escaped as literals.
+   */
+  insertRowsSql(rows: NewOutboxRow[], holdMs = 0): string {
+    const json = JSON.stringify(
+      rows.map((r) => ({ id: r.id, queue: r.queue, job_name: r.jobName, payload: r.payload })),
+    );
+    const hold = Math.max(0, Math.trunc(holdMs));
+    return `insert into platform.outbox (id, property_id, queue, job_name, payload, held_until)
+       select r.id, ${escapeLiteral(this.db.propertyId)}::uuid, r.queue, r.job_name, r.payload,
+              ${hold > 0 ? `now() + make_interval(secs => ${hold / 1000})` : 'null'}
+         from jsonb_to_recordset(${escapeLiteral(json)}::jsonb) as r(id uuid, queue text, job_name text, payload jsonb)`;
   }
 
   /** Rows their committing process has published: marked so, still pending ones only. */

@@ -146,7 +146,10 @@ export class OutboxService {
       const held = holdMs > 0 && this.db.afterCommit(() => this.publisher.publish(propertyId, buffered));
       this.db.beforeCommit(async () => {
         this.pending.delete(manager);
-        await this.outbox.insertRows(buffered, held ? holdMs : 0);
+        // With the COMMIT, in its round trip, where this transaction is ours to commit.
+        const hold = held ? holdMs : 0;
+        if (!this.db.commitWith(this.outbox.insertRowsSql(buffered, hold)))
+          await this.outbox.insertRows(buffered, hold);
       });
     }
     const ids: string[] = [];

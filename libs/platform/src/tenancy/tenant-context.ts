@@ -34,6 +34,11 @@ export interface TenantTransaction {
    * Best-effort steps to run once it has committed; absent where the caller commits (TenantDb.within).
    */
   afterCommit?: (() => Promise<void>)[];
+  /**
+   * Statements sent with the COMMIT, in its round trip (simple protocol, values inlined); absent
+   * where the caller commits (TenantDb.within).
+   */
+  withCommit?: string[];
   /** Directory rows read once per transaction (PlatformDb.memo). */
   memo: Map<string, unknown>;
 }
