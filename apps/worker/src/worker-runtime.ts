@@ -1,4 +1,4 @@
-import { JobName, OutboxPublisher, OutboxRelay, QueueName, QueueProducer, WorkerHost } from '@app/platform';
+import { JobName, OutboxRelay, QueueName, QueueProducer, WorkerHost } from '@app/platform';
 import { Injectable, Logger } from '@nestjs/common';
 
 import { WorkerHeartbeat } from './worker-heartbeat';
@@ -15,7 +15,6 @@ export class WorkerRuntime {
     private readonly relay: OutboxRelay,
     private readonly producer: QueueProducer,
     private readonly heartbeat: WorkerHeartbeat,
-    private readonly publisher: OutboxPublisher,
   ) {}
 
   async start(): Promise<void> {
@@ -62,7 +61,5 @@ export class WorkerRuntime {
     this.heartbeat.stop();
     await this.relay.stop();
     await this.host.close();
-    // What was published or run last is marked so before the database goes.
-    await this.publisher.flush();
   }
 }

@@ -2,7 +2,6 @@ import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/comm
 
 import { AppConfig } from '../config/app-config';
 import { TenantDb } from '../database/tenant-db.service';
-import { LOCAL_JOB_HOLD_MS, LocalJobs } from '../queue/local-jobs';
 import { type JobName } from '../queue/queue-names';
 import { QueueProducer } from '../queue/queue-producer.service';
 import { OutboxRepository } from './outbox.repository';
@@ -16,8 +15,6 @@ export interface CommittedOutboxRow {
   id: string;
   jobName: string;
   payload: Record<string, unknown>;
-  /** Written to be run by this process (LocalJobs), held for LOCAL_JOB_HOLD_MS. */
-  local?: boolean;
 }
 
 /**
@@ -45,7 +42,6 @@ export class OutboxPublisher implements BeforeApplicationShutdown {
     private readonly tenantDb: TenantDb,
     private readonly outbox: OutboxRepository,
     private readonly producer: QueueProducer,
-    private readonly localJobs: LocalJobs,
   ) {}
 
   /** How long committed rows are held for this process (0: publishing on commit is off). */
@@ -53,29 +49,12 @@ export class OutboxPublisher implements BeforeApplicationShutdown {
     return this.config.OUTBOX_HOLD_MS;
   }
 
-  /**
-   * How a row written now is held: long enough for a run where it was written when this process
-   * runs such jobs (LocalJobs), else OUTBOX_HOLD_MS.
-   */
-  holdFor(jobName: string): { holdMs: number; local: boolean } {
-    return this.localJobs.accepts(jobName)
-      ? { holdMs: Math.max(LOCAL_JOB_HOLD_MS, this.holdMs), local: true }
-      : { holdMs: this.holdMs, local: false };
-  }
-
   async publish(propertyId: string, rows: CommittedOutboxRow[]): Promise<void> {
-    const local = rows.filter((r) => r.local && this.localJobs.accepts(r.jobName));
-    const queued = rows.filter((r) => !local.includes(r));
-    if (local.length > 0)
-      this.localJobs.start(
-        local.map((r) => ({ id: r.id, name: r.jobName as JobName, propertyId, payload: r.payload })),
-        (ids) => this.toMark(propertyId, ids),
-      );
-    if (queued.length === 0) return;
-    const ids = queued.map((r) => r.id);
+    if (rows.length === 0) return;
+    const ids = rows.map((r) => r.id);
     try {
       await this.producer.addBulk(
-        queued.map((r) => ({ name: r.jobName as JobName, payload: r.payload, jobId: r.id })),
+        rows.map((r) => ({ name: r.jobName as JobName, payload: r.payload, jobId: r.id })),
       );
     } catch (err) {
       this.logger.warn(
@@ -88,15 +67,9 @@ export class OutboxPublisher implements BeforeApplicationShutdown {
         );
       return;
     }
-    this.toMark(propertyId, ids);
-  }
-
-  /** Rows published (or run) to be marked so with the next batch. */
-  private toMark(propertyId: string, ids: string[]): void {
-    if (ids.length === 0) return;
     const list = this.unmarked.get(propertyId);
     if (list) list.push(...ids);
-    else this.unmarked.set(propertyId, [...ids]);
+    else this.unmarked.set(propertyId, ids);
     this.waiting += ids.length;
     if (this.waiting >= MARK_BATCH) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), MARK_INTERVAL_MS);

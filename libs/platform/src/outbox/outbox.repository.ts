@@ -17,34 +17,31 @@ export interface NewOutboxRow {
   queue: string;
   jobName: string;
   payload: Record<string, unknown>;
-  /** > 0: the committing process publishes (or runs) it; the relay leaves it alone this long. */
-  holdMs?: number;
 }
-
-const recordOf = (r: NewOutboxRow) => ({
-  id: r.id,
-  queue: r.queue,
-  job_name: r.jobName,
-  payload: r.payload,
-  hold_ms: Math.max(0, Math.trunc(r.holdMs ?? 0)),
-});
-/** Columns of the rows' JSON records, and the hold each asks for. */
-const RECORD = `r(id uuid, queue text, job_name text, payload jsonb, hold_ms int)`;
-const HELD_UNTIL = `case when r.hold_ms > 0 then now() + make_interval(secs => r.hold_ms / 1000.0) end`;
 
 /** platform.outbox, always inside a property transaction (the table is under forced RLS). */
 @Injectable()
 export class OutboxRepository {
   constructor(private readonly db: TenantDb) {}
 
-  /** Writes rows in one statement, with the ids and holds they were given. */
-  async insertRows(rows: NewOutboxRow[]): Promise<void> {
+  /**
+   * Writes rows in one statement, with the ids they were given. `holdMs` > 0: the committing
+   * process publishes them itself, and the relay leaves them alone that long.
+   */
+  async insertRows(rows: NewOutboxRow[], holdMs = 0): Promise<void> {
     if (rows.length === 0) return;
     await this.db.manager.query(
       `insert into platform.outbox (id, property_id, queue, job_name, payload, held_until)
-       select r.id, $1, r.queue, r.job_name, r.payload, ${HELD_UNTIL}
-         from jsonb_to_recordset($2::jsonb) as ${RECORD}`,
-      [this.db.propertyId, JSON.stringify(rows.map(recordOf))],
+       select r.id, $1, r.queue, r.job_name, r.payload,
+              case when $3::int > 0 then now() + make_interval(secs => $3::int / 1000.0) end
+         from jsonb_to_recordset($2::jsonb) as r(id uuid, queue text, job_name text, payload jsonb)`,
+      [
+        this.db.propertyId,
+        JSON.stringify(
+          rows.map((r) => ({ id: r.id, queue: r.queue, job_name: r.jobName, payload: r.payload })),
+        ),
+        holdMs,
+      ],
     );
   }
 
@@ -52,10 +49,15 @@ export class OutboxRepository {
    * `insertRows` as SQL text for `TenantDb.commitWith` (sent with the COMMIT, in its round trip):
    * the values inlined, escaped as literals.
    */
-  insertRowsSql(rows: NewOutboxRow[]): string {
+  insertRowsSql(rows: NewOutboxRow[], holdMs = 0): string {
+    const json = JSON.stringify(
+      rows.map((r) => ({ id: r.id, queue: r.queue, job_name: r.jobName, payload: r.payload })),
+    );
+    const hold = Math.max(0, Math.trunc(holdMs));
     return `insert into platform.outbox (id, property_id, queue, job_name, payload, held_until)
-       select r.id, ${escapeLiteral(this.db.propertyId)}::uuid, r.queue, r.job_name, r.payload, ${HELD_UNTIL}
-         from jsonb_to_recordset(${escapeLiteral(JSON.stringify(rows.map(recordOf)))}::jsonb) as ${RECORD}`;
+       select r.id, ${escapeLiteral(this.db.propertyId)}::uuid, r.queue, r.job_name, r.payload,
+              ${hold > 0 ? `now() + make_interval(secs => ${hold / 1000})` : 'null'}
+         from jsonb_to_recordset(${escapeLiteral(json)}::jsonb) as r(id uuid, queue text, job_name text, payload jsonb)`;
   }
 
   /** Rows their committing process has published: marked so, still pending ones only. */

@@ -36,7 +36,7 @@ export interface DomainEventPayload {
 export class OutboxService {
   private readonly logger = new Logger(OutboxService.name);
   /** Rows asked for but not yet written, per open transaction (its EntityManager). */
-  private readonly pending = new WeakMap<EntityManager, (NewOutboxRow & { local?: boolean })[]>();
+  private readonly pending = new WeakMap<EntityManager, NewOutboxRow[]>();
   /** Live events to deliver once the transaction commits, per open transaction. */
   private readonly live = new WeakMap<EntityManager, DomainEventPayload[]>();
 
@@ -138,17 +138,18 @@ export class OutboxService {
     const propertyId = this.db.propertyId;
     let rows = this.pending.get(manager);
     if (!rows) {
-      const buffered: (NewOutboxRow & { local?: boolean })[] = [];
+      const buffered: NewOutboxRow[] = [];
       rows = buffered;
       this.pending.set(manager, buffered);
-      // Published (or run) by this process once committed, unless the caller commits (within).
-      const held =
-        this.publisher.holdMs > 0 && this.db.afterCommit(() => this.publisher.publish(propertyId, buffered));
+      // Published by this process once committed, unless the caller commits (TenantDb.within).
+      const holdMs = this.publisher.holdMs;
+      const held = holdMs > 0 && this.db.afterCommit(() => this.publisher.publish(propertyId, buffered));
       this.db.beforeCommit(async () => {
         this.pending.delete(manager);
-        if (held) for (const row of buffered) Object.assign(row, this.publisher.holdFor(row.jobName));
         // With the COMMIT, in its round trip, where this transaction is ours to commit.
-        if (!this.db.commitWith(this.outbox.insertRowsSql(buffered))) await this.outbox.insertRows(buffered);
+        const hold = held ? holdMs : 0;
+        if (!this.db.commitWith(this.outbox.insertRowsSql(buffered, hold)))
+          await this.outbox.insertRows(buffered, hold);
       });
     }
     const ids: string[] = [];

@@ -8,7 +8,6 @@ import { OutboxPruneAllJob, OutboxPruneJob } from '../outbox/outbox-prune.jobs';
 import { OutboxPublisher } from '../outbox/outbox-publisher.service';
 import { OutboxRelay } from '../outbox/outbox-relay.service';
 import { JobRegistry } from './job-registry';
-import { LocalJobs } from './local-jobs';
 import { QueueProducer } from './queue-producer.service';
 import { WorkerHost } from './worker-host.service';
 
@@ -24,7 +23,6 @@ import { WorkerHost } from './worker-host.service';
     OutboxRelay,
     DomainEventBus,
     JobRegistry,
-    LocalJobs,
     WorkerHost,
     DomainEventJob,
     OutboxPruneAllJob,
