@@ -17,7 +17,7 @@ import { DataSource } from 'typeorm';
 
 import { createQueueTestingModule, insertProperty, PrivateRedis, waitFor } from './queue-fixtures';
 
-const HOLD_MS = 1500;
+const HOLD_MS = 10_000;
 
 interface Row {
   id: string;

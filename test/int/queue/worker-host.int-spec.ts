@@ -40,6 +40,8 @@ describe(WorkerHost.name, () => {
       REDIS_URL: redis.url,
       WORKER_CONCURRENCY: '1',
       OUTBOX_SWEEP_INTERVAL_MS: '600000',
+      // Rows go through the relay, whose double publishing is tested here (OutboxPublisher has its own).
+      OUTBOX_HOLD_MS: '0',
     });
     moduleRef = await createQueueTestingModule();
     owner = pool(db.ownerUrl);
