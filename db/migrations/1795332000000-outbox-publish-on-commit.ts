@@ -13,7 +13,8 @@ const RECEIVE = `conversation.receive_inbound(text, text, uuid, integer, text, t
  * relay's at once, as before, and only such rows NOTIFY the relay.
  *
  * `conversation.receive_inbound` gains the hold (milliseconds; 0: none) and returns the job's
- * outbox id and payload, so the webhook's process can publish it.
+ * outbox id and payload, so the webhook's process can publish it. The signature before stays for
+ * the api instances of the release before, during a rolling deploy: no hold, the relay's job.
  */
 export class OutboxPublishOnCommit1795332000000 implements MigrationInterface {
   name = 'OutboxPublishOnCommit1795332000000';
@@ -25,7 +26,6 @@ export class OutboxPublishOnCommit1795332000000 implements MigrationInterface {
       create trigger outbox_notify after insert on platform.outbox
         for each row when (new.held_until is null) execute function platform.notify_outbox();
 
-      drop function ${OLD_RECEIVE};
       create function conversation.receive_inbound(
         p_kind text, p_route_key text, p_account_id uuid, p_version integer,
         p_sender text, p_content text, p_content_type text, p_media jsonb, p_message_id text, p_entities jsonb,
@@ -60,12 +60,29 @@ export class OutboxPublishOnCommit1795332000000 implements MigrationInterface {
       $$;
       revoke all on function ${RECEIVE} from public;
       grant execute on function ${RECEIVE} to butler_runtime;
+
+      -- Api instances of the release before keep calling the old signature during a rolling
+      -- deploy: it stays, as the new one without a hold (the relay publishes its job as before).
+      create or replace function conversation.receive_inbound(
+        p_kind text, p_route_key text, p_account_id uuid, p_version integer,
+        p_sender text, p_content text, p_content_type text, p_media jsonb, p_message_id text, p_entities jsonb,
+        p_queue text, p_job_name text,
+        out routed boolean, out id uuid)
+        language sql security invoker
+        set search_path = pg_catalog
+      as $$
+        select r.routed, r.id
+          from conversation.receive_inbound(p_kind, p_route_key, p_account_id, p_version, p_sender, p_content,
+                                            p_content_type, p_media, p_message_id, p_entities, p_queue,
+                                            p_job_name, 0) r
+      $$;
     `);
   }
 
   public async down(q: QueryRunner): Promise<void> {
     await q.query(`
       drop function if exists ${RECEIVE};
+      drop function if exists ${OLD_RECEIVE};
       create function conversation.receive_inbound(
         p_kind text, p_route_key text, p_account_id uuid, p_version integer,
         p_sender text, p_content text, p_content_type text, p_media jsonb, p_message_id text, p_entities jsonb,

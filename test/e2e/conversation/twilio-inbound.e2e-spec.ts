@@ -336,6 +336,43 @@ describe(TwilioWebhookController.name, () => {
     expect((await signed(newToken, smsParams(number, '+351912000555', 'new token'))).status).toBe(200);
   });
 
+  it("keeps the release before's receive_inbound working during a rolling deploy: stored, its job the relay's", async () => {
+    const { channel, number } = await createTwilio(a);
+    const accountId = channel.id;
+    const route = await admin.query<{ version: number }>(
+      `select version from platform.channel_routes where account_id = $1`,
+      [accountId],
+    );
+    const sid = `SM${hex(16)}`;
+
+    const [stored] = await api.app
+      .get(TenantDb)
+      .selfScoped<{ routed: boolean; id: string }>(
+        `select routed, id from conversation.receive_inbound($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+        [
+          'twilio_sms',
+          number,
+          accountId,
+          route.rows[0].version,
+          '+351912000777',
+          'old api',
+          'text',
+          '[]',
+          sid,
+          null,
+          'inbound-processing',
+          'conversation.inbound-message',
+        ],
+      );
+
+    expect(stored.routed).toBe(true);
+    const job = await admin.query<{ status: string; held: boolean }>(
+      `select status, held_until is not null as held from platform.outbox where payload->>'messageId' = $1`,
+      [stored.id],
+    );
+    expect(job.rows).toEqual([{ status: expect.any(String) as string, held: false }]);
+  });
+
   it('stores a routed message in one self-scoped statement that leaves no property on the connection', async () => {
     const { authToken, number } = await createTwilio(a);
     const tenantDb = api.app.get(TenantDb);

@@ -84,7 +84,7 @@ export class TwilioInboundService {
       // Committed: its job goes to the queue from here, without holding up the provider's answer
       // (publish never throws; the relay is the safety net).
       if (stored.job && this.publisher.holdMs > 0)
-        void this.publisher.publish(route.propertyId, [{ ...stored.job, jobName: JobName.InboundMessage }]);
+        this.publisher.publishSoon(route.propertyId, [{ ...stored.job, jobName: JobName.InboundMessage }]);
       if (stored.routed) {
         if (!this.routes.has(cacheKey)) {
           if (this.routes.size >= ROUTE_CACHE_SIZE) this.routes.delete(this.routes.keys().next().value!);

@@ -26,7 +26,7 @@ export interface CommittedOutboxRow {
  * the relay at once (and it is woken); should this process die first, or the mark fail, the relay
  * takes them once the hold has passed and republishes the same jobIds, which BullMQ ignores while
  * it keeps the first jobs (processors are idempotent besides). Never throws: the work it follows
- * has committed.
+ * has committed. Transactions do not wait for it (`publishSoon`); `flush` (and shutdown) does.
  */
 @Injectable()
 export class OutboxPublisher implements BeforeApplicationShutdown {
@@ -36,6 +36,8 @@ export class OutboxPublisher implements BeforeApplicationShutdown {
   private waiting = 0;
   private timer?: NodeJS.Timeout;
   private marking: Promise<void> = Promise.resolve();
+  /** Publishes started and not yet done (`publishSoon`). */
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly config: AppConfig,
@@ -47,6 +49,16 @@ export class OutboxPublisher implements BeforeApplicationShutdown {
   /** How long committed rows are held for this process (0: publishing on commit is off). */
   get holdMs(): number {
     return this.config.OUTBOX_HOLD_MS;
+  }
+
+  /**
+   * `publish` without waiting for it: the committed work goes on while its jobs go to Redis (a
+   * stalled Redis holds up no request or job). `flush` waits for it.
+   */
+  publishSoon(propertyId: string, rows: CommittedOutboxRow[]): void {
+    const run = this.publish(propertyId, rows);
+    this.inFlight.add(run);
+    void run.finally(() => this.inFlight.delete(run));
   }
 
   async publish(propertyId: string, rows: CommittedOutboxRow[]): Promise<void> {
@@ -71,12 +83,21 @@ export class OutboxPublisher implements BeforeApplicationShutdown {
     if (list) list.push(...ids);
     else this.unmarked.set(propertyId, ids);
     this.waiting += ids.length;
-    if (this.waiting >= MARK_BATCH) void this.flush();
-    else this.timer ??= setTimeout(() => void this.flush(), MARK_INTERVAL_MS);
+    if (this.waiting >= MARK_BATCH) void this.markNow();
+    else this.timer ??= setTimeout(() => void this.markNow(), MARK_INTERVAL_MS);
   }
 
-  /** Marks what was published so far; resolves once that and any earlier mark are done. */
-  flush(): Promise<void> {
+  /**
+   * Waits for the publishes under way, then marks what was published; resolves once that and any
+   * earlier mark are done.
+   */
+  async flush(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    return this.markNow();
+  }
+
+  /** Marks what was published so far (the timer's and the batch size's flush). */
+  private markNow(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
     const batch = this.unmarked;

@@ -26,14 +26,15 @@ export class OutboxRepository {
 
   /**
    * Writes rows in one statement, with the ids they were given. `holdMs` > 0: the committing
-   * process publishes them itself, and the relay leaves them alone that long.
+   * process publishes them itself, and the relay leaves them alone that long from the write (not
+   * from the transaction's start: a long transaction must not write a hold that is already over).
    */
   async insertRows(rows: NewOutboxRow[], holdMs = 0): Promise<void> {
     if (rows.length === 0) return;
     await this.db.manager.query(
       `insert into platform.outbox (id, property_id, queue, job_name, payload, held_until)
        select r.id, $1, r.queue, r.job_name, r.payload,
-              case when $3::int > 0 then now() + make_interval(secs => $3::int / 1000.0) end
+              case when $3::int > 0 then clock_timestamp() + make_interval(secs => $3::int / 1000.0) end
          from jsonb_to_recordset($2::jsonb) as r(id uuid, queue text, job_name text, payload jsonb)`,
       [
         this.db.propertyId,
@@ -56,7 +57,7 @@ export class OutboxRepository {
     const hold = Math.max(0, Math.trunc(holdMs));
     return `insert into platform.outbox (id, property_id, queue, job_name, payload, held_until)
        select r.id, ${escapeLiteral(this.db.propertyId)}::uuid, r.queue, r.job_name, r.payload,
-              ${hold > 0 ? `now() + make_interval(secs => ${hold / 1000})` : 'null'}
+              ${hold > 0 ? `clock_timestamp() + make_interval(secs => ${hold / 1000})` : 'null'}
          from jsonb_to_recordset(${escapeLiteral(json)}::jsonb) as r(id uuid, queue text, job_name text, payload jsonb)`;
   }
 

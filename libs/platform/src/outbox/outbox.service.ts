@@ -143,7 +143,9 @@ export class OutboxService {
       this.pending.set(manager, buffered);
       // Published by this process once committed, unless the caller commits (TenantDb.within).
       const holdMs = this.publisher.holdMs;
-      const held = holdMs > 0 && this.db.afterCommit(() => this.publisher.publish(propertyId, buffered));
+      const held =
+        holdMs > 0 &&
+        this.db.afterCommit(() => Promise.resolve(this.publisher.publishSoon(propertyId, buffered)));
       this.db.beforeCommit(async () => {
         this.pending.delete(manager);
         // With the COMMIT, in its round trip, where this transaction is ours to commit.
