@@ -10,6 +10,36 @@ export interface DeliveryRow {
 
 export type DeliveryStatus = 'pending' | 'sent' | 'delivered' | 'read' | 'failed';
 
+/** The send an outcome is about. */
+export interface SendRef {
+  deliveryId: string;
+  messageId: string;
+  accountId: string;
+}
+
+export interface SendResult {
+  status: 'sent' | 'failed';
+  providerMessageId?: string;
+  error?: string;
+}
+
+/** A status a message moved to (each one a `message.status` event). */
+export interface StatusChange {
+  message_id: string;
+  conversation_id: string;
+  status: DeliveryStatus;
+}
+
+const outcomeParams = (propertyId: string, send: SendRef, result: SendResult) => [
+  propertyId,
+  send.deliveryId,
+  send.messageId,
+  send.accountId,
+  result.status,
+  result.providerMessageId ?? null,
+  result.error ?? null,
+];
+
 /** conversation.deliveries (one per outbound message, keyed by an idempotency key) and message statuses. */
 @Injectable()
 export class DeliveriesRepository {
@@ -103,48 +133,25 @@ export class DeliveriesRepository {
    * then the message's; for `sent`, under the provider id's status lock, the id and any status
    * callbacks parked for it. Returns each status the message moved to, in order.
    */
-  async recordOutcome(
-    propertyId: string,
-    send: { deliveryId: string; messageId: string; accountId: string },
-    result: { status: 'sent' | 'failed'; providerMessageId?: string; error?: string },
-  ): Promise<{ message_id: string; conversation_id: string; status: DeliveryStatus }[]> {
-    return rowsOf<{ message_id: string; conversation_id: string; status: DeliveryStatus }>(
+  recordOutcome(propertyId: string, send: SendRef, result: SendResult): Promise<StatusChange[]> {
+    return rowsOf<StatusChange>(
       this.db.manager.query(
         `select message_id, conversation_id, status
            from conversation.record_send_result($1, $2, $3, $4, $5, $6, $7)`,
-        [
-          propertyId,
-          send.deliveryId,
-          send.messageId,
-          send.accountId,
-          result.status,
-          result.providerMessageId ?? null,
-          result.error ?? null,
-        ],
+        outcomeParams(propertyId, send, result),
       ),
     );
   }
+
   /**
    * `recordOutcome` as a statement that is its own transaction and scopes itself to the property
    * (conversation.record_send_result_scoped): one round trip. Outside any property transaction.
    */
-  async recordOutcomeAlone(
-    propertyId: string,
-    send: { deliveryId: string; messageId: string; accountId: string },
-    result: { status: 'sent' | 'failed'; providerMessageId?: string; error?: string },
-  ): Promise<{ message_id: string; conversation_id: string; status: DeliveryStatus }[]> {
-    return this.db.selfScoped<{ message_id: string; conversation_id: string; status: DeliveryStatus }>(
+  recordOutcomeAlone(propertyId: string, send: SendRef, result: SendResult): Promise<StatusChange[]> {
+    return this.db.selfScoped<StatusChange>(
       `select message_id, conversation_id, status
          from conversation.record_send_result_scoped($1, $2, $3, $4, $5, $6, $7)`,
-      [
-        propertyId,
-        send.deliveryId,
-        send.messageId,
-        send.accountId,
-        result.status,
-        result.providerMessageId ?? null,
-        result.error ?? null,
-      ],
+      outcomeParams(propertyId, send, result),
     );
   }
 }

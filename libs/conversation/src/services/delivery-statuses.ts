@@ -5,6 +5,8 @@ import {
   DeliveriesRepository,
   type DeliveryStatus,
   ParkedStatusesRepository,
+  type SendRef,
+  type SendResult,
 } from '../repositories/deliveries.repository';
 
 /**
@@ -42,11 +44,7 @@ export class DeliveryStatuses {
    * id under the same lock the callbacks take, then applies anything parked for it (in status
    * order); `failed` (for good, or refused before it reached the provider) is final.
    */
-  async recordOutcome(
-    propertyId: string,
-    send: { deliveryId: string; messageId: string; accountId: string },
-    result: { status: 'sent' | 'failed'; providerMessageId?: string; error?: string },
-  ): Promise<void> {
+  async recordOutcome(propertyId: string, send: SendRef, result: SendResult): Promise<void> {
     const changes = await this.deliveries.recordOutcome(propertyId, send, result);
     for (const c of changes)
       await this.outbox.publishEvent('message.status', {
@@ -61,11 +59,7 @@ export class DeliveryStatuses {
    * one round trip when `message.status` events need no outbox row (they then go out right after),
    * else a property transaction as usual.
    */
-  async recordSendResult(
-    propertyId: string,
-    send: { deliveryId: string; messageId: string; accountId: string },
-    result: { status: 'sent' | 'failed'; providerMessageId?: string; error?: string },
-  ): Promise<void> {
+  async recordSendResult(propertyId: string, send: SendRef, result: SendResult): Promise<void> {
     if (!this.outbox.liveOnly('message.status')) {
       await this.db.run({ propertyId }, () => this.recordOutcome(propertyId, send, result));
       return;
