@@ -146,17 +146,16 @@ export class InboundMessageJob implements JobHandler<InboundMessagePayload> {
     address: string,
     entities: MessageRow['entities'],
   ): Promise<ConversationRow | undefined> {
-    await this.db.manager.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [
-      `conversation:${propertyId}:${accountId}:${address}`,
-    ]);
+    // The address's lock first (with its open conversation), as for every channel.
+    const open = await this.conversations.lockOpen(propertyId, accountId, address);
     const referenced = await this.messages.conversationReferenced(
       propertyId,
       accountId,
       references(entities),
     );
-    return referenced
+    return referenced && referenced !== open?.id
       ? this.conversations.findById(propertyId, referenced, true)
-      : this.conversations.findOpen(propertyId, accountId, address);
+      : open;
   }
 
   /** STOP-style words record an opt-out, START-style words lift it, HELP gets the help text. */

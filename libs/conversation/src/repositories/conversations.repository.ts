@@ -52,22 +52,6 @@ export class ConversationsRepository {
   }
 
   /** The open conversation (new, active or escalated) with this address on this account. */
-  async findOpen(
-    propertyId: string,
-    accountId: string,
-    channelId: string,
-  ): Promise<ConversationRow | undefined> {
-    const rows = await rowsOf<ConversationRow>(
-      this.db.manager.query(
-        `select ${FIELDS} from conversation.conversations
-          where property_id = $1 and channel_account_id = $2 and channel_id = $3
-            and state in ('new', 'active', 'escalated') for update`,
-        [propertyId, accountId, channelId],
-      ),
-    );
-    return rows[0];
-  }
-
   /**
    * Takes the lock that keeps one open conversation per address and account, then finds that open
    * conversation (locked for update): one round trip (conversation.lock_open_conversation).

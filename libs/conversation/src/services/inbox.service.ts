@@ -216,7 +216,8 @@ export class InboxService {
     if (!rule.from.includes(conversation.state))
       throw new InvalidStateTransitionException(conversation.state, move);
     if (move === 'reopen') {
-      const open = await this.conversations.findOpen(
+      // Under the address's lock, as an inbound message opening a conversation takes it.
+      const open = await this.conversations.lockOpen(
         access.propertyId,
         conversation.channel_account_id,
         conversation.channel_id,
