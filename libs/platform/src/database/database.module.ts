@@ -28,6 +28,8 @@ import { TenantDb } from './tenant-db.service';
           max: config.DATABASE_POOL_SIZE,
           // Statements are prepared once per connection (parsed once, plans cached by PostgreSQL).
           Client: PreparedStatementsClient,
+          // A statement leaves at once, not behind the answer to the one before (PreparedStatementsClient).
+          pipeline: true,
           application_name: 'butler',
           statement_timeout: config.DATABASE_STATEMENT_TIMEOUT_MS,
           connectionTimeoutMillis: 5000,

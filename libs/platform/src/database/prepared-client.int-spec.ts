@@ -1,3 +1,5 @@
+import { type Writable } from 'node:stream';
+
 import { createTestDatabase, type TestDatabase } from '@app/testing';
 
 import { PREPARED_STATEMENTS_MAX, PreparedStatementsClient } from './prepared-client';
@@ -63,5 +65,80 @@ describe('PreparedStatementsClient', () => {
 
     expect(await prepared()).toHaveLength(PREPARED_STATEMENTS_MAX);
     expect((await client.query<{ n: number }>('select $1::int as n', [7])).rows[0].n).toBe(7);
+  });
+
+  describe('pipelined', () => {
+    let piped: PreparedStatementsClient;
+    let writes: number;
+
+    beforeEach(async () => {
+      piped = new PreparedStatementsClient({ connectionString: db.ownerUrl, pipeline: true });
+      await piped.connect();
+      // Counts what reaches the socket: one call per write, however many messages it carries.
+      const stream = (piped as unknown as { connection: { stream: Writable } }).connection.stream;
+      const write = stream._write.bind(stream);
+      const writev = stream._writev?.bind(stream);
+      writes = 0;
+      stream._write = (...args: Parameters<Writable['_write']>) => {
+        writes += 1;
+        write(...args);
+      };
+      if (writev)
+        stream._writev = (...args: Parameters<NonNullable<Writable['_writev']>>) => {
+          writes += 1;
+          writev(...args);
+        };
+    });
+
+    afterEach(async () => {
+      await piped.end();
+    });
+
+    it('sends the statements asked for in one turn in one write, and answers each with its own rows', async () => {
+      const results = await Promise.all([
+        piped.query<{ n: number }>('select $1::int as n', [1]),
+        piped.query<{ n: number }>('select $1::int * 2 as n', [2]),
+        piped.query<{ s: string }>("select 'three' as s"),
+      ]);
+
+      expect(results.map((r) => r.rows[0])).toEqual([{ n: 1 }, { n: 4 }, { s: 'three' }]);
+      expect(writes).toBe(1);
+    });
+
+    it('runs them in the order asked, each after the one before has finished', async () => {
+      const [slow, fast] = await Promise.all([
+        piped.query<{ at: Date }>('select clock_timestamp() as at from pg_sleep($1)', [0.05]),
+        piped.query<{ at: Date }>('select clock_timestamp() as at where $1::int = 1', [1]),
+      ]);
+
+      expect(fast.rows[0].at.getTime()).toBeGreaterThanOrEqual(slow.rows[0].at.getTime());
+    });
+
+    it('fails only the statement in error outside a transaction', async () => {
+      const [failed, after] = await Promise.allSettled([
+        piped.query('select 1 / $1::int', [0]),
+        piped.query<{ n: number }>('select $1::int as n', [5]),
+      ]);
+
+      expect(failed).toMatchObject({ status: 'rejected', reason: { message: 'division by zero' } });
+      expect(after).toMatchObject({ status: 'fulfilled', value: { rows: [{ n: 5 }] } });
+    });
+
+    it('fails the statements after one in error inside a transaction, and rolls back cleanly', async () => {
+      await piped.query('create temporary table pipelined_probe (n int)');
+      const settled = await Promise.allSettled([
+        piped.query('begin'),
+        piped.query('insert into pipelined_probe values ($1)', [1]),
+        piped.query('select 1 / $1::int', [0]),
+        piped.query('insert into pipelined_probe values ($1)', [2]),
+      ]);
+      await piped.query('rollback');
+
+      expect(settled.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'rejected']);
+      expect(settled[3].status === 'rejected' && (settled[3].reason as Error).message).toMatch(
+        /transaction is aborted/,
+      );
+      expect((await piped.query('select count(*)::int as n from pipelined_probe')).rows).toEqual([{ n: 0 }]);
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ClsService } from 'nestjs-cls';
+import { type PoolClient } from 'pg';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 
 import { TenantContextMissingError } from '../errors/app-exception';
@@ -40,8 +41,13 @@ export class TenantDb {
     const withCommit: string[] = [];
     let result: T;
     try {
-      await this.begin(runner, scope);
-      result = await this.scoped(runner.manager, scope, work, { afterCommit, withCommit });
+      const begun = await this.begin(runner, scope);
+      try {
+        result = await this.scoped(runner.manager, scope, work, { afterCommit, withCommit });
+      } finally {
+        // Its error, if any, explains the work's (which then ran outside the property: no rows, no writes).
+        await begun.answered;
+      }
       await this.commit(runner, withCommit);
     } catch (err) {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
@@ -59,17 +65,25 @@ export class TenantDb {
    * travel as one simple-protocol query (both ids are checked UUIDs, so inlining them is safe).
    * The runner then holds the transaction as if TypeORM had opened it (depth 1: a nested
    * `manager.transaction` takes a savepoint; commit and rollback are TypeORM's own).
+   *
+   * The query is handed to the pooled connection directly, ahead of anything the work asks, and
+   * not waited for: on a pipelined connection the work's first statement leaves with it, in the
+   * same write. Resolves once it is queued, with its answer still to come (`answered`).
    */
-  private async begin(runner: QueryRunner, scope: TenantScope): Promise<void> {
+  private async begin(runner: QueryRunner, scope: TenantScope): Promise<{ answered: Promise<void> }> {
     assertUuid(scope.propertyId, 'propertyId');
     const userId = scope.userId ?? '';
     if (userId) assertUuid(userId, 'userId');
+    const client = (await runner.connect()) as PoolClient;
     // Marked open first: should the round trip fail halfway, run() rolls back before release.
     Object.assign(runner, { isTransactionActive: true, transactionDepth: 1 });
-    await runner.query(
+    const sent = client.query(
       `start transaction; select set_config('app.property_id', '${scope.propertyId}', true), ` +
         `set_config('app.user_id', '${userId}', true)`,
     );
+    const answered = sent.then(() => undefined);
+    answered.catch(() => undefined); // awaited by run(); not an unhandled rejection meanwhile
+    return { answered };
   }
 
   /**

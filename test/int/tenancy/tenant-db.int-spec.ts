@@ -1,0 +1,117 @@
+import { TenantDb } from '@app/platform';
+import { createTestDatabase, pool, type TestDatabase, useTestEnvironment } from '@app/testing';
+import { type TestingModule } from '@nestjs/testing';
+import { type Pool } from 'pg';
+
+import { createQueueTestingModule, insertProperty, PrivateRedis } from '../queue/queue-fixtures';
+
+/** TenantDb.run on the app's pipelined pool: the opening round trip travels with the first statement. */
+describe(TenantDb.name, () => {
+  let db: TestDatabase;
+  let redis: PrivateRedis;
+  let moduleRef: TestingModule;
+  let owner: Pool;
+  let tenantDb: TenantDb;
+  let propertyId: string;
+  let otherPropertyId: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    redis = await PrivateRedis.start();
+    useTestEnvironment(db.appUrl, { REDIS_URL: redis.url, OUTBOX_SWEEP_INTERVAL_MS: '600000' });
+    moduleRef = await createQueueTestingModule();
+    owner = pool(db.ownerUrl);
+    tenantDb = moduleRef.get(TenantDb);
+    propertyId = await insertProperty(owner, 'piped');
+    otherPropertyId = await insertProperty(owner, 'other');
+  });
+
+  afterAll(async () => {
+    await moduleRef?.close();
+    await owner?.end();
+    await redis?.stop();
+    await db?.drop();
+  });
+
+  const outboxCount = async (id: string): Promise<number> =>
+    (
+      await owner.query<{ n: number }>(
+        'select count(*)::int as n from platform.outbox where property_id = $1',
+        [id],
+      )
+    ).rows[0].n;
+
+  const insertRow = (id: string, marker: string) =>
+    tenantDb.manager.query(
+      `insert into platform.outbox (property_id, queue, job_name, payload) values ($1, 'automations', 'probe', $2)`,
+      [id, { marker }],
+    );
+
+  describe('run', () => {
+    it('runs the first statement, sent behind the unanswered opening, inside the property transaction', async () => {
+      const seen = await tenantDb.run({ propertyId }, async (em) => {
+        const [first]: { property: string; tx: string }[] = await em.query(
+          `select current_setting('app.property_id', true) as property, txid_current()::text as tx`,
+        );
+        const [second]: { tx: string }[] = await em.query(`select txid_current()::text as tx`);
+        return { first, second };
+      });
+
+      expect(seen.first.property).toBe(propertyId);
+      expect(seen.second.tx).toBe(seen.first.tx);
+    });
+
+    it('runs statements asked together in the order asked, each seeing the writes before it', async () => {
+      const [, , seen] = await tenantDb.run({ propertyId }, () =>
+        Promise.all([
+          insertRow(propertyId, 'a'),
+          insertRow(propertyId, 'b'),
+          tenantDb.manager.query<{ marker: string }[]>(
+            `select payload ->> 'marker' as marker from platform.outbox where job_name = 'probe' order by id`,
+          ),
+        ]),
+      );
+
+      expect(seen.map((r) => r.marker)).toEqual(['a', 'b']);
+    });
+
+    it('rolls back what the work wrote when a statement fails, and leaves the connection usable', async () => {
+      const before = await outboxCount(propertyId);
+
+      await expect(
+        tenantDb.run({ propertyId }, () =>
+          Promise.all([insertRow(propertyId, 'lost'), tenantDb.manager.query('select 1 / 0')]),
+        ),
+      ).rejects.toThrow('division by zero');
+
+      expect(await outboxCount(propertyId)).toBe(before);
+      for (let i = 0; i < 12; i++)
+        await expect(
+          tenantDb.run({ propertyId }, (em) =>
+            em.query(`select current_setting('app.property_id', true) as p`),
+          ),
+        ).resolves.toEqual([{ p: propertyId }]);
+    });
+
+    it("refuses to write another property's row from the first statement on", async () => {
+      const before = await outboxCount(otherPropertyId);
+
+      await expect(tenantDb.run({ propertyId }, () => insertRow(otherPropertyId, 'foreign'))).rejects.toThrow(
+        /row-level security/,
+      );
+
+      expect(await outboxCount(otherPropertyId)).toBe(before);
+    });
+
+    it('keeps concurrent transactions of different properties apart on the shared pool', async () => {
+      const runs = Array.from({ length: 40 }, (_, i) => {
+        const id = i % 2 === 0 ? propertyId : otherPropertyId;
+        return tenantDb
+          .run({ propertyId: id }, (em) => em.query(`select current_setting('app.property_id', true) as p`))
+          .then((rows: { p: string }[]) => ({ expected: id, seen: rows[0].p }));
+      });
+
+      for (const { expected, seen } of await Promise.all(runs)) expect(seen).toBe(expected);
+    });
+  });
+});
