@@ -168,12 +168,21 @@ export class ConciergePipeline {
   private async firstPass(messageId: string): Promise<ProcessResult | LlmPlan | undefined> {
     const g = await this.gather(messageId);
     if (!g) return undefined;
-    await this.gateway.recordUnderstanding(g.ctx, {
-      language: g.understood.language.language,
-      intent: g.understood.intent,
-      confidence: g.understood.confidence,
-      entities: { ...g.understood.entities },
-    });
+    // Nothing below reads what this writes: it goes out with the statements that follow.
+    const [, next] = await Promise.all([
+      this.gateway.recordUnderstanding(g.ctx, {
+        language: g.understood.language.language,
+        intent: g.understood.intent,
+        confidence: g.understood.confidence,
+        entities: { ...g.understood.entities },
+      }),
+      this.afterUnderstanding(g),
+    ]);
+    return next;
+  }
+
+  /** The first pass once the message is understood: decide and act, or plan the model's turn. */
+  private async afterUnderstanding(g: Gathered): Promise<ProcessResult | LlmPlan> {
     const engine = g.policy.engine ?? this.config.AI_PROVIDER;
     const llm = engine === 'openai' && this.llm.available;
     const fallback = engine === 'openai' && !llm ? 'no OPENAI_API_KEY is configured' : null;
@@ -290,12 +299,15 @@ export class ConciergePipeline {
     redactions: unknown[] = [],
     calls: ToolCallRecord[] = [],
   ): Promise<ProcessResult> {
-    const knowledge = g.quiet ? null : await this.lookUp(g);
+    // Both reads at once (one write on the pipelined connection).
+    const [knowledge, input] = g.quiet
+      ? [null, null]
+      : await Promise.all([this.lookUp(g), this.decisionInput(g)]);
     g.marks.retrieved = performance.now();
-    const decision: Decision = g.quiet
-      ? quietDecision(g.quiet, g.understood.intent)
+    const decision: Decision = !input
+      ? quietDecision(g.quiet!, g.understood.intent)
       : decide(g.policy, {
-          ...(await this.decisionInput(g)),
+          ...input,
           answered:
             g.understood.intent === 'inquiry.reservation_status'
               ? this.stayFor(g) !== null
@@ -441,14 +453,20 @@ export class ConciergePipeline {
   private async gather(messageId: string): Promise<Gathered | undefined> {
     const started = performance.now();
     const propertyId = this.db.propertyId;
-    if (!(await this.lock(messageId))) return undefined;
-    const ctx = await this.gateway.inbound(messageId);
-    if (!ctx) return undefined;
-    const { property, policy } = await this.policies.forProperty(propertyId);
+    // Asked together: on the pipelined connection they leave in one write and PostgreSQL runs
+    // them in this order, so the reads see the message as it is once its lock is held.
+    const [undecided, ctx, { property, policy }] = await Promise.all([
+      this.lock(messageId),
+      this.gateway.inbound(messageId),
+      this.policies.forProperty(propertyId),
+    ]);
+    if (!undecided || !ctx) return undefined;
     const now = this.clock.now();
-    const guest = (await this.guests.profile(ctx.guestId)) ?? null;
     const today = DateTime.fromJSDate(now).setZone(property.timezone).toISODate()!;
-    const stays = await this.stayLookup.staysOf(ctx.guestId, today);
+    const [guest, stays] = await Promise.all([
+      this.guests.profile(ctx.guestId),
+      this.stayLookup.staysOf(ctx.guestId, today),
+    ]);
     const gathered = performance.now();
     const understood = this.engine.understand(
       ctx.content,
@@ -460,7 +478,7 @@ export class ConciergePipeline {
       ctx,
       property,
       policy,
-      guest,
+      guest: guest ?? null,
       stays,
       now,
       today,
