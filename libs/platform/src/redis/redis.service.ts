@@ -6,6 +6,7 @@ import { AppConfig } from '../config/app-config';
 /**
  * Redis connections. `client` fails fast while Redis is down (no offline queue), which is what
  * request-path callers (rate limits, producers) want: an error now rather than a hung request.
+ * It pipelines on its own: what one turn of the event loop sends goes out in one write.
  */
 @Injectable()
 export class RedisService implements OnApplicationShutdown {
@@ -14,7 +15,12 @@ export class RedisService implements OnApplicationShutdown {
   private readonly extra: Redis[] = [];
 
   constructor(private readonly config: AppConfig) {
-    this.client = this.create('butler-client', { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    // Commands asked for in one turn of the event loop (a commit's live events) leave in one write.
+    this.client = this.create('butler-client', {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      enableAutoPipelining: true,
+    });
   }
 
   /** A new connection; BullMQ workers need `maxRetriesPerRequest: null` and their own socket. */
