@@ -1,7 +1,8 @@
-import { TenantDb } from '@app/platform';
+import { OutboxService, TenantDb } from '@app/platform';
 import { createTestDatabase, pool, type TestDatabase, useTestEnvironment } from '@app/testing';
 import { type TestingModule } from '@nestjs/testing';
 import { type Pool } from 'pg';
+import { DataSource } from 'typeorm';
 
 import { createQueueTestingModule, insertProperty, PrivateRedis } from '../queue/queue-fixtures';
 
@@ -11,7 +12,10 @@ describe(TenantDb.name, () => {
   let redis: PrivateRedis;
   let moduleRef: TestingModule;
   let owner: Pool;
+  /** The superuser: sees every property's rows (the owner is under forced RLS too). */
+  let admin: Pool;
   let tenantDb: TenantDb;
+  let outbox: OutboxService;
   let propertyId: string;
   let otherPropertyId: string;
 
@@ -21,7 +25,9 @@ describe(TenantDb.name, () => {
     useTestEnvironment(db.appUrl, { REDIS_URL: redis.url, OUTBOX_SWEEP_INTERVAL_MS: '600000' });
     moduleRef = await createQueueTestingModule();
     owner = pool(db.ownerUrl);
+    admin = pool(db.adminUrl);
     tenantDb = moduleRef.get(TenantDb);
+    outbox = moduleRef.get(OutboxService);
     propertyId = await insertProperty(owner, 'piped');
     otherPropertyId = await insertProperty(owner, 'other');
   });
@@ -29,13 +35,14 @@ describe(TenantDb.name, () => {
   afterAll(async () => {
     await moduleRef?.close();
     await owner?.end();
+    await admin?.end();
     await redis?.stop();
     await db?.drop();
   });
 
   const outboxCount = async (id: string): Promise<number> =>
     (
-      await owner.query<{ n: number }>(
+      await admin.query<{ n: number }>(
         'select count(*)::int as n from platform.outbox where property_id = $1',
         [id],
       )
@@ -112,6 +119,94 @@ describe(TenantDb.name, () => {
       });
 
       for (const { expected, seen } of await Promise.all(runs)) expect(seen).toBe(expected);
+    });
+  });
+
+  describe('trailing', () => {
+    const markers = async (id: string): Promise<string[]> =>
+      (
+        await admin.query<{ marker: string }>(
+          `select payload ->> 'marker' as marker from platform.outbox
+            where property_id = $1 and job_name = 'probe' order by id`,
+          [id],
+        )
+      ).rows.map((r) => r.marker);
+
+    const insertReturning = (marker: string) =>
+      tenantDb.manager.query<{ id: string }[]>(
+        `insert into platform.outbox (property_id, queue, job_name, payload)
+         values ($1, 'automations', 'probe', $2) returning id`,
+        [propertyId, { marker }],
+      );
+
+    const expectUsable = async () => {
+      for (let i = 0; i < 12; i++)
+        await expect(
+          tenantDb.run({ propertyId }, (em) =>
+            em.query(`select current_setting('app.property_id', true) as p`),
+          ),
+        ).resolves.toEqual([{ p: propertyId }]);
+    };
+
+    it("commits a trailing statement's write with the transaction and answers it after the commit", async () => {
+      const { written } = await tenantDb.run({ propertyId }, async () => {
+        await insertRow(propertyId, 'first');
+        return { written: tenantDb.trailing(insertReturning('trailing')) };
+      });
+
+      const [row] = await written;
+      const committed = await admin.query<{ marker: string }>(
+        `select payload ->> 'marker' as marker from platform.outbox where id = $1`,
+        [row.id],
+      );
+      expect(committed.rows).toEqual([{ marker: 'trailing' }]);
+      expect(await markers(propertyId)).toEqual(expect.arrayContaining(['first', 'trailing']));
+    });
+
+    it('rolls back the whole transaction and throws when a trailing statement fails', async () => {
+      const before = await markers(propertyId);
+
+      await expect(
+        tenantDb.run({ propertyId }, async () => {
+          await insertRow(propertyId, 'rolled back');
+          void tenantDb.trailing(insertReturning('rolled back too'));
+          void tenantDb.trailing(tenantDb.manager.query('select 1 / 0'));
+        }),
+      ).rejects.toThrow('division by zero');
+
+      expect(await markers(propertyId)).toEqual(before);
+      await expectUsable();
+    });
+
+    it('rolls back when a trailing statement fails in a transaction whose outbox rows go with its COMMIT', async () => {
+      const before = await outboxCount(propertyId);
+
+      await expect(
+        tenantDb.run({ propertyId }, async () => {
+          await outbox.publishEvent('test.happened', { n: 1 });
+          void tenantDb.trailing(tenantDb.manager.query('select 1 / 0'));
+        }),
+      ).rejects.toThrow('division by zero');
+
+      expect(await outboxCount(propertyId)).toBe(before);
+      await expectUsable();
+    });
+
+    it('waits for a trailing statement at the end of the work where the caller commits (within)', async () => {
+      const ds = moduleRef.get(DataSource);
+
+      await expect(
+        ds.transaction((em) =>
+          tenantDb.within(em, { propertyId }, () => {
+            void tenantDb.trailing(tenantDb.manager.query('select 1 / 0'));
+            return Promise.resolve();
+          }),
+        ),
+      ).rejects.toThrow('division by zero');
+    });
+
+    it('refuses outside a property transaction', () => {
+      expect(() => tenantDb.trailing(Promise.resolve())).toThrow();
     });
   });
 });

@@ -84,49 +84,47 @@ export class TracesRepository {
     return rows[0].undecided;
   }
 
-  async insert(propertyId: string, t: TraceWrite): Promise<string> {
-    const rows = await rowsOf<{ id: string }>(
-      this.db.manager.query(
-        `insert into concierge.decision_traces (property_id, message_id, conversation_id, guest_id, reservation_id,
+  /** Writes the trace under the id given (the caller's, so that it need not wait for the answer). */
+  async insert(propertyId: string, id: string, t: TraceWrite): Promise<void> {
+    await this.db.manager.query(
+      `insert into concierge.decision_traces (property_id, message_id, conversation_id, guest_id, reservation_id,
                 language, language_source, intent, confidence, alternatives, entities, sentiment, knowledge_hits,
                 memory_hits, knowledge_answered, rule, outcome, reason, department, engine, model, latencies,
-                redactions, reply_message_id, task_id, approval_id, received_at, fallback)
+                redactions, reply_message_id, task_id, approval_id, received_at, fallback, id)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
-                 $22, $23, $24, $25, $26, $27, $28)
-         returning id`,
-        [
-          propertyId,
-          t.messageId,
-          t.conversationId,
-          t.guestId,
-          t.reservationId,
-          t.language,
-          t.languageSource,
-          t.intent,
-          Math.round(t.confidence * 1000) / 1000,
-          JSON.stringify(t.alternatives),
-          JSON.stringify(t.entities),
-          t.sentiment,
-          JSON.stringify(t.knowledgeHits),
-          JSON.stringify(t.memoryHits),
-          t.knowledgeAnswered,
-          t.rule,
-          t.outcome,
-          t.reason,
-          t.department,
-          t.engine,
-          t.model,
-          JSON.stringify(t.latencies),
-          JSON.stringify(t.redactions),
-          t.replyMessageId,
-          t.taskId,
-          t.approvalId,
-          t.receivedAt,
-          t.fallback?.slice(0, 500) ?? null,
-        ],
-      ),
+                 $22, $23, $24, $25, $26, $27, $28, $29)`,
+      [
+        propertyId,
+        t.messageId,
+        t.conversationId,
+        t.guestId,
+        t.reservationId,
+        t.language,
+        t.languageSource,
+        t.intent,
+        Math.round(t.confidence * 1000) / 1000,
+        JSON.stringify(t.alternatives),
+        JSON.stringify(t.entities),
+        t.sentiment,
+        JSON.stringify(t.knowledgeHits),
+        JSON.stringify(t.memoryHits),
+        t.knowledgeAnswered,
+        t.rule,
+        t.outcome,
+        t.reason,
+        t.department,
+        t.engine,
+        t.model,
+        JSON.stringify(t.latencies),
+        JSON.stringify(t.redactions),
+        t.replyMessageId,
+        t.taskId,
+        t.approvalId,
+        t.receivedAt,
+        t.fallback?.slice(0, 500) ?? null,
+        id,
+      ],
     );
-    return rows[0].id;
   }
 
   async findByMessage(propertyId: string, messageId: string): Promise<TraceRow | undefined> {

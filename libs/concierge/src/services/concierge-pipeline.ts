@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { ConversationGateway, type InboundContext } from '@app/conversation';
 import { GuestDirectory, type GuestProfile } from '@app/guest';
 import { isEvidence, KnowledgeAskService, KnowledgeSearchService } from '@app/knowledge';
-import { AppConfig, TenantDb } from '@app/platform';
+import { AppConfig, orderedUuidv7, TenantDb } from '@app/platform';
 import { type Stay, StayLookup } from '@app/reservation';
 import { Injectable, Logger } from '@nestjs/common';
 import { DateTime } from 'luxon';
@@ -389,56 +389,63 @@ export class ConciergePipeline {
     };
     const acted = await this.actions.perform(situation);
     const done = performance.now();
+    // The tool calls and the trace are the transaction's last writes: the COMMIT goes out behind
+    // them without waiting for their answers (an error still rolls it all back).
     for (const c of calls)
-      await this.toolCalls.insert(propertyId, {
+      void this.db.trailing(
+        this.toolCalls.insert(propertyId, {
+          messageId: g.ctx.messageId,
+          conversationId: g.ctx.conversationId,
+          name: c.name,
+          input: c.input,
+          output: c.output,
+          status: c.status,
+          error: c.error,
+          latencyMs: c.latencyMs,
+        }),
+      );
+    const m = g.marks;
+    const traceId = orderedUuidv7();
+    void this.db.trailing(
+      this.traces.insert(propertyId, traceId, {
         messageId: g.ctx.messageId,
         conversationId: g.ctx.conversationId,
-        name: c.name,
-        input: c.input,
-        output: c.output,
-        status: c.status,
-        error: c.error,
-        latencyMs: c.latencyMs,
-      });
-    const m = g.marks;
-    const traceId = await this.traces.insert(propertyId, {
-      messageId: g.ctx.messageId,
-      conversationId: g.ctx.conversationId,
-      guestId: g.ctx.guestId,
-      reservationId: stay?.reservationId ?? null,
-      language: g.understood.language.language,
-      languageSource: g.understood.language.source,
-      intent: g.understood.intent,
-      confidence: g.understood.confidence,
-      alternatives: g.understood.alternatives,
-      entities: { ...g.understood.entities },
-      sentiment: g.understood.sentiment,
-      knowledgeHits: how.knowledge?.sources ?? [],
-      memoryHits: memoryHits(g.guest, stay),
-      knowledgeAnswered: how.knowledge ? how.knowledge.answered : null,
-      rule: decision.rule,
-      outcome: decision.outcome,
-      reason: decision.reason,
-      department: definition.department,
-      engine: how.engine,
-      model: how.engine === 'openai' ? this.llm.model : this.engine.model,
-      fallback: how.fallback ?? null,
-      latencies: {
-        gather: ms(m.gathered - g.started),
-        understand: ms(m.understood - m.gathered),
-        ...(m.llm !== undefined ? { llm: ms(m.llm) } : {}),
-        ...(m.retrieved !== undefined ? { retrieve: ms(m.retrieved - m.understood) } : {}),
-        decide: ms(decided - (m.retrieved ?? m.understood)),
-        act: ms(done - decided),
-        // From the first look at the message, the model's time included.
-        total: ms(performance.now() - g.started + (m.before ?? 0)),
-      },
-      redactions,
-      replyMessageId: acted.replyMessageId,
-      taskId: acted.taskId,
-      approvalId: acted.approvalId,
-      receivedAt: g.ctx.receivedAt,
-    });
+        guestId: g.ctx.guestId,
+        reservationId: stay?.reservationId ?? null,
+        language: g.understood.language.language,
+        languageSource: g.understood.language.source,
+        intent: g.understood.intent,
+        confidence: g.understood.confidence,
+        alternatives: g.understood.alternatives,
+        entities: { ...g.understood.entities },
+        sentiment: g.understood.sentiment,
+        knowledgeHits: how.knowledge?.sources ?? [],
+        memoryHits: memoryHits(g.guest, stay),
+        knowledgeAnswered: how.knowledge ? how.knowledge.answered : null,
+        rule: decision.rule,
+        outcome: decision.outcome,
+        reason: decision.reason,
+        department: definition.department,
+        engine: how.engine,
+        model: how.engine === 'openai' ? this.llm.model : this.engine.model,
+        fallback: how.fallback ?? null,
+        latencies: {
+          gather: ms(m.gathered - g.started),
+          understand: ms(m.understood - m.gathered),
+          ...(m.llm !== undefined ? { llm: ms(m.llm) } : {}),
+          ...(m.retrieved !== undefined ? { retrieve: ms(m.retrieved - m.understood) } : {}),
+          decide: ms(decided - (m.retrieved ?? m.understood)),
+          act: ms(done - decided),
+          // From the first look at the message, the model's time included.
+          total: ms(performance.now() - g.started + (m.before ?? 0)),
+        },
+        redactions,
+        replyMessageId: acted.replyMessageId,
+        taskId: acted.taskId,
+        approvalId: acted.approvalId,
+        receivedAt: g.ctx.receivedAt,
+      }),
+    );
     this.logger.debug(
       `message ${g.ctx.messageId}: ${g.understood.intent} → ${decision.outcome} (${decision.rule}, ${how.engine})`,
     );

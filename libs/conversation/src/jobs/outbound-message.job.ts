@@ -9,7 +9,7 @@ import {
 import { Injectable, Logger } from '@nestjs/common';
 import { type Job, UnrecoverableError } from 'bullmq';
 
-import { DeliveriesRepository } from '../repositories/deliveries.repository';
+import { DeliveriesRepository, type DeliveryRow } from '../repositories/deliveries.repository';
 import { MessagesRepository } from '../repositories/messages.repository';
 import { ChannelAccountsService } from '../services/channel-accounts.service';
 import { KINDS } from '../services/channel-kinds';
@@ -25,7 +25,8 @@ export interface OutboundMessagePayload extends PropertyJobPayload {
 }
 
 interface Send {
-  deliveryId: string;
+  /** The delivery's claim, answered once the claim's transaction has committed (undefined: sent or failed already). */
+  claim: Promise<DeliveryRow | undefined>;
   conversationId: string;
   outbound: OutboundSend;
 }
@@ -74,6 +75,9 @@ export class OutboundMessageJob implements JobHandler<OutboundMessagePayload> {
     const plan = await this.db.run({ propertyId }, () => this.prepare(propertyId, messageId));
     if (typeof plan === 'string') return plan;
     if ('deferMs' in plan) throw new DeferJob(plan.deferMs, plan.reason);
+    const delivery = await plan.claim;
+    if (!delivery) return 'delivery already sent or failed';
+    const send = { deliveryId: delivery.id, outbound: plan.outbound };
     let sent: { providerMessageId: string };
     try {
       sent = await this.senders.for(plan.outbound.account.kind).send(plan.outbound);
@@ -81,16 +85,16 @@ export class OutboundMessageJob implements JobHandler<OutboundMessagePayload> {
       if (!(err instanceof ProviderError)) throw err;
       if (err.retryable && !lastAttempt) {
         await this.db.run({ propertyId }, () =>
-          this.deliveries.record(propertyId, plan.deliveryId, { status: 'pending', error: err.message }),
+          this.deliveries.record(propertyId, send.deliveryId, { status: 'pending', error: err.message }),
         );
         throw err; // retried with backoff (Retry-After when the provider gave one)
       }
       this.logger.warn(`message ${messageId} failed for good: ${err.message}`);
-      await this.finish(propertyId, messageId, plan, { status: 'failed', error: err.message });
+      await this.finish(propertyId, messageId, send, { status: 'failed', error: err.message });
       throw new UnrecoverableError(err.message);
     }
     // Should this write fail, the job retries with the delivery still 'sending': the documented window.
-    await this.finish(propertyId, messageId, plan, {
+    await this.finish(propertyId, messageId, send, {
       status: 'sent',
       providerMessageId: sent.providerMessageId,
     });
@@ -135,10 +139,11 @@ export class OutboundMessageJob implements JobHandler<OutboundMessagePayload> {
     }
     const wait = await this.rate.reserve(account.kind, account.id, messageId);
     if (wait > 0) return { deferMs: wait, reason: `rate limit of channel ${account.id}` };
-    const delivery = await this.deliveries.claimSending(propertyId, messageId, message.channel_account_id);
-    if (!delivery) return 'delivery already sent or failed';
     return {
-      deliveryId: delivery.id,
+      // The claim is the transaction's last statement: its COMMIT goes out behind it, one wait for both.
+      claim: this.db.trailing(
+        this.deliveries.claimSending(propertyId, messageId, message.channel_account_id),
+      ),
       conversationId: message.conversation_id,
       outbound: {
         account,
@@ -155,7 +160,7 @@ export class OutboundMessageJob implements JobHandler<OutboundMessagePayload> {
   private async finish(
     propertyId: string,
     messageId: string,
-    plan: Send,
+    plan: { deliveryId: string; outbound: OutboundSend },
     result: { status: 'sent' | 'failed'; providerMessageId?: string; error?: string },
   ): Promise<void> {
     await this.statuses.recordSendResult(

@@ -39,16 +39,17 @@ export class TenantDb {
     const runner = this.dataSource.createQueryRunner();
     const afterCommit: (() => Promise<void>)[] = [];
     const withCommit: string[] = [];
+    const trailing: Promise<unknown>[] = [];
     let result: T;
     try {
       const begun = await this.begin(runner, scope);
       try {
-        result = await this.scoped(runner.manager, scope, work, { afterCommit, withCommit });
+        result = await this.scoped(runner.manager, scope, work, { afterCommit, withCommit, trailing });
       } finally {
         // Its error, if any, explains the work's (which then ran outside the property: no rows, no writes).
         await begun.answered;
       }
-      await this.commit(runner, withCommit);
+      await this.commit(runner, withCommit, trailing);
     } catch (err) {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
       throw err;
@@ -90,11 +91,28 @@ export class TenantDb {
    * Commits, with the statements asked for (`commitWith`) in the same round trip: one
    * simple-protocol query. Should one fail, PostgreSQL skips the rest and the COMMIT, and the
    * transaction is still open for run() to roll back.
+   *
+   * The COMMIT leaves behind the trailing statements without waiting for their answers (one wait
+   * for all on the pipelined connection). Should one of them have failed, the transaction was
+   * aborted and PostgreSQL answers that COMMIT with a rollback: its error is thrown.
    */
-  private async commit(runner: QueryRunner, withCommit: string[]): Promise<void> {
-    if (withCommit.length === 0) return runner.commitTransaction();
-    await runner.query(`${withCommit.join(';\n')};\ncommit`);
-    Object.assign(runner, { isTransactionActive: false, transactionDepth: 0 });
+  private async commit(
+    runner: QueryRunner,
+    withCommit: string[],
+    trailing: Promise<unknown>[],
+  ): Promise<void> {
+    const committed =
+      withCommit.length === 0
+        ? runner.commitTransaction()
+        : runner.query(`${withCommit.join(';\n')};\ncommit`).then(() => {
+            Object.assign(runner, { isTransactionActive: false, transactionDepth: 0 });
+          });
+    const failures = (await Promise.allSettled(trailing)).filter((r) => r.status === 'rejected');
+    if (failures.length === 0) return committed;
+    // Answered with a rollback (the transaction is over), or refused with the statements sent with
+    // it (still open, aborted: run() rolls it back). Either way nothing was committed.
+    await committed.catch(() => undefined);
+    throw failures[0].reason;
   }
 
   /**
@@ -122,7 +140,7 @@ export class TenantDb {
     manager: EntityManager,
     scope: TenantScope,
     work: (manager: EntityManager) => Promise<T>,
-    owned?: { afterCommit: (() => Promise<void>)[]; withCommit: string[] },
+    owned?: { afterCommit: (() => Promise<void>)[]; withCommit: string[]; trailing: Promise<unknown>[] },
   ): Promise<T> {
     return this.cls.run({ ifNested: 'inherit' }, async () => {
       const tx: TenantTransaction = {
@@ -132,6 +150,7 @@ export class TenantDb {
         beforeCommit: [],
         afterCommit: owned?.afterCommit,
         withCommit: owned?.withCommit,
+        trailing: owned?.trailing,
         memo: new Map(),
       };
       this.cls.set('tenantTx', tx);
@@ -177,6 +196,22 @@ export class TenantDb {
     if (!statements) return false;
     statements.push(sql);
     return true;
+  }
+
+  /**
+   * A statement of the current property transaction that the work does not wait for: nothing
+   * after it in the transaction reads what it writes, and its answer, if wanted, is read once the
+   * transaction has committed (the returned promise). The COMMIT is sent behind it without
+   * waiting, one wait for both; should it fail, the transaction rolls back and run() throws its
+   * error. Where the caller commits (`within`), it is waited for at the end of the work instead.
+   * Throws outside a transaction.
+   */
+  trailing<T>(statement: Promise<T>): Promise<T> {
+    const tx = this.current();
+    statement.catch(() => undefined); // checked with the commit; not an unhandled rejection meanwhile
+    if (tx.trailing) tx.trailing.push(statement);
+    else tx.beforeCommit.push(async () => void (await statement));
+    return statement;
   }
 
   /**

@@ -39,6 +39,11 @@ export interface TenantTransaction {
    * where the caller commits (TenantDb.within).
    */
   withCommit?: string[];
+  /**
+   * Statements the work did not wait for (TenantDb.trailing), checked with the COMMIT sent behind
+   * them; absent where the caller commits (TenantDb.within).
+   */
+  trailing?: Promise<unknown>[];
   /** Directory rows read once per transaction (PlatformDb.memo). */
   memo: Map<string, unknown>;
 }
