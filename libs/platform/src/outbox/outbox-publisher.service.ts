@@ -110,7 +110,11 @@ export class OutboxPublisher implements BeforeApplicationShutdown {
   private async mark(batch: Map<string, string[]>): Promise<void> {
     for (const [propertyId, ids] of batch) {
       await this.tenantDb
-        .run({ propertyId }, (em) => this.outbox.markPublished(em, propertyId, ids))
+        // One wait: the COMMIT goes out behind the update.
+        .run({ propertyId }, (em) => {
+          void this.tenantDb.trailing(this.outbox.markPublished(em, propertyId, ids));
+          return Promise.resolve();
+        })
         .catch((err: Error) =>
           this.logger.warn(
             `${ids.length} published outbox rows of property ${propertyId} not marked (${err.message}); the relay republishes them after their hold`,
