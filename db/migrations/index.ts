@@ -14,6 +14,7 @@ import { SendResults1795330000000 } from './1795330000000-send-results';
 import { ConciergeMessageLock1795331000000 } from './1795331000000-concierge-message-lock';
 import { OutboxPublishOnCommit1795332000000 } from './1795332000000-outbox-publish-on-commit';
 import { ConversationRoundTrips1795333000000 } from './1795333000000-conversation-round-trips';
+import { OutboxEventLog1795334000000 } from './1795334000000-outbox-event-log';
 
 /** Every migration, in order. Listed explicitly so bundlers and test runners need no globbing. */
 export const migrations = [
@@ -33,4 +34,5 @@ export const migrations = [
   ConciergeMessageLock1795331000000,
   OutboxPublishOnCommit1795332000000,
   ConversationRoundTrips1795333000000,
+  OutboxEventLog1795334000000,
 ];

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import {
+  DomainEventBus,
   OutboxPublisher,
   OutboxRelay,
   OutboxService,
@@ -53,6 +54,8 @@ describe(OutboxPublisher.name, () => {
     publisher = moduleRef.get(OutboxPublisher);
     queue = moduleRef.get(QueueProducer).queue(QueueName.Automations);
     await queue.waitUntilReady();
+    // Followed, so that its events take jobs (one nobody follows is only recorded).
+    moduleRef.get(DomainEventBus).subscribe('test.happened', () => Promise.resolve());
   });
 
   afterAll(async () => {
@@ -106,6 +109,55 @@ describe(OutboxPublisher.name, () => {
     await publisher.flush();
     expect(await jobIdsOf(propertyId)).toEqual([...ids].sort());
     expect(await rowsOf(propertyId)).toEqual(ids.map((id) => ({ id, status: 'published', held: false })));
+  });
+
+  it('records an event no subscriber follows as published, beside a followed one, and makes it no job', async () => {
+    const propertyId = await insertProperty(owner, 'pub-unfollowed');
+
+    const [followed, unfollowed] = await tenantDb.run({ propertyId }, async () => [
+      await outbox.publishEvent('test.happened', { n: 1 }),
+      await outbox.publishEvent('test.nobody-listens', { n: 2 }),
+    ]);
+    await publisher.flush();
+
+    expect(await jobIdsOf(propertyId)).toEqual([followed]);
+    expect(await rowsOf(propertyId)).toEqual(
+      [followed, unfollowed].sort().map((id) => ({ id, status: 'published', held: false })),
+    );
+    expect(await relay.relayProperty(propertyId)).toBe(0);
+  });
+
+  it('records an unfollowed event as published where the caller commits, without waking the relay, and takes no job', async () => {
+    const propertyId = await insertProperty(owner, 'pub-unfollowed-within');
+    const listener = await owner.connect();
+    const notified: string[] = [];
+    listener.on('notification', (n) => notified.push(n.payload ?? ''));
+    await listener.query('listen butler_outbox');
+    try {
+      const id = await moduleRef
+        .get(DataSource)
+        .transaction((em) =>
+          tenantDb.within(em, { propertyId }, () => outbox.publishEvent('test.nobody-listens', { n: 1 })),
+        );
+      // A followed event's row, written the same way afterwards, does notify: the listener works.
+      const followed = await moduleRef
+        .get(DataSource)
+        .transaction((em) =>
+          tenantDb.within(em, { propertyId }, () => outbox.publishEvent('test.happened', { n: 2 })),
+        );
+      await waitFor('the followed row to notify', () => Promise.resolve(notified.length > 0));
+
+      expect(notified).toEqual([propertyId]);
+      expect((await rowsOf(propertyId)).find((r) => r.id === id)).toEqual({
+        id,
+        status: 'published',
+        held: false,
+      });
+      expect(await relay.relayProperty(propertyId)).toBe(1);
+      expect(await jobIdsOf(propertyId)).toEqual([followed]);
+    } finally {
+      listener.release();
+    }
   });
 
   it('publishes nothing of a transaction that rolled back', async () => {

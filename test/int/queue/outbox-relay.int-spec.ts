@@ -53,6 +53,8 @@ describe(OutboxRelay.name, () => {
     producer = moduleRef.get(QueueProducer);
     queue = producer.queue(QueueName.Automations);
     await queue.waitUntilReady();
+    // Followed, so that its events take jobs (one nobody follows is only recorded).
+    moduleRef.get(DomainEventBus).subscribe('test.happened', () => Promise.resolve());
   });
 
   afterAll(async () => {

@@ -40,6 +40,11 @@ export class DomainEventBus {
       );
   }
 
+  /** Whether any subscriber follows an event type (none: the event needs no job at all). */
+  followed(type: string): boolean {
+    return (this.subscriptions.get(type)?.length ?? 0) + (this.subscriptions.get('*')?.length ?? 0) > 0;
+  }
+
   /**
    * Whether an event type can be delivered right where it is relayed: it has subscribers and none
    * of them needs the property transaction (the live-stream relay, say). Such an event needs no

@@ -17,7 +17,34 @@ export interface NewOutboxRow {
   queue: string;
   jobName: string;
   payload: Record<string, unknown>;
+  /**
+   * A domain event no subscriber follows: written as the record of what happened, already
+   * `published` (no job: there is nobody to deliver it to).
+   */
+  logged?: boolean;
 }
+
+/**
+ * The insert of rows given as a JSON record set: status, published_at and hold follow `logged`.
+ * The arguments are SQL: parameters, or literals the caller escaped.
+ */
+const insertSql = (property: string, rows: string, hold: string) =>
+  `insert into platform.outbox (id, property_id, queue, job_name, payload, status, published_at, held_until)
+   select r.id, ${property}, r.queue, r.job_name, r.payload,
+          case when r.logged then 'published' else 'pending' end,
+          case when r.logged then now() end,
+          (case when not r.logged then ${hold} end)::timestamptz
+     from jsonb_to_recordset(${rows}::jsonb) as r(id uuid, queue text, job_name text, payload jsonb, logged boolean)`;
+const rowsJson = (rows: NewOutboxRow[]) =>
+  JSON.stringify(
+    rows.map((r) => ({
+      id: r.id,
+      queue: r.queue,
+      job_name: r.jobName,
+      payload: r.payload,
+      logged: r.logged === true,
+    })),
+  );
 
 /** platform.outbox, always inside a property transaction (the table is under forced RLS). */
 @Injectable()
@@ -32,17 +59,12 @@ export class OutboxRepository {
   async insertRows(rows: NewOutboxRow[], holdMs = 0): Promise<void> {
     if (rows.length === 0) return;
     await this.db.manager.query(
-      `insert into platform.outbox (id, property_id, queue, job_name, payload, held_until)
-       select r.id, $1, r.queue, r.job_name, r.payload,
-              case when $3::int > 0 then clock_timestamp() + make_interval(secs => $3::int / 1000.0) end
-         from jsonb_to_recordset($2::jsonb) as r(id uuid, queue text, job_name text, payload jsonb)`,
-      [
-        this.db.propertyId,
-        JSON.stringify(
-          rows.map((r) => ({ id: r.id, queue: r.queue, job_name: r.jobName, payload: r.payload })),
-        ),
-        holdMs,
-      ],
+      insertSql(
+        '$1',
+        '$2',
+        'case when $3::int > 0 then clock_timestamp() + make_interval(secs => $3::int / 1000.0) end',
+      ),
+      [this.db.propertyId, rowsJson(rows), holdMs],
     );
   }
 
@@ -51,14 +73,12 @@ export class OutboxRepository {
    * the values inlined, escaped as literals.
    */
   insertRowsSql(rows: NewOutboxRow[], holdMs = 0): string {
-    const json = JSON.stringify(
-      rows.map((r) => ({ id: r.id, queue: r.queue, job_name: r.jobName, payload: r.payload })),
-    );
     const hold = Math.max(0, Math.trunc(holdMs));
-    return `insert into platform.outbox (id, property_id, queue, job_name, payload, held_until)
-       select r.id, ${escapeLiteral(this.db.propertyId)}::uuid, r.queue, r.job_name, r.payload,
-              ${hold > 0 ? `clock_timestamp() + make_interval(secs => ${hold / 1000})` : 'null'}
-         from jsonb_to_recordset(${escapeLiteral(json)}::jsonb) as r(id uuid, queue text, job_name text, payload jsonb)`;
+    return insertSql(
+      `${escapeLiteral(this.db.propertyId)}::uuid`,
+      escapeLiteral(rowsJson(rows)),
+      hold > 0 ? `clock_timestamp() + make_interval(secs => ${hold / 1000})` : 'null',
+    );
   }
 
   /** Rows their committing process has published: marked so, still pending ones only. */

@@ -30,7 +30,9 @@ export interface DomainEventPayload {
  * A domain event only transaction-free subscribers follow (the live stream: best effort by
  * nature) gets no row: it is delivered in order right after the transaction commits, by the
  * process that committed it. Where the caller commits the transaction (TenantDb.within) it takes
- * the outbox like any other event.
+ * the outbox like any other event. A domain event no subscriber follows is written already
+ * published, as the record of what happened, and becomes no job. (The api and the worker compose
+ * the same contexts, so they have the same subscribers.)
  */
 @Injectable()
 export class OutboxService {
@@ -58,7 +60,13 @@ export class OutboxService {
     const occurredAt = new Date().toISOString();
     const all = events.map((e) => this.event(e.type, e.data, occurredAt));
     const queued = all.filter((e) => !this.deliverAfterCommit(e));
-    this.buffer(queued.map((payload) => ({ jobName: JobName.DomainEvent, payload: { ...payload } })));
+    this.buffer(
+      queued.map((payload) => ({
+        jobName: JobName.DomainEvent,
+        payload: { ...payload },
+        logged: !this.bus.followed(payload.type),
+      })),
+    );
     return Promise.resolve();
   }
 
@@ -69,7 +77,8 @@ export class OutboxService {
   publishEvent(type: string, data: DomainEventPayload['data']): Promise<string> {
     const event = this.event(type, data, new Date().toISOString());
     if (this.deliverAfterCommit(event)) return Promise.resolve(event.eventId);
-    return this.enqueue(JobName.DomainEvent, { ...event });
+    const logged = !this.bus.followed(type);
+    return Promise.resolve(this.buffer([{ jobName: JobName.DomainEvent, payload: { ...event }, logged }])[0]);
   }
 
   /** Whether events of this type need no outbox row (only transaction-free subscribers follow them). */
@@ -132,7 +141,7 @@ export class OutboxService {
   }
 
   /** Buffers rows for the current transaction; returns their ids. */
-  private buffer(jobs: { jobName: JobName; payload: Record<string, unknown> }[]): string[] {
+  private buffer(jobs: { jobName: JobName; payload: Record<string, unknown>; logged?: boolean }[]): string[] {
     if (jobs.length === 0) return [];
     const manager = this.db.manager;
     const propertyId = this.db.propertyId;
@@ -145,7 +154,14 @@ export class OutboxService {
       const holdMs = this.publisher.holdMs;
       const held =
         holdMs > 0 &&
-        this.db.afterCommit(() => Promise.resolve(this.publisher.publishSoon(propertyId, buffered)));
+        this.db.afterCommit(() =>
+          Promise.resolve(
+            this.publisher.publishSoon(
+              propertyId,
+              buffered.filter((r) => !r.logged),
+            ),
+          ),
+        );
       this.db.beforeCommit(async () => {
         this.pending.delete(manager);
         // With the COMMIT, in its round trip, where this transaction is ours to commit.
@@ -155,9 +171,9 @@ export class OutboxService {
       });
     }
     const ids: string[] = [];
-    for (const { jobName, payload } of jobs) {
+    for (const { jobName, payload, logged } of jobs) {
       const id = orderedUuidv7();
-      rows.push({ id, queue: JOB_QUEUE[jobName], jobName, payload: { ...payload, propertyId } });
+      rows.push({ id, queue: JOB_QUEUE[jobName], jobName, payload: { ...payload, propertyId }, logged });
       ids.push(id);
     }
     return ids;
