@@ -15,6 +15,7 @@ import { ConciergeMessageLock1795331000000 } from './1795331000000-concierge-mes
 import { OutboxPublishOnCommit1795332000000 } from './1795332000000-outbox-publish-on-commit';
 import { ConversationRoundTrips1795333000000 } from './1795333000000-conversation-round-trips';
 import { OutboxEventLog1795334000000 } from './1795334000000-outbox-event-log';
+import { UuidV7Plpgsql1795335000000 } from './1795335000000-uuid-v7-plpgsql';
 
 /** Every migration, in order. Listed explicitly so bundlers and test runners need no globbing. */
 export const migrations = [
@@ -35,4 +36,5 @@ export const migrations = [
   OutboxPublishOnCommit1795332000000,
   ConversationRoundTrips1795333000000,
   OutboxEventLog1795334000000,
+  UuidV7Plpgsql1795335000000,
 ];
