@@ -127,19 +127,31 @@ export class GuestsRepository {
     return rows[0];
   }
 
+  /**
+   * The guest with this phone (preferred) or email. One key alone is the common case (a channel
+   * knows one): its own statement, whose generic plan probes the key's unique index, where the
+   * two-key form was planned anew at every run.
+   */
   async findByContact(
     propertyId: string,
     contact: { email?: string; phone?: string },
   ): Promise<GuestRow | undefined> {
+    const only = !contact.email ? 'phone' : !contact.phone ? 'email' : null;
     const rows = await rowsOf<GuestRow>(
-      this.db.manager.query(
-        `select ${SELECT} from guest.guests
-          where property_id = $1 and deleted_at is null
-            and (($2::text is not null and phone = $2) or ($3::text is not null and email = $3))
-          order by (phone = $2) desc nulls last, id
-          limit 1`,
-        [propertyId, contact.phone ?? null, contact.email ?? null],
-      ),
+      only
+        ? this.db.manager.query(
+            // Unique among live guests (guests_phone_key, guests_email_key): one row at most.
+            `select ${SELECT} from guest.guests
+              where property_id = $1 and ${only} = $2 and deleted_at is null`,
+            [propertyId, contact[only]],
+          )
+        : this.db.manager.query(
+            `select ${SELECT} from guest.guests
+              where property_id = $1 and deleted_at is null and (phone = $2 or email = $3)
+              order by (phone = $2) desc nulls last, id
+              limit 1`,
+            [propertyId, contact.phone, contact.email],
+          ),
     );
     return rows[0];
   }
