@@ -16,6 +16,7 @@ import { OutboxPublishOnCommit1795332000000 } from './1795332000000-outbox-publi
 import { ConversationRoundTrips1795333000000 } from './1795333000000-conversation-round-trips';
 import { OutboxEventLog1795334000000 } from './1795334000000-outbox-event-log';
 import { UuidV7Plpgsql1795335000000 } from './1795335000000-uuid-v7-plpgsql';
+import { DeliveryStatusPlans1795336000000 } from './1795336000000-delivery-status-plans';
 
 /** Every migration, in order. Listed explicitly so bundlers and test runners need no globbing. */
 export const migrations = [
@@ -37,4 +38,5 @@ export const migrations = [
   ConversationRoundTrips1795333000000,
   OutboxEventLog1795334000000,
   UuidV7Plpgsql1795335000000,
+  DeliveryStatusPlans1795336000000,
 ];
