@@ -2,6 +2,7 @@ import { type Item } from '../intent-taxonomy';
 import { allWords, ENTITY_LANGUAGES, type EntityLanguage, LEXICONS } from './entity-lexicon';
 import { alternation, type EntityText, isMasked, stickyTokens } from './entity-text';
 import { ARTICLES, COUNT_WORDS, numberValue, PERSON_NOUNS } from './entity-words';
+import { matchPrefixes, PREFIX_LENGTH } from './pattern-prefixes';
 
 export interface ItemQuantity {
   item: Item;
@@ -57,19 +58,48 @@ const PHRASES: ItemPhrase[] = ENTITY_LANGUAGES.flatMap((language) => {
   ];
 });
 
+/**
+ * The phrases by the beginnings their matches can have (pattern-prefixes: conservative, so a
+ * phrase is never missed): at a token only those whose beginning is there are tried, not all of
+ * the six languages' phrases. `always`: phrases the analysis cannot bound.
+ */
+const CANDIDATES = (() => {
+  const byPrefix = new Map<string, number[]>();
+  const always: number[] = [];
+  PHRASES.forEach((candidate, index) => {
+    const body = candidate.pattern.source.slice('(?:'.length, -')(?= )'.length);
+    const found = matchPrefixes(new RegExp(body));
+    if (!found) return void always.push(index);
+    for (const prefix of new Set(found.prefixes))
+      byPrefix.set(prefix, [...(byPrefix.get(prefix) ?? []), index]);
+  });
+  return { byPrefix, always };
+})();
+
+/** Indexes into PHRASES of the phrases that may match at `position`, in PHRASES order. */
+function candidatesAt(text: string, position: number): number[] {
+  const found = [...CANDIDATES.always];
+  for (let length = 1; length <= PREFIX_LENGTH && position + length <= text.length; length++) {
+    const ids = CANDIDATES.byPrefix.get(text.slice(position, position + length));
+    if (ids) found.push(...ids);
+  }
+  return found.sort((a, b) => a - b);
+}
+
 interface PhraseMatch {
   phrase: ItemPhrase;
   end: number;
 }
 
-/** The longest item (or not-item) phrase starting at a token start, if any. */
+/** The longest item (or not-item) phrase starting at a token start, if any (the first one of the longest). */
 function phraseAt(
   text: string,
   position: number,
   language: EntityLanguage | undefined,
 ): PhraseMatch | undefined {
   let best: PhraseMatch | undefined;
-  for (const candidate of PHRASES) {
+  for (const index of candidatesAt(text, position)) {
+    const candidate = PHRASES[index];
     if (candidate.strict && candidate.language !== language) continue;
     candidate.pattern.lastIndex = position;
     const match = candidate.pattern.exec(text);
