@@ -198,11 +198,29 @@ describe(TwilioWebhookController.name, () => {
 
     // Attached once: a rerun finds the same conversation and counts the message no second time.
     expect(rerun).toBe(conversationId);
-    const conversation = await admin.query<{ guest_id: string; channel_type: string; unread_count: number }>(
-      'select guest_id, channel_type, unread_count from conversation.conversations where id = $1',
-      [conversationId],
+    const conversation = await admin.query<{
+      guest_id: string;
+      channel_type: string;
+      unread_count: number;
+      on_message_times: boolean;
+      processed: boolean;
+    }>(
+      `select c.guest_id, c.channel_type, c.unread_count,
+              -- The message's time as the job read it (a JavaScript Date: to the millisecond).
+              date_trunc('milliseconds', coalesce(m.received_at, m.created_at)) in (c.last_message_at, c.last_inbound_at)
+                and c.last_message_at = c.last_inbound_at as on_message_times,
+              m.conversation_id = c.id and m.processed_at is not null as processed
+         from conversation.conversations c
+         join conversation.messages m on m.id = $2
+        where c.id = $1`,
+      [conversationId, row.rows[0].id],
     );
-    expect(conversation.rows[0]).toMatchObject({ channel_type: 'sms', unread_count: 1 });
+    expect(conversation.rows[0]).toMatchObject({
+      channel_type: 'sms',
+      unread_count: 1,
+      on_message_times: true,
+      processed: true,
+    });
     const guest = await api.request<{ phone: string }>(
       'GET',
       `/api/v1/properties/${a.propertyId}/guests/${conversation.rows[0].guest_id}`,

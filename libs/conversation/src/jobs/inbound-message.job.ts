@@ -104,6 +104,8 @@ export class InboundMessageJob implements JobHandler<InboundMessagePayload> {
       type === 'email'
         ? await this.emailConversation(propertyId, account.id, message.sender_address, message.entities)
         : await this.conversations.lockOpen(propertyId, account.id, message.sender_address);
+    const receivedAt = message.received_at ?? message.created_at;
+    let attached = false;
     if (!conversation) {
       const identity =
         type === 'email'
@@ -114,21 +116,21 @@ export class InboundMessageJob implements JobHandler<InboundMessagePayload> {
       // Web chat messages arrive through their session, not this job.
       if (!identity) return { conversationId: null, handOff: false };
       const { guestId } = await this.guests.findOrCreateByIdentity(identity);
-      conversation = await this.conversations.insert(propertyId, {
-        guestId,
-        reservationId: await this.stays.currentOrNextReservationId(guestId),
-        accountId: account.id,
-        channelType: type,
-        channelId: message.sender_address,
-      });
+      conversation = await this.conversations.insertWithFirstMessage(
+        propertyId,
+        {
+          guestId,
+          reservationId: await this.stays.currentOrNextReservationId(guestId),
+          accountId: account.id,
+          channelType: type,
+          channelId: message.sender_address,
+        },
+        { id: messageId, receivedAt },
+      );
+      attached = true;
       await this.outbox.publishEvent('conversation.created', { conversationId: conversation.id, guestId });
     }
-    await this.messages.attach(
-      propertyId,
-      messageId,
-      conversation.id,
-      message.received_at ?? message.created_at,
-    );
+    if (!attached) await this.messages.attach(propertyId, messageId, conversation.id, receivedAt);
     await this.outbox.publishEvent('message.created', { conversationId: conversation.id, messageId });
     // STOP/START/HELP are answered by the channel rules; anything else goes to the concierge.
     if (type === 'sms' && (await this.keyword(propertyId, account, conversation, message.content))) {

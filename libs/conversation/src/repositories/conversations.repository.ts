@@ -92,6 +92,48 @@ export class ConversationsRepository {
     return rows[0];
   }
 
+  /**
+   * A new conversation with its first message, in one statement: the conversation is written
+   * with that message's times and one unread message, and the message is attached to it (what
+   * `insert` and then `MessagesRepository.attach` would leave).
+   */
+  async insertWithFirstMessage(
+    propertyId: string,
+    c: {
+      guestId: string;
+      reservationId: string | null;
+      accountId: string;
+      channelType: ChannelType;
+      channelId: string;
+    },
+    message: { id: string; receivedAt: Date },
+  ): Promise<ConversationRow> {
+    const rows = await rowsOf<ConversationRow>(
+      this.db.manager.query(
+        `with c as (
+           insert into conversation.conversations (property_id, guest_id, reservation_id, channel_account_id,
+                  channel_type, channel_id, last_message_at, last_inbound_at, unread_count)
+           values ($1, $2, $3, $4, $5, $6, $8, $8, 1) returning ${FIELDS}
+         ), m as (
+           update conversation.messages set conversation_id = (select id from c), processed_at = now()
+            where property_id = $1 and id = $7
+         )
+         select * from c`,
+        [
+          propertyId,
+          c.guestId,
+          c.reservationId,
+          c.accountId,
+          c.channelType,
+          c.channelId,
+          message.id,
+          message.receivedAt,
+        ],
+      ),
+    );
+    return rows[0];
+  }
+
   list(
     propertyId: string,
     f: {
