@@ -89,27 +89,6 @@ export class GuestsRepository {
     return rows[0];
   }
 
-  /**
-   * Inserts unless a live guest of the property already holds the phone or the email (their unique
-   * keys); undefined then. A concurrent insert of the same key is waited for, not failed on.
-   */
-  async insertUnlessTaken(
-    propertyId: string,
-    guest: GuestWrite,
-    actorId: string | null,
-  ): Promise<GuestRow | undefined> {
-    const c = writtenColumns(COLUMNS, guest, 3);
-    const rows = await rowsOf<GuestRow>(
-      this.db.manager.query(
-        `insert into guest.guests (property_id, created_by, updated_by${c.names.map((n) => `, ${n}`).join('')})
-         values ($1, $2, $2${c.placeholders.map((p) => `, ${p}`).join('')})
-         on conflict do nothing returning ${SELECT}`,
-        [propertyId, actorId, ...c.values],
-      ),
-    );
-    return rows[0];
-  }
-
   /** `lock`: true/'update' to change the row, 'share' to keep it from being merged or deleted meanwhile. */
   async findById(
     propertyId: string,
@@ -136,24 +115,43 @@ export class GuestsRepository {
     propertyId: string,
     contact: { email?: string; phone?: string },
   ): Promise<GuestRow | undefined> {
-    const only = !contact.email ? 'phone' : !contact.phone ? 'email' : null;
-    const rows = await rowsOf<GuestRow>(
-      only
-        ? this.db.manager.query(
-            // Unique among live guests (guests_phone_key, guests_email_key): one row at most.
-            `select ${SELECT} from guest.guests
-              where property_id = $1 and ${only} = $2 and deleted_at is null`,
-            [propertyId, contact[only]],
-          )
-        : this.db.manager.query(
-            `select ${SELECT} from guest.guests
-              where property_id = $1 and deleted_at is null and (phone = $2 or email = $3)
-              order by (phone = $2) desc nulls last, id
-              limit 1`,
-            [propertyId, contact.phone, contact.email],
-          ),
-    );
+    const { sql, values } = contactQuery(contact, 2);
+    const rows = await rowsOf<GuestRow>(this.db.manager.query(sql, [propertyId, ...values]));
     return rows[0];
+  }
+
+  /**
+   * `findByContact`, else an insert of `guest`, in one statement: the guest found, or the one
+   * written (`created`). Undefined when neither: a concurrent transaction holds the contact's
+   * unique key (phone, email) with a guest this one cannot see yet, and the insert, having waited
+   * for it, did nothing; look again.
+   */
+  async findOrInsertByContact(
+    propertyId: string,
+    contact: { email?: string; phone?: string },
+    guest: GuestWrite,
+    actorId: string | null,
+  ): Promise<{ row: GuestRow; created: boolean } | undefined> {
+    const c = writtenColumns(COLUMNS, guest, 3);
+    const found = contactQuery(contact, 3 + c.values.length);
+    const rows = await rowsOf<GuestRow & { created: boolean }>(
+      this.db.manager.query(
+        `with found as (${found.sql}),
+         made as (
+           insert into guest.guests (property_id, created_by, updated_by${c.names.map((n) => `, ${n}`).join('')})
+           select $1, $2, $2${c.placeholders.map((p) => `, ${p}`).join('')}
+            where not exists (select from found)
+           on conflict do nothing returning ${SELECT}
+         )
+         select *, false as created from found
+         union all
+         select *, true as created from made`,
+        [propertyId, actorId, ...c.values, ...found.values],
+      ),
+    );
+    if (!rows[0]) return undefined;
+    const { created, ...row } = rows[0];
+    return { row, created };
   }
 
   /** Applies the changes and bumps the version, if the caller's version is still current. */
@@ -275,4 +273,25 @@ export class GuestsRepository {
       ),
     );
   }
+}
+
+/**
+ * The live guest with a phone (preferred) or email, as SQL whose parameters start at `$from`
+ * (the property is `$1`). One key: unique among live guests (guests_phone_key, guests_email_key),
+ * so one row at most.
+ */
+function contactQuery(contact: { email?: string; phone?: string }, from: number) {
+  const only = !contact.email ? 'phone' : !contact.phone ? 'email' : null;
+  if (only)
+    return {
+      sql: `select ${SELECT} from guest.guests where property_id = $1 and ${only} = $${from} and deleted_at is null`,
+      values: [contact[only]],
+    };
+  return {
+    sql: `select ${SELECT} from guest.guests
+           where property_id = $1 and deleted_at is null and (phone = $${from} or email = $${from + 1})
+           order by (phone = $${from}) desc nulls last, id
+           limit 1`,
+    values: [contact.phone, contact.email],
+  };
 }

@@ -83,15 +83,17 @@ export class GuestDirectory {
     const phone = identity.phone ? await this.service.phone(propertyId, identity.phone) : undefined;
     const email = identity.email ? normalizeEmail(identity.email) : undefined;
     if (!phone && !email) throw new Error('findOrCreateByIdentity needs a phone or an email');
-    const found = await this.guests.findByContact(propertyId, { phone, email });
-    if (found) return { guestId: found.id, created: false };
-    // Concurrent first messages: the phone and email are unique keys, so only one stub is made,
-    // whichever keys each caller knows; the others wait for it and then find it.
-    const row = await this.guests.insertUnlessTaken(
+    // Found, or made, in one statement. Concurrent first messages: the phone and email are unique
+    // keys, so only one stub is made, whichever keys each caller knows; the others wait for it and
+    // then find it.
+    const got = await this.guests.findOrInsertByContact(
       propertyId,
+      { phone, email },
       { phone, email, firstName: identity.firstName ?? '', lastName: identity.lastName ?? '' },
       null,
     );
+    if (got && !got.created) return { guestId: got.row.id, created: false };
+    const row = got?.row;
     if (!row) {
       const raced = await this.guests.findByContact(propertyId, { phone, email });
       // Taken and gone again (merged or deleted meanwhile): the caller's retry starts over.
