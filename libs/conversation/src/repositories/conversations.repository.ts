@@ -37,6 +37,15 @@ const LIST_FIELDS = `${FIELDS.split(',')
   .join(', ')}, ${cursorKeyUtc('coalesce(c.last_message_at, c.created_at)', 'sort_key')}`;
 
 /** conversation.conversations. */
+/** A conversation to open: whose, on which account and address. */
+export interface NewConversation {
+  guestId: string;
+  reservationId: string | null;
+  accountId: string;
+  channelType: ChannelType;
+  channelId: string;
+}
+
 @Injectable()
 export class ConversationsRepository {
   constructor(private readonly db: TenantDb) {}
@@ -71,16 +80,7 @@ export class ConversationsRepository {
     return rows[0];
   }
 
-  async insert(
-    propertyId: string,
-    c: {
-      guestId: string;
-      reservationId: string | null;
-      accountId: string;
-      channelType: ChannelType;
-      channelId: string;
-    },
-  ): Promise<ConversationRow> {
+  async insert(propertyId: string, c: NewConversation): Promise<ConversationRow> {
     const rows = await rowsOf<ConversationRow>(
       this.db.manager.query(
         `insert into conversation.conversations (property_id, guest_id, reservation_id, channel_account_id,
@@ -99,13 +99,7 @@ export class ConversationsRepository {
    */
   async insertWithFirstMessage(
     propertyId: string,
-    c: {
-      guestId: string;
-      reservationId: string | null;
-      accountId: string;
-      channelType: ChannelType;
-      channelId: string;
-    },
+    c: NewConversation,
     message: { id: string; receivedAt: Date },
   ): Promise<ConversationRow> {
     const rows = await rowsOf<ConversationRow>(
