@@ -1,6 +1,9 @@
 import { OutboxService, TenantDb } from '@app/platform';
 import { createTestDatabase, pool, type TestDatabase, useTestEnvironment } from '@app/testing';
 import { type TestingModule } from '@nestjs/testing';
+import { Socket } from 'node:net';
+import { type Writable } from 'node:stream';
+
 import { type Pool } from 'pg';
 import { DataSource } from 'typeorm';
 
@@ -55,7 +58,7 @@ describe(TenantDb.name, () => {
     );
 
   describe('run', () => {
-    it('runs the first statement, sent behind the unanswered opening, inside the property transaction', async () => {
+    it("runs the work's first statement inside the property transaction it opened", async () => {
       const seen = await tenantDb.run({ propertyId }, async (em) => {
         const [first]: { property: string; tx: string }[] = await em.query(
           `select current_setting('app.property_id', true) as property, txid_current()::text as tx`,
@@ -66,6 +69,29 @@ describe(TenantDb.name, () => {
 
       expect(seen.first.property).toBe(propertyId);
       expect(seen.second.tx).toBe(seen.first.tx);
+    });
+
+    it('sends the opening and the first statement in one write, without waiting for the opening', async () => {
+      const writes: string[] = [];
+      const proto = Socket.prototype as unknown as { _writev: NonNullable<Writable['_writev']> };
+      const writev = proto._writev;
+      const spy = jest.spyOn(proto, '_writev').mockImplementation(function (this: Socket, chunks, callback) {
+        writes.push(
+          Buffer.concat(
+            chunks.map((c) => (Buffer.isBuffer(c.chunk) ? c.chunk : Buffer.from(String(c.chunk)))),
+          ).toString('latin1'),
+        );
+        writev.call(this, chunks, callback);
+      });
+      try {
+        await tenantDb.run({ propertyId }, (em) => em.query('select $1::int as first_statement_marker', [1]));
+      } finally {
+        spy.mockRestore();
+      }
+
+      const opening = writes.filter((w) => w.includes('start transaction'));
+      expect(opening).toHaveLength(1);
+      expect(opening[0]).toContain('first_statement_marker');
     });
 
     it('runs statements asked together in the order asked, each seeing the writes before it', async () => {
@@ -148,7 +174,7 @@ describe(TenantDb.name, () => {
         ).resolves.toEqual([{ p: propertyId }]);
     };
 
-    it("commits a trailing statement's write with the transaction and answers it after the commit", async () => {
+    it("commits a trailing statement's write with the transaction, its answer read once committed", async () => {
       const { written } = await tenantDb.run({ propertyId }, async () => {
         await insertRow(propertyId, 'first');
         return { written: tenantDb.trailing(insertReturning('trailing')) };
@@ -161,6 +187,35 @@ describe(TenantDb.name, () => {
       );
       expect(committed.rows).toEqual([{ marker: 'trailing' }]);
       expect(await markers(propertyId)).toEqual(expect.arrayContaining(['first', 'trailing']));
+    });
+
+    it('throws, and saves nothing, when the work swallowed a failed statement (PostgreSQL rolled it all back)', async () => {
+      const before = await markers(propertyId);
+
+      await expect(
+        tenantDb.run({ propertyId }, async () => {
+          await insertRow(propertyId, 'swallowed');
+          await tenantDb.manager.query('select 1 / 0').catch(() => undefined);
+          return 'reported as done';
+        }),
+      ).rejects.toThrow(/rolled back/);
+
+      expect(await markers(propertyId)).toEqual(before);
+      await expectUsable();
+    });
+
+    it('keeps the work committed, after-commit steps included, when a trailing statement never reached the database', async () => {
+      let afterCommitRan = false;
+
+      await tenantDb.run({ propertyId }, async () => {
+        await insertRow(propertyId, 'committed anyway');
+        tenantDb.afterCommit(() => Promise.resolve(void (afterCommitRan = true)));
+        void tenantDb.trailing(Promise.reject(new Error('its arguments could not be sent')));
+      });
+
+      expect(await markers(propertyId)).toContain('committed anyway');
+      expect(afterCommitRan).toBe(true);
+      await expectUsable();
     });
 
     it('rolls back the whole transaction and throws when a trailing statement fails', async () => {

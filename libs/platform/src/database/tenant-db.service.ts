@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ClsService } from 'nestjs-cls';
-import { type PoolClient } from 'pg';
+import { type PoolClient, type QueryResult as PgResult } from 'pg';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 
 import { TenantContextMissingError } from '../errors/app-exception';
@@ -21,6 +21,8 @@ export interface TenantScope {
  */
 @Injectable()
 export class TenantDb {
+  private readonly logger = new Logger(TenantDb.name);
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly cls: ClsService,
@@ -93,26 +95,35 @@ export class TenantDb {
    * transaction is still open for run() to roll back.
    *
    * The COMMIT leaves behind the trailing statements without waiting for their answers (one wait
-   * for all on the pipelined connection). Should one of them have failed, the transaction was
-   * aborted and PostgreSQL answers that COMMIT with a rollback: its error is thrown.
+   * for all on the pipelined connection), and its own answer decides: PostgreSQL answers a
+   * transaction in which a statement failed with a rollback, and then nothing was saved, so
+   * run() throws (that statement's error, when it was a trailing one). A trailing statement that
+   * failed before it reached PostgreSQL (its arguments could not be sent) left the rest committed:
+   * that is logged, not thrown, since the committed work must not be retried.
    */
   private async commit(
     runner: QueryRunner,
     withCommit: string[],
     trailing: Promise<unknown>[],
   ): Promise<void> {
-    const committed =
-      withCommit.length === 0
-        ? runner.commitTransaction()
-        : runner.query(`${withCommit.join(';\n')};\ncommit`).then(() => {
-            Object.assign(runner, { isTransactionActive: false, transactionDepth: 0 });
-          });
-    const failures = (await Promise.allSettled(trailing)).filter((r) => r.status === 'rejected');
-    if (failures.length === 0) return committed;
-    // Answered with a rollback (the transaction is over), or refused with the statements sent with
-    // it (still open, aborted: run() rolls it back). Either way nothing was committed.
-    await committed.catch(() => undefined);
-    throw failures[0].reason;
+    const sql = withCommit.length === 0 ? 'commit' : `${withCommit.join(';\n')};\ncommit`;
+    // On the connection itself: its answer says whether PostgreSQL committed or rolled back.
+    const client = (await runner.connect()) as PoolClient;
+    const [answer, ...settled] = await Promise.allSettled([
+      client.query(sql) as Promise<PgResult | PgResult[]>,
+      ...trailing,
+    ]);
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (answer.status === 'rejected') throw failed?.reason ?? answer.reason;
+    Object.assign(runner, { isTransactionActive: false, transactionDepth: 0 });
+    const results = answer.value;
+    const last = Array.isArray(results) ? results.at(-1) : results;
+    if (last?.command !== 'COMMIT')
+      throw failed?.reason ?? new Error('the transaction was rolled back: one of its statements failed');
+    if (failed)
+      this.logger.error(
+        `a statement that did not reach the database left the rest of its transaction committed: ${(failed.reason as Error).message}`,
+      );
   }
 
   /**
