@@ -146,7 +146,7 @@ describe('providerCall', () => {
     provider = await FakeProvider.start();
   });
 
-  it('retries when the answer is cut off halfway', async () => {
+  it('does not retry a 2xx answer cut off halfway: the provider may have taken the message', async () => {
     provider.handler = (_req, _body, res) => {
       res.writeHead(200, { 'content-length': '100' });
       res.write('{"sid":');
@@ -155,7 +155,18 @@ describe('providerCall', () => {
 
     const err = await failure(providerCall(provider.url, {}));
 
-    expect(err).toMatchObject({ status: null, retryable: true });
+    expect(err).toMatchObject({ status: 200, retryable: false });
+    expect(err.message).toMatch(/^HTTP 200, then the answer broke off/);
+  });
+
+  it('retries a 5xx answer cut off halfway', async () => {
+    provider.handler = (_req, _body, res) => {
+      res.writeHead(503, { 'content-length': '100' });
+      res.write('{"error":');
+      setTimeout(() => res.socket?.destroy(), 20);
+    };
+
+    expect(await failure(providerCall(provider.url, {}))).toMatchObject({ status: 503, retryable: true });
   });
 
   it('gives up, as a retryable error, when no answer comes within the timeout', async () => {
@@ -169,7 +180,7 @@ describe('providerCall', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
-  it('times out a body that stops coming after the headers', async () => {
+  it('times out a 2xx body that stops coming after the headers, without a retry', async () => {
     provider.handler = (_req, _body, res) => {
       res.writeHead(200, { 'content-length': '100' });
       res.write('{"sid":');
@@ -177,6 +188,6 @@ describe('providerCall', () => {
 
     const err = await failure(providerCall(provider.url, { timeoutMs: 200 }));
 
-    expect(err).toMatchObject({ status: null, retryable: true });
+    expect(err).toMatchObject({ status: 200, retryable: false });
   });
 });

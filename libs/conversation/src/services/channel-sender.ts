@@ -60,6 +60,14 @@ export async function providerCall(
   try {
     answer = await exchange(new URL(url), request);
   } catch (err) {
+    const status = (err as { status?: number }).status;
+    // The answer started but never finished: a 2xx means the provider may have taken the message.
+    if (status !== undefined)
+      throw new ProviderError(
+        `HTTP ${status}, then the answer broke off: ${(err as Error).message}`,
+        status === 429 || status >= 500,
+        status,
+      );
     throw ProviderError.network(err);
   }
   const { status, text } = answer;
@@ -81,6 +89,7 @@ export async function providerGet(url: string, authorization: string): Promise<v
  * The request over node:http(s) and its keep-alive global agents (Node's defaults: idle sockets
  * kept 5 s, most recent first): a send costs a fraction of what fetch's web streams cost, and
  * the worker makes one per guest message. The timeout covers the whole exchange, body included.
+ * Redirects are not followed (no provider API answers with one).
  */
 function exchange(url: URL, request: ProviderRequest): Promise<ProviderAnswer> {
   if (url.protocol !== 'https:' && url.protocol !== 'http:')
@@ -94,7 +103,9 @@ function exchange(url: URL, request: ProviderRequest): Promise<ProviderAnswer> {
   if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
   return new Promise<ProviderAnswer>((resolve, reject) => {
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    let status: number | undefined;
     const req = send(url, { method: request.method ?? 'GET', headers }, (res) => {
+      status = res.statusCode;
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('error', fail);
@@ -113,9 +124,10 @@ function exchange(url: URL, request: ProviderRequest): Promise<ProviderAnswer> {
     });
     const timeoutMs = request.timeoutMs ?? TIMEOUT_MS;
     const timer = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    /** Fails the call; once the answer has begun, with its status (`status` on the error). */
     function fail(err: Error) {
       clearTimeout(timer);
-      reject(err);
+      reject(status === undefined ? err : Object.assign(err, { status }));
     }
     req.on('error', fail);
     req.end(body);
