@@ -31,8 +31,10 @@ export interface DomainEventPayload {
  * nature) gets no row: it is delivered in order right after the transaction commits, by the
  * process that committed it. Where the caller commits the transaction (TenantDb.within) it takes
  * the outbox like any other event. A domain event no subscriber follows is written already
- * published, as the record of what happened, and becomes no job. (The api and the worker compose
- * the same contexts, so they have the same subscribers.)
+ * published, as the record of what happened, and becomes no job. The writing process decides
+ * from its own subscribers: the api and the worker compose the same contexts, so they have the
+ * same. A subscriber that a new release adds misses what processes of the old release recorded
+ * during the rollout, as it misses everything from before it existed.
  */
 @Injectable()
 export class OutboxService {
