@@ -1,9 +1,9 @@
-import { OutboxService, TenantDb } from '@app/platform';
-import { createTestDatabase, pool, type TestDatabase, useTestEnvironment } from '@app/testing';
-import { type TestingModule } from '@nestjs/testing';
 import { Socket } from 'node:net';
 import { type Writable } from 'node:stream';
 
+import { OutboxService, TenantDb } from '@app/platform';
+import { createTestDatabase, pool, type TestDatabase, useTestEnvironment } from '@app/testing';
+import { type TestingModule } from '@nestjs/testing';
 import { type Pool } from 'pg';
 import { DataSource } from 'typeorm';
 
