@@ -67,7 +67,7 @@ export class TenantDb {
    * Opens the transaction and scopes it in one round trip: START TRANSACTION and the set_config
    * travel as one simple-protocol query (both ids are checked UUIDs, so inlining them is safe).
    * The runner then holds the transaction as if TypeORM had opened it (depth 1: a nested
-   * `manager.transaction` takes a savepoint; commit and rollback are TypeORM's own).
+   * `manager.transaction` takes a savepoint; rollback is TypeORM's own, commit is `commit` here).
    *
    * The query is handed to the pooled connection directly, ahead of anything the work asks, and
    * not waited for: on a pipelined connection the work's first statement leaves with it, in the
