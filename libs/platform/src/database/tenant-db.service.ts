@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ClsService } from 'nestjs-cls';
-import { type PoolClient, type QueryResult as PgResult } from 'pg';
+import { type PoolClient } from 'pg';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 
 import { TenantContextMissingError } from '../errors/app-exception';
@@ -40,18 +40,17 @@ export class TenantDb {
     }
     const runner = this.dataSource.createQueryRunner();
     const afterCommit: (() => Promise<void>)[] = [];
-    const withCommit: string[] = [];
     const trailing: Promise<unknown>[] = [];
     let result: T;
     try {
       const begun = await this.begin(runner, scope);
       try {
-        result = await this.scoped(runner.manager, scope, work, { afterCommit, withCommit, trailing });
+        result = await this.scoped(runner.manager, scope, work, { afterCommit, trailing });
       } finally {
         // Its error, if any, explains the work's (which then ran outside the property: no rows, no writes).
         await begun.answered;
       }
-      await this.commit(runner, withCommit, trailing);
+      await this.commit(runner, trailing);
     } catch (err) {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
       throw err;
@@ -90,35 +89,21 @@ export class TenantDb {
   }
 
   /**
-   * Commits, with the statements asked for (`commitWith`) in the same round trip: one
-   * simple-protocol query. Should one fail, PostgreSQL skips the rest and the COMMIT, and the
-   * transaction is still open for run() to roll back.
-   *
-   * The COMMIT leaves behind the trailing statements without waiting for their answers (one wait
-   * for all on the pipelined connection), and its own answer decides: PostgreSQL answers a
-   * transaction in which a statement failed with a rollback, and then nothing was saved, so
+   * Commits. The COMMIT leaves behind the trailing statements without waiting for their answers
+   * (one wait for all on the pipelined connection), and its own answer decides: PostgreSQL answers
+   * a transaction in which a statement failed with a rollback, and then nothing was saved, so
    * run() throws (that statement's error, when it was a trailing one). A trailing statement that
    * failed before it reached PostgreSQL (its arguments could not be sent) left the rest committed:
    * that is logged, not thrown, since the committed work must not be retried.
    */
-  private async commit(
-    runner: QueryRunner,
-    withCommit: string[],
-    trailing: Promise<unknown>[],
-  ): Promise<void> {
-    const sql = withCommit.length === 0 ? 'commit' : `${withCommit.join(';\n')};\ncommit`;
+  private async commit(runner: QueryRunner, trailing: Promise<unknown>[]): Promise<void> {
     // On the connection itself: its answer says whether PostgreSQL committed or rolled back.
     const client = (await runner.connect()) as PoolClient;
-    const [answer, ...settled] = await Promise.allSettled([
-      client.query(sql) as Promise<PgResult | PgResult[]>,
-      ...trailing,
-    ]);
+    const [answer, ...settled] = await Promise.allSettled([client.query('commit'), ...trailing]);
     const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (answer.status === 'rejected') throw failed?.reason ?? answer.reason;
     Object.assign(runner, { isTransactionActive: false, transactionDepth: 0 });
-    const results = answer.value;
-    const last = Array.isArray(results) ? results.at(-1) : results;
-    if (last?.command !== 'COMMIT')
+    if (answer.value.command !== 'COMMIT')
       throw failed?.reason ?? new Error('the transaction was rolled back: one of its statements failed');
     if (failed)
       this.logger.error(
@@ -151,7 +136,7 @@ export class TenantDb {
     manager: EntityManager,
     scope: TenantScope,
     work: (manager: EntityManager) => Promise<T>,
-    owned?: { afterCommit: (() => Promise<void>)[]; withCommit: string[]; trailing: Promise<unknown>[] },
+    owned?: { afterCommit: (() => Promise<void>)[]; trailing: Promise<unknown>[] },
   ): Promise<T> {
     return this.cls.run({ ifNested: 'inherit' }, async () => {
       const tx: TenantTransaction = {
@@ -160,7 +145,6 @@ export class TenantDb {
         manager,
         beforeCommit: [],
         afterCommit: owned?.afterCommit,
-        withCommit: owned?.withCommit,
         trailing: owned?.trailing,
         memo: new Map(),
       };
@@ -192,20 +176,6 @@ export class TenantDb {
     const steps = this.current().afterCommit;
     if (!steps) return false;
     steps.push(step);
-    return true;
-  }
-
-  /**
-   * Sends `sql` with the current property transaction's COMMIT, in the same round trip, after all
-   * of its other work (beforeCommit steps included). Simple protocol: no parameters, so `sql` may
-   * hold only values the caller has checked or escaped (`escapeLiteral`). False, and nothing is
-   * kept, where the caller commits the transaction (`within`): run it as usual then. Throws outside
-   * a transaction.
-   */
-  commitWith(sql: string): boolean {
-    const statements = this.current().withCommit;
-    if (!statements) return false;
-    statements.push(sql);
     return true;
   }
 

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { escapeLiteral } from 'pg';
 import { type EntityManager } from 'typeorm';
 
 import { affectedOf, rowsOf } from '../database/sql-runner';
@@ -24,28 +23,6 @@ export interface NewOutboxRow {
   logged?: boolean;
 }
 
-/**
- * The insert of rows given as a JSON record set: status, published_at and hold follow `logged`.
- * The arguments are SQL: parameters, or literals the caller escaped.
- */
-const insertSql = (property: string, rows: string, hold: string) =>
-  `insert into platform.outbox (id, property_id, queue, job_name, payload, status, published_at, held_until)
-   select r.id, ${property}, r.queue, r.job_name, r.payload,
-          case when r.logged then 'published' else 'pending' end,
-          case when r.logged then now() end,
-          (case when not r.logged then ${hold} end)::timestamptz
-     from jsonb_to_recordset(${rows}::jsonb) as r(id uuid, queue text, job_name text, payload jsonb, logged boolean)`;
-const rowsJson = (rows: NewOutboxRow[]) =>
-  JSON.stringify(
-    rows.map((r) => ({
-      id: r.id,
-      queue: r.queue,
-      job_name: r.jobName,
-      payload: r.payload,
-      logged: r.logged === true,
-    })),
-  );
-
 /** platform.outbox, always inside a property transaction (the table is under forced RLS). */
 @Injectable()
 export class OutboxRepository {
@@ -55,29 +32,31 @@ export class OutboxRepository {
    * Writes rows in one statement, with the ids they were given. `holdMs` > 0: the committing
    * process publishes them itself, and the relay leaves them alone that long from the write (not
    * from the transaction's start: a long transaction must not write a hold that is already over).
+   * A `logged` row is written published, without a hold.
    */
   async insertRows(rows: NewOutboxRow[], holdMs = 0): Promise<void> {
     if (rows.length === 0) return;
     await this.db.manager.query(
-      insertSql(
-        '$1',
-        '$2',
-        'case when $3::int > 0 then clock_timestamp() + make_interval(secs => $3::int / 1000.0) end',
-      ),
-      [this.db.propertyId, rowsJson(rows), holdMs],
-    );
-  }
-
-  /**
-   * `insertRows` as SQL text for `TenantDb.commitWith` (sent with the COMMIT, in its round trip):
-   * the values inlined, escaped as literals.
-   */
-  insertRowsSql(rows: NewOutboxRow[], holdMs = 0): string {
-    const hold = Math.max(0, Math.trunc(holdMs));
-    return insertSql(
-      `${escapeLiteral(this.db.propertyId)}::uuid`,
-      escapeLiteral(rowsJson(rows)),
-      hold > 0 ? `clock_timestamp() + make_interval(secs => ${hold / 1000})` : 'null',
+      `insert into platform.outbox (id, property_id, queue, job_name, payload, status, published_at, held_until)
+       select r.id, $1, r.queue, r.job_name, r.payload,
+              case when r.logged then 'published' else 'pending' end,
+              case when r.logged then now() end,
+              case when not r.logged and $3::int > 0
+                   then clock_timestamp() + make_interval(secs => $3::int / 1000.0) end
+         from jsonb_to_recordset($2::jsonb) as r(id uuid, queue text, job_name text, payload jsonb, logged boolean)`,
+      [
+        this.db.propertyId,
+        JSON.stringify(
+          rows.map((r) => ({
+            id: r.id,
+            queue: r.queue,
+            job_name: r.jobName,
+            payload: r.payload,
+            logged: r.logged === true,
+          })),
+        ),
+        holdMs,
+      ],
     );
   }
 

@@ -164,12 +164,11 @@ export class OutboxService {
             ),
           ),
         );
-      this.db.beforeCommit(async () => {
+      this.db.beforeCommit(() => {
         this.pending.delete(manager);
-        // With the COMMIT, in its round trip, where this transaction is ours to commit.
-        const hold = held ? holdMs : 0;
-        if (!this.db.commitWith(this.outbox.insertRowsSql(buffered, hold)))
-          await this.outbox.insertRows(buffered, hold);
+        // The transaction's last write: its COMMIT goes out behind it, one wait for both.
+        void this.db.trailing(this.outbox.insertRows(buffered, held ? holdMs : 0));
+        return Promise.resolve();
       });
     }
     const ids: string[] = [];

@@ -35,11 +35,6 @@ export interface TenantTransaction {
    */
   afterCommit?: (() => Promise<void>)[];
   /**
-   * Statements sent with the COMMIT, in its round trip (simple protocol, values inlined); absent
-   * where the caller commits (TenantDb.within).
-   */
-  withCommit?: string[];
-  /**
    * Statements the work did not wait for (TenantDb.trailing), checked with the COMMIT sent behind
    * them; absent where the caller commits (TenantDb.within).
    */
