@@ -50,7 +50,11 @@ export class QueueProducer implements OnApplicationShutdown {
     for (const [queueName, batch] of byQueue) {
       const queue = this.queue(queueName);
       await this.connected();
-      await queue.addBulk(batch.map((j) => ({ name: j.name, data: j.payload, opts: { jobId: j.jobId } })));
+      // One job (a webhook's, a reply's send) is one script call; addBulk wraps its calls in
+      // MULTI/EXEC, and ioredis builds a pipeline object for that at every call.
+      if (batch.length === 1) await queue.add(batch[0].name, batch[0].payload, { jobId: batch[0].jobId });
+      else
+        await queue.addBulk(batch.map((j) => ({ name: j.name, data: j.payload, opts: { jobId: j.jobId } })));
     }
   }
 
