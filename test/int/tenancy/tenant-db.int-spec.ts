@@ -71,27 +71,66 @@ describe(TenantDb.name, () => {
       expect(seen.second.tx).toBe(seen.first.tx);
     });
 
-    it('sends the opening and the first statement in one write, without waiting for the opening', async () => {
+    /** What `work` sends to PostgreSQL, one string per socket write. */
+    const writesOf = async (work: () => Promise<unknown>): Promise<string[]> => {
       const writes: string[] = [];
-      const proto = Socket.prototype as unknown as { _writev: NonNullable<Writable['_writev']> };
+      const proto = Socket.prototype as unknown as {
+        _writev: NonNullable<Writable['_writev']>;
+        _write: NonNullable<Writable['_write']>;
+      };
       const writev = proto._writev;
-      const spy = jest.spyOn(proto, '_writev').mockImplementation(function (this: Socket, chunks, callback) {
-        writes.push(
-          Buffer.concat(
-            chunks.map((c) => (Buffer.isBuffer(c.chunk) ? c.chunk : Buffer.from(String(c.chunk)))),
-          ).toString('latin1'),
-        );
-        writev.call(this, chunks, callback);
-      });
+      const write = proto._write;
+      const text = (chunk: unknown) =>
+        (Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk))).toString('latin1');
+      const spies = [
+        jest.spyOn(proto, '_writev').mockImplementation(function (this: Socket, chunks, callback) {
+          writes.push(chunks.map((c) => text(c.chunk)).join(''));
+          writev.call(this, chunks, callback);
+        }),
+        jest.spyOn(proto, '_write').mockImplementation(function (this: Socket, chunk, encoding, callback) {
+          writes.push(text(chunk));
+          write.call(this, chunk, encoding, callback);
+        }),
+      ];
       try {
-        await tenantDb.run({ propertyId }, (em) => em.query('select $1::int as first_statement_marker', [1]));
+        await work();
       } finally {
-        spy.mockRestore();
+        for (const spy of spies) spy.mockRestore();
       }
+      return writes;
+    };
+
+    it('sends the opening and the first statement in one write, without waiting for the opening', async () => {
+      const writes = await writesOf(() =>
+        tenantDb.run({ propertyId }, (em) => em.query('select $1::int as first_statement_marker', [1])),
+      );
 
       const opening = writes.filter((w) => w.includes('start transaction'));
       expect(opening).toHaveLength(1);
       expect(opening[0]).toContain('first_statement_marker');
+    });
+
+    it('commits work that waits for no answer in the write that opened it, and saves it', async () => {
+      const before = await outboxCount(propertyId);
+
+      const writes = await writesOf(() =>
+        tenantDb.run({ propertyId }, () => {
+          void tenantDb.trailing(
+            tenantDb.manager.query(
+              `insert into platform.outbox (property_id, queue, job_name, payload) values ($1, 'automations', 'one-write', '{}')`,
+              [propertyId],
+            ),
+          );
+          return Promise.resolve();
+        }),
+      );
+
+      const opening = writes.filter((w) => w.includes('start transaction'));
+      expect(opening).toHaveLength(1);
+      expect(opening[0]).toContain('one-write');
+      expect(opening[0]).toContain('commit');
+      expect(writes.filter((w) => w.includes('commit'))).toHaveLength(1);
+      expect(await outboxCount(propertyId)).toBe(before + 1);
     });
 
     it('runs statements asked together in the order asked, each seeing the writes before it', async () => {

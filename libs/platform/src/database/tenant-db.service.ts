@@ -46,11 +46,14 @@ export class TenantDb {
       const begun = await this.begin(runner, scope);
       try {
         result = await this.scoped(runner.manager, scope, work, { afterCommit, trailing });
-      } finally {
+      } catch (err) {
         // Its error, if any, explains the work's (which then ran outside the property: no rows, no writes).
         await begun.answered;
+        throw err;
       }
-      await this.commit(runner, trailing);
+      // Work that waited for no answer (it only left trailing statements) commits in the write
+      // that opened it; the opening's answer is read with the COMMIT's.
+      await this.commit(runner, trailing, begun.answered);
     } catch (err) {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
       throw err;
@@ -96,10 +99,16 @@ export class TenantDb {
    * failed before it reached PostgreSQL (its arguments could not be sent) left the rest committed:
    * that is logged, not thrown, since the committed work must not be retried.
    */
-  private async commit(runner: QueryRunner, trailing: Promise<unknown>[]): Promise<void> {
+  private async commit(
+    runner: QueryRunner,
+    trailing: Promise<unknown>[],
+    opened: Promise<void>,
+  ): Promise<void> {
     // On the connection itself: its answer says whether PostgreSQL committed or rolled back.
     const client = (await runner.connect()) as PoolClient;
     const [answer, ...settled] = await Promise.allSettled([client.query('commit'), ...trailing]);
+    // A failed opening explains the rest (the work then ran outside the property).
+    await opened;
     const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (answer.status === 'rejected') throw failed?.reason ?? answer.reason;
     Object.assign(runner, { isTransactionActive: false, transactionDepth: 0 });
