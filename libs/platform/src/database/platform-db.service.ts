@@ -31,15 +31,21 @@ export class PlatformDb {
   /**
    * Inside a property transaction, `load`s a directory row once for the whole transaction (a
    * property's settings and time zone are read by several contexts per guest message); outside
-   * one, every time. Writers `forget` what they change.
+   * one, every time. Callers that ask while the first load is under way share it (so a caller can
+   * ask early, alongside its other reads, and those after it wait for no round trip of their own);
+   * a load that failed is not kept. Writers `forget` what they change.
    */
-  async memo<T>(key: string, load: () => Promise<T>): Promise<T> {
+  memo<T>(key: string, load: () => Promise<T>): Promise<T> {
     const tx = this.tenantTx();
     if (!tx) return load();
-    if (tx.memo.has(key)) return tx.memo.get(key) as T;
-    const value = await load();
-    tx.memo.set(key, value);
-    return value;
+    const kept = tx.memo.get(key) as Promise<T> | undefined;
+    if (kept) return kept;
+    const loading = load();
+    tx.memo.set(key, loading);
+    loading.catch(() => {
+      if (tx.memo.get(key) === loading) tx.memo.delete(key);
+    });
+    return loading;
   }
 
   forget(key: string): void {
