@@ -93,7 +93,9 @@ export class ConciergeModule implements OnModuleInit {
    */
   onModuleInit(): void {
     this.healthContributors.register(this.gaps);
-    this.inbound.register((propertyId, messageId) => this.pipeline.runWithin(propertyId, messageId));
+    this.inbound.register((propertyId, messageId, attached) =>
+      this.pipeline.runWithin(propertyId, messageId, attached?.guestId ?? null),
+    );
     this.replyTranslators.register((propertyId, conversationId, text) =>
       this.staffReplies.translate(propertyId, conversationId, text),
     );

@@ -36,6 +36,7 @@ export interface Trace {
   approvalId: string | null;
   replyMessageId: string | null;
   latencies: Record<string, number>;
+  memoryHits: Record<string, unknown>[];
   engine: string;
 }
 export interface Approval {

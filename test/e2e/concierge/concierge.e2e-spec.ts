@@ -130,6 +130,62 @@ describe(ConciergePipeline.name, () => {
       expect(tasks.rows[0].n).toBe(1);
     });
 
+    /** The guest a message's conversation has, and the one its decision trace names. */
+    const guestsOf = async (messageId: string) =>
+      (
+        await admin.query<{ conversation_id: string; conversation_guest: string; trace_guest: string }>(
+          `select m.conversation_id, c.guest_id as conversation_guest, t.guest_id as trace_guest
+             from conversation.messages m
+             join conversation.conversations c on c.id = m.conversation_id
+             join concierge.decision_traces t on t.message_id = m.id
+            where m.id = $1`,
+          [messageId],
+        )
+      ).rows[0];
+
+    it("acts on a first message in its inbound job with the guest's stay, the conversation made in the same transaction", async () => {
+      const phone = await guestInHouse(a, '307');
+      const propertyId = a.t.propertyId;
+      const messageId = await receive(a, phone, 'Could we get two more towels please?');
+
+      expect(await api.app.get(InboundMessageJob).handle({ propertyId, messageId })).toBe(
+        'task_created (task_l2)',
+      );
+
+      const seen = await guestsOf(messageId);
+      expect(seen.trace_guest).toBe(seen.conversation_guest);
+      const t = await traced(a, { messageId, conversationId: seen.conversation_id });
+      expect(t.memoryHits).toEqual(expect.arrayContaining([expect.objectContaining({ room: '307' })]));
+      expect(await aiReplies(seen.conversation_id)).toEqual([
+        expect.objectContaining({
+          content: 'I have asked our housekeeping team to bring 2 towels to room 307.',
+        }),
+      ]);
+    });
+
+    it("reads the conversation's own guest when the attaching job's hint names another", async () => {
+      const other = await sms(a, await guestInHouse(a, '309'), 'Hello');
+      const otherGuest = (await guestsOf(other.messageId)).conversation_guest;
+      const propertyId = a.t.propertyId;
+      const messageId = await receive(
+        a,
+        await guestInHouse(a, '308'),
+        'Could we get two more towels please?',
+      );
+      await api.app
+        .get(TenantDb)
+        .run({ propertyId }, () => api.app.get(InboundMessageJob).attach({ propertyId, messageId }));
+
+      await api.app.get(ConciergePipeline).runWithin(propertyId, messageId, otherGuest);
+
+      const seen = await guestsOf(messageId);
+      expect(seen.trace_guest).toBe(seen.conversation_guest);
+      expect(seen.trace_guest).not.toBe(otherGuest);
+      const t = await traced(a, { messageId, conversationId: seen.conversation_id });
+      expect(t.memoryHits).toEqual(expect.arrayContaining([expect.objectContaining({ room: '308' })]));
+      expect(t.memoryHits).not.toEqual(expect.arrayContaining([expect.objectContaining({ room: '309' })]));
+    });
+
     it('leaves SMS keywords (STOP) to the channel rules, also when the inbound job runs again', async () => {
       const job = api.app.get(InboundMessageJob);
       const propertyId = a.t.propertyId;

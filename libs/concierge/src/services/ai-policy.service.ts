@@ -3,6 +3,7 @@ import {
   type FieldError,
   PropertiesRepository,
   type PropertyAccess,
+  type PropertyRow,
   ValidationFailedException,
   withDefaults,
 } from '@app/platform';
@@ -41,23 +42,26 @@ export class AiPolicyService {
    * The property as the concierge sees it and the policy it applies; the confidence threshold
    * defaults to the property settings' escalation threshold.
    */
+  /** The property as the concierge sees it and its AI policy (both reads asked for together). */
   async forProperty(propertyId: string): Promise<{ property: ConciergeProperty; policy: AiPolicy }> {
-    const row = await this.properties.findById(propertyId);
+    const [row, stored] = await Promise.all([
+      this.properties.findById(propertyId),
+      this.policies.find(propertyId),
+    ]);
     const settings = withDefaults(row?.name ?? '', row?.settings ?? {});
-    const stored = await this.policies.find(propertyId);
     return {
-      property: {
-        name: settings.branding.name || row?.name || '',
-        timezone: row?.timezone ?? 'UTC',
-        language: settings.defaultLanguage,
-        supported: settings.supportedLanguages,
-        aiEnabled: settings.features.aiConcierge,
-      },
+      property: conciergeProperty(row, settings),
       policy: withPolicyDefaults({
         confidenceThreshold: settings.escalation.threshold,
         ...(stored?.settings ?? {}),
       }),
     };
+  }
+
+  /** The property as the concierge sees it (no round trip where the transaction has read it already). */
+  async property(propertyId: string): Promise<ConciergeProperty> {
+    const row = await this.properties.findById(propertyId);
+    return conciergeProperty(row, withDefaults(row?.name ?? '', row?.settings ?? {}));
   }
 
   async get(access: PropertyAccess): Promise<AiPolicyDto> {
@@ -135,4 +139,17 @@ function validateMaps(fields: Omit<UpdateAiPolicyDto, 'version'>): void {
     }
   }
   if (errors.length) throw new ValidationFailedException(errors);
+}
+
+function conciergeProperty(
+  row: PropertyRow | undefined,
+  settings: ReturnType<typeof withDefaults>,
+): ConciergeProperty {
+  return {
+    name: settings.branding.name || row?.name || '',
+    timezone: row?.timezone ?? 'UTC',
+    language: settings.defaultLanguage,
+    supported: settings.supportedLanguages,
+    aiEnabled: settings.features.aiConcierge,
+  };
 }

@@ -79,46 +79,58 @@ export class ConciergeActions {
     private readonly gaps: KnowledgeGaps,
   ) {}
 
+  /**
+   * The task, the approval, the escalation and the reply do not read what one another write: they
+   * are asked for together, so on the pipelined connection their statements leave in one write
+   * (in this order) and one wait covers them all.
+   */
   async perform(s: Situation): Promise<Acted> {
     const d = s.decision;
-    const acted: Acted = { replyMessageId: null, taskId: null, approvalId: null };
     const language = this.engine.replyLanguage(s.understood.language.language, s.property.language);
     const room = s.stay?.roomNumber ?? s.understood.entities.room ?? null;
     const task = d.task ? this.taskRequest(s, room) : null;
+    const [taskId, approvalId, , replyMessageId] = await Promise.all([
+      d.outcome === 'task_created' && task ? this.desk.create(task) : null,
+      d.approval ? this.propose(s, language, room, task) : null,
+      d.outcome === 'escalated' ? this.escalate(s) : null,
+      d.reply ? this.reply(s, d.reply, language, room) : null,
+    ]);
+    return { taskId, approvalId, replyMessageId };
+  }
 
-    if (d.outcome === 'task_created' && task) acted.taskId = await this.desk.create(task);
-    if (d.approval) acted.approvalId = await this.propose(s, language, room, task);
-    if (d.outcome === 'escalated') {
-      await this.gateway.escalate(s.ctx.conversationId, {
-        priority: CONVERSATION_PRIORITY[d.priority],
-        reason: d.reason ?? d.rule,
-        department: s.definition.department,
-        intent: s.understood.intent,
+  private async escalate(s: Situation): Promise<void> {
+    const d = s.decision;
+    await this.gateway.escalate(s.ctx.conversationId, {
+      priority: CONVERSATION_PRIORITY[d.priority],
+      reason: d.reason ?? d.rule,
+      department: s.definition.department,
+      intent: s.understood.intent,
+      messageId: s.ctx.messageId,
+    });
+    // A question the knowledge could not answer: counted into a knowledge gap for curators.
+    if (d.reason === 'no_knowledge')
+      await this.gaps.noteUnanswered(this.db.propertyId, {
         messageId: s.ctx.messageId,
+        conversationId: s.ctx.conversationId,
+        question: s.ctx.content,
+        language: s.understood.language.language,
+        source: 'no_knowledge',
       });
-      // A question the knowledge could not answer: counted into a knowledge gap for curators.
-      if (d.reason === 'no_knowledge')
-        await this.gaps.noteUnanswered(this.db.propertyId, {
-          messageId: s.ctx.messageId,
-          conversationId: s.ctx.conversationId,
-          question: s.ctx.content,
-          language: s.understood.language.language,
-          source: 'no_knowledge',
-        });
-    }
-    if (d.reply) {
-      const intent = MESSAGE_INTENT[d.reply];
-      // Waiting guests hear it once: no second holding line in a row.
-      const repeatHold = intent === HOLDING_INTENT && s.ctx.lastOutboundIntent === HOLDING_INTENT;
-      const text = repeatHold ? null : this.compose(d.reply, s, language, room);
-      if (text)
-        acted.replyMessageId = await this.gateway.send(s.ctx.conversationId, {
-          content: text,
-          intent,
-          senderType: 'ai',
-        });
-    }
-    return acted;
+  }
+
+  /** What the guest is told, unless it would be a second holding line in a row; its message id. */
+  private async reply(
+    s: Situation,
+    kind: ReplyKind,
+    language: WordingLanguage,
+    room: string | null,
+  ): Promise<string | null> {
+    const intent = MESSAGE_INTENT[kind];
+    // Waiting guests hear it once: no second holding line in a row.
+    const repeatHold = intent === HOLDING_INTENT && s.ctx.lastOutboundIntent === HOLDING_INTENT;
+    const text = repeatHold ? null : this.compose(kind, s, language, room);
+    if (!text) return null;
+    return this.gateway.send(s.ctx.conversationId, { content: text, intent, senderType: 'ai' });
   }
 
   /** The text of a reply of the given kind, in the reply language. */

@@ -118,8 +118,12 @@ export class ConciergePipeline {
    * attachment of the message, for the inbound job): a description of what was done, or, when
    * the LLM is to be asked, what is left to do outside that transaction.
    */
-  async runWithin(propertyId: string, messageId: string): Promise<string | (() => Promise<string>)> {
-    const first = await this.db.run({ propertyId }, () => this.firstPass(messageId));
+  async runWithin(
+    propertyId: string,
+    messageId: string,
+    guestHint: string | null = null,
+  ): Promise<string | (() => Promise<string>)> {
+    const first = await this.db.run({ propertyId }, () => this.firstPass(messageId, guestHint));
     if (!first || !('g' in first)) return describe(first);
     return async () => describe(await this.rest(propertyId, messageId, first));
   }
@@ -165,8 +169,11 @@ export class ConciergePipeline {
   }
 
   /** Gathers and understands; decides and acts at once unless the LLM is to be asked. */
-  private async firstPass(messageId: string): Promise<ProcessResult | LlmPlan | undefined> {
-    const g = await this.gather(messageId);
+  private async firstPass(
+    messageId: string,
+    guestHint: string | null = null,
+  ): Promise<ProcessResult | LlmPlan | undefined> {
+    const g = await this.gather(messageId, guestHint);
     if (!g) return undefined;
     // Nothing below reads what this writes: it goes out with the statements that follow.
     const [, next] = await Promise.all([
@@ -455,25 +462,34 @@ export class ConciergePipeline {
   /**
    * Under the message's lock: the message in context, the property and policy, the guest and
    * stays, the builtin understanding and whether staff hold the conversation. Undefined when the
-   * message was processed already or is not a guest's.
+   * message was processed already or is not a guest's. `guestHint`, the guest the attaching job
+   * found, lets the guest and stays be asked for with the first reads; they are asked again for
+   * the conversation's guest should it be another.
    */
-  private async gather(messageId: string): Promise<Gathered | undefined> {
+  private async gather(messageId: string, guestHint: string | null = null): Promise<Gathered | undefined> {
     const started = performance.now();
     const propertyId = this.db.propertyId;
+    const now = this.clock.now();
+    const policy = this.policies.forProperty(propertyId);
+    const guestOf = (guestId: string, property: ConciergeProperty) =>
+      Promise.all([
+        this.guests.profile(guestId),
+        this.stayLookup.staysOf(guestId, DateTime.fromJSDate(now).setZone(property.timezone).toISODate()!),
+      ]);
     // Asked together: on the pipelined connection they leave in one write and PostgreSQL runs
-    // them in this order, so the reads see the message as it is once its lock is held.
-    const [undecided, ctx, { property, policy }] = await Promise.all([
+    // them in this order, so the reads see the message as it is once its lock is held. (The
+    // property is usually read already, by the attaching job: the hinted guest's reads then
+    // leave in that same write.)
+    const [undecided, ctx, { property, policy: aiPolicy }, hinted] = await Promise.all([
       this.lock(messageId),
       this.gateway.inbound(messageId),
-      this.policies.forProperty(propertyId),
+      policy,
+      guestHint ? this.policies.property(propertyId).then((p) => guestOf(guestHint, p)) : null,
     ]);
     if (!undecided || !ctx) return undefined;
-    const now = this.clock.now();
     const today = DateTime.fromJSDate(now).setZone(property.timezone).toISODate()!;
-    const [guest, stays] = await Promise.all([
-      this.guests.profile(ctx.guestId),
-      this.stayLookup.staysOf(ctx.guestId, today),
-    ]);
+    const [guest, stays] =
+      hinted && guestHint === ctx.guestId ? hinted : await guestOf(ctx.guestId, property);
     const gathered = performance.now();
     const understood = this.engine.understand(
       ctx.content,
@@ -484,13 +500,13 @@ export class ConciergePipeline {
     return {
       ctx,
       property,
-      policy,
+      policy: aiPolicy,
       guest: guest ?? null,
       stays,
       now,
       today,
       understood,
-      quiet: staffHolds(ctx, policy, property, now.getTime()),
+      quiet: staffHolds(ctx, aiPolicy, property, now.getTime()),
       started,
       marks: { gathered, understood: performance.now() },
     };

@@ -3,7 +3,9 @@ import {
   HandlesJob,
   type JobHandler,
   JobName,
+  orderedUuidv7,
   OutboxService,
+  PropertiesRepository,
   type PropertyJobPayload,
   TenantDb,
 } from '@app/platform';
@@ -36,6 +38,13 @@ interface Attached {
   conversationId: string | null;
   /** It goes on to the registered inbound handler (the concierge). */
   handOff: boolean;
+  /** The conversation's guest, when this job read or made it (a hint for the handler). */
+  guestId?: string;
+  /**
+   * The attachment's write, asked for and not yet answered: what runs next in the transaction
+   * (the handler's reads) leaves in the same write, behind it. Its answer must be awaited.
+   */
+  written?: Promise<unknown>;
 }
 
 /**
@@ -62,13 +71,22 @@ export class InboundMessageJob implements JobHandler<InboundMessagePayload> {
     private readonly optOuts: OptOutsRepository,
     private readonly outbox: OutboxService,
     private readonly handoff: InboundHandoff,
+    private readonly properties: PropertiesRepository,
   ) {}
 
   async handle({ propertyId, messageId }: InboundMessagePayload): Promise<string> {
     const next = await this.db.run({ propertyId }, async () => {
       const attached = await this.attachStep(propertyId, messageId);
-      if (!attached.handOff) return attached.conversationId ? 'attached' : 'skipped';
-      return this.handoff.handle(propertyId, messageId);
+      if (!attached.handOff) {
+        await attached.written;
+        return attached.conversationId ? 'attached' : 'skipped';
+      }
+      // The attachment's answer is read with the handler's first (a failed write fails them both).
+      const [, handled] = await Promise.all([
+        attached.written,
+        this.handoff.handle(propertyId, messageId, { guestId: attached.guestId ?? null }),
+      ]);
+      return handled;
     });
     return typeof next === 'string' ? next : next();
   }
@@ -78,12 +96,19 @@ export class InboundMessageJob implements JobHandler<InboundMessagePayload> {
    * null when it is not one this job attaches.
    */
   async attach({ propertyId, messageId }: InboundMessagePayload): Promise<string | null> {
-    return (await this.attachStep(propertyId, messageId)).conversationId;
+    const attached = await this.attachStep(propertyId, messageId);
+    await attached.written;
+    return attached.conversationId;
   }
 
   private async attachStep(propertyId: string, messageId: string): Promise<Attached> {
-    // The message (locked) and its channel account in one read.
-    const found = await this.messages.findWithAccount(propertyId, messageId);
+    // The message (locked) and its channel account in one read. The property's row (its country,
+    // time zone and settings, which the guest and stay lookups and the concierge read) is asked for
+    // with it: one write for both, and none of its own later in the transaction.
+    const [found] = await Promise.all([
+      this.messages.findWithAccount(propertyId, messageId),
+      this.properties.findById(propertyId),
+    ]);
     const message = found?.message;
     if (!message || !message.sender_address) return { conversationId: null, handOff: false };
     const accountOf = async () =>
@@ -100,13 +125,18 @@ export class InboundMessageJob implements JobHandler<InboundMessagePayload> {
     const type = KINDS[account.kind].type;
     // One open conversation per address and account, even when two messages arrive together: the
     // address's lock first. An email answering one of ours joins that thread.
-    let conversation =
+    const open =
       type === 'email'
         ? await this.emailConversation(propertyId, account.id, message.sender_address, message.entities)
         : await this.conversations.lockOpen(propertyId, account.id, message.sender_address);
     const receivedAt = message.received_at ?? message.created_at;
-    let attached = false;
-    if (!conversation) {
+    let conversation: { id: string; guestId: string; channelId: string };
+    // Not waited for here: see Attached.written.
+    let written: Promise<unknown>;
+    if (open) {
+      conversation = { id: open.id, guestId: open.guest_id, channelId: open.channel_id };
+      written = this.messages.attach(propertyId, messageId, open.id, receivedAt);
+    } else {
       const identity =
         type === 'email'
           ? { email: message.sender_address }
@@ -115,30 +145,36 @@ export class InboundMessageJob implements JobHandler<InboundMessagePayload> {
             : { phone: message.sender_address };
       // Web chat messages arrive through their session, not this job.
       if (!identity) return { conversationId: null, handOff: false };
-      const { guestId } = await this.guests.findOrCreateByIdentity(identity);
-      conversation = await this.conversations.insertWithFirstMessage(
+      const { guestId, created } = await this.guests.findOrCreateByIdentity(identity);
+      // The id is made here, so nothing has to wait for the insert's answer.
+      conversation = { id: orderedUuidv7(), guestId, channelId: message.sender_address };
+      written = this.conversations.insertWithFirstMessage(
         propertyId,
         {
+          id: conversation.id,
           guestId,
-          reservationId: await this.stays.currentOrNextReservationId(guestId),
+          // A guest made just now has no reservations.
+          reservationId: created ? null : await this.stays.currentOrNextReservationId(guestId),
           accountId: account.id,
           channelType: type,
           channelId: message.sender_address,
         },
         { id: messageId, receivedAt },
       );
-      attached = true;
       await this.outbox.publishEvent('conversation.created', { conversationId: conversation.id, guestId });
     }
-    if (!attached) await this.messages.attach(propertyId, messageId, conversation.id, receivedAt);
+    written.catch(() => undefined); // its caller awaits it; not an unhandled rejection meanwhile
     await this.outbox.publishEvent('message.created', { conversationId: conversation.id, messageId });
     // STOP/START/HELP are answered by the channel rules; anything else goes to the concierge.
-    if (type === 'sms' && (await this.keyword(propertyId, account, conversation, message.content))) {
+    if (type === 'sms' && smsKeyword(message.content) !== null) {
+      await written; // its error, rather than the aborted transaction's, should it fail
+      await this.keyword(propertyId, account, conversation, message.content);
       return { conversationId: conversation.id, handOff: false };
     }
-    if (this.handoff.registered) return { conversationId: conversation.id, handOff: true };
+    if (this.handoff.registered)
+      return { conversationId: conversation.id, handOff: true, guestId: conversation.guestId, written };
     await this.outbox.enqueue(JobName.ConciergeProcess, { messageId });
-    return { conversationId: conversation.id, handOff: false };
+    return { conversationId: conversation.id, handOff: false, written };
   }
 
   /** An email's conversation: the thread it answers, else the open conversation of its address. */
@@ -164,12 +200,12 @@ export class InboundMessageJob implements JobHandler<InboundMessagePayload> {
   private async keyword(
     propertyId: string,
     account: ChannelAccountRow,
-    conversation: ConversationRow,
+    conversation: { id: string; channelId: string },
     content: string,
   ): Promise<boolean> {
     const keyword = smsKeyword(content);
     if (!keyword) return false;
-    const address = conversation.channel_id;
+    const address = conversation.channelId;
     if (keyword === 'opt_out') await this.optOuts.optOut(propertyId, 'sms', address);
     if (keyword === 'opt_in') await this.optOuts.optIn(propertyId, 'sms', address);
     const reply = {

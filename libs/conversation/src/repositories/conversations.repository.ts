@@ -99,17 +99,17 @@ export class ConversationsRepository {
    */
   async insertWithFirstMessage(
     propertyId: string,
-    c: NewConversation,
+    c: NewConversation & { id: string },
     message: { id: string; receivedAt: Date },
   ): Promise<ConversationRow> {
     const rows = await rowsOf<ConversationRow>(
       this.db.manager.query(
         `with c as (
-           insert into conversation.conversations (property_id, guest_id, reservation_id, channel_account_id,
+           insert into conversation.conversations (property_id, id, guest_id, reservation_id, channel_account_id,
                   channel_type, channel_id, last_message_at, last_inbound_at, unread_count)
-           values ($1, $2, $3, $4, $5, $6, $8, $8, 1) returning ${FIELDS}
+           values ($1, $9, $2, $3, $4, $5, $6, $8, $8, 1) returning ${FIELDS}
          ), m as (
-           update conversation.messages set conversation_id = (select id from c), processed_at = now()
+           update conversation.messages set conversation_id = $9, processed_at = now()
             where property_id = $1 and id = $7
          )
          select * from c`,
@@ -122,6 +122,7 @@ export class ConversationsRepository {
           c.channelId,
           message.id,
           message.receivedAt,
+          c.id,
         ],
       ),
     );

@@ -7,7 +7,20 @@ import { Injectable } from '@nestjs/common';
  * skipped). Returns what it did, for the job's result, or what it has left to do outside that
  * transaction (a call to an LLM, say), which opens transactions of its own.
  */
-export type InboundHandler = (propertyId: string, messageId: string) => Promise<InboundHandled>;
+export type InboundHandler = (
+  propertyId: string,
+  messageId: string,
+  attached?: AttachedTo,
+) => Promise<InboundHandled>;
+
+/**
+ * What the attaching job knows of the message's conversation, passed so the handler can ask for
+ * what it needs alongside its first reads. A hint only: the handler checks it against what it
+ * reads.
+ */
+export interface AttachedTo {
+  guestId: string | null;
+}
 
 /** What an inbound handler did, or the rest of its work, to run once the transaction committed. */
 export type InboundHandled = string | (() => Promise<string>);
@@ -31,8 +44,8 @@ export class InboundHandoff {
     return this.handler !== null;
   }
 
-  handle(propertyId: string, messageId: string): Promise<InboundHandled> {
+  handle(propertyId: string, messageId: string, attached?: AttachedTo): Promise<InboundHandled> {
     if (!this.handler) throw new Error('no inbound handler is registered');
-    return this.handler(propertyId, messageId);
+    return this.handler(propertyId, messageId, attached);
   }
 }
