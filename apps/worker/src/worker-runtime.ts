@@ -1,4 +1,4 @@
-import { JobName, OutboxRelay, QueueName, QueueProducer, WorkerHost } from '@app/platform';
+import { JobName, OutboxPublisher, OutboxRelay, QueueName, QueueProducer, WorkerHost } from '@app/platform';
 import { Injectable, Logger } from '@nestjs/common';
 
 import { WorkerHeartbeat } from './worker-heartbeat';
@@ -15,6 +15,7 @@ export class WorkerRuntime {
     private readonly relay: OutboxRelay,
     private readonly producer: QueueProducer,
     private readonly heartbeat: WorkerHeartbeat,
+    private readonly publisher: OutboxPublisher,
   ) {}
 
   async start(): Promise<void> {
@@ -61,5 +62,7 @@ export class WorkerRuntime {
     this.heartbeat.stop();
     await this.relay.stop();
     await this.host.close();
+    // The sends run where written (drained by close) are marked before the database goes.
+    await this.publisher.flush();
   }
 }

@@ -2,6 +2,7 @@ import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/comm
 
 import { AppConfig } from '../config/app-config';
 import { TenantDb } from '../database/tenant-db.service';
+import { LOCAL_JOB_HOLD_MS, LocalJobs } from '../queue/local-jobs';
 import { type JobName } from '../queue/queue-names';
 import { QueueProducer } from '../queue/queue-producer.service';
 import { OutboxRepository } from './outbox.repository';
@@ -15,6 +16,8 @@ export interface CommittedOutboxRow {
   id: string;
   jobName: string;
   payload: Record<string, unknown>;
+  /** Written to be run by this process (LocalJobs): held for that, not published. */
+  localHoldMs?: number;
 }
 
 /**
@@ -27,6 +30,10 @@ export interface CommittedOutboxRow {
  * takes them once the hold has passed and republishes the same jobIds, which BullMQ ignores while
  * it keeps the first jobs (processors are idempotent besides). Never throws: the work it follows
  * has committed. Transactions do not wait for it (`publishSoon`); `flush` (and shutdown) does.
+ *
+ * In the worker, the rows of jobs it runs where they were written (LocalJobs: a reply's send) are
+ * not published: the job runs here once committed, and its row is marked with the others when
+ * the run is over (it went to its queue only if it failed or must wait).
  */
 @Injectable()
 export class OutboxPublisher implements BeforeApplicationShutdown {
@@ -44,6 +51,7 @@ export class OutboxPublisher implements BeforeApplicationShutdown {
     private readonly tenantDb: TenantDb,
     private readonly outbox: OutboxRepository,
     private readonly producer: QueueProducer,
+    private readonly localJobs: LocalJobs,
   ) {}
 
   /** How long committed rows are held for this process (0: publishing on commit is off). */
@@ -61,7 +69,24 @@ export class OutboxPublisher implements BeforeApplicationShutdown {
     void run.finally(() => this.inFlight.delete(run));
   }
 
-  async publish(propertyId: string, rows: CommittedOutboxRow[]): Promise<void> {
+  /**
+   * The hold of a row of this job written now, when this process would run it itself (LocalJobs),
+   * well past the run's longest; undefined when it would be published.
+   */
+  localHold(jobName: string): number | undefined {
+    return this.localJobs.accepts(jobName) ? Math.max(LOCAL_JOB_HOLD_MS, this.holdMs) : undefined;
+  }
+
+  async publish(propertyId: string, committed: CommittedOutboxRow[]): Promise<void> {
+    const local = committed.filter((r) => r.localHoldMs !== undefined);
+    const started =
+      local.length > 0 &&
+      this.localJobs.start(
+        local.map((r) => ({ id: r.id, name: r.jobName as JobName, propertyId, payload: r.payload })),
+        (ids) => this.toMark(propertyId, ids),
+      );
+    // Rows written to run here while this process stopped running jobs (shutdown) are published.
+    const rows = started ? committed.filter((r) => r.localHoldMs === undefined) : committed;
     if (rows.length === 0) return;
     const ids = rows.map((r) => r.id);
     try {
@@ -79,9 +104,15 @@ export class OutboxPublisher implements BeforeApplicationShutdown {
         );
       return;
     }
+    this.toMark(propertyId, ids);
+  }
+
+  /** Rows published (or run here) to be marked so with the next batch. */
+  private toMark(propertyId: string, ids: string[]): void {
+    if (ids.length === 0) return;
     const list = this.unmarked.get(propertyId);
     if (list) list.push(...ids);
-    else this.unmarked.set(propertyId, ids);
+    else this.unmarked.set(propertyId, [...ids]);
     this.waiting += ids.length;
     if (this.waiting >= MARK_BATCH) void this.markNow();
     else this.timer ??= setTimeout(() => void this.markNow(), MARK_INTERVAL_MS);

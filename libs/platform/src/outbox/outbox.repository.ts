@@ -21,6 +21,11 @@ export interface NewOutboxRow {
    * `published` (no job: there is nobody to deliver it to).
    */
   logged?: boolean;
+  /**
+   * Run by the process that wrote it (LocalJobs), not published: held for this long instead of
+   * the hold `insertRows` was given.
+   */
+  localHoldMs?: number;
 }
 
 /** platform.outbox, always inside a property transaction (the table is under forced RLS). */
@@ -32,7 +37,7 @@ export class OutboxRepository {
    * Writes rows in one statement, with the ids they were given. `holdMs` > 0: the committing
    * process publishes them itself, and the relay leaves them alone that long from the write (not
    * from the transaction's start: a long transaction must not write a hold that is already over).
-   * A `logged` row is written published, without a hold.
+   * A `logged` row is written published, without a hold; a row with `localHoldMs` is held that long.
    */
   async insertRows(rows: NewOutboxRow[], holdMs = 0): Promise<void> {
     if (rows.length === 0) return;
@@ -41,9 +46,10 @@ export class OutboxRepository {
        select r.id, $1, r.queue, r.job_name, r.payload,
               case when r.logged then 'published' else 'pending' end,
               case when r.logged then now() end,
-              case when not r.logged and $3::int > 0
-                   then clock_timestamp() + make_interval(secs => $3::int / 1000.0) end
-         from jsonb_to_recordset($2::jsonb) as r(id uuid, queue text, job_name text, payload jsonb, logged boolean)`,
+              case when not r.logged and coalesce(r.hold_ms, $3::int) > 0
+                   then clock_timestamp() + make_interval(secs => coalesce(r.hold_ms, $3::int) / 1000.0) end
+         from jsonb_to_recordset($2::jsonb)
+              as r(id uuid, queue text, job_name text, payload jsonb, logged boolean, hold_ms int)`,
       [
         this.db.propertyId,
         JSON.stringify(
@@ -53,6 +59,7 @@ export class OutboxRepository {
             job_name: r.jobName,
             payload: r.payload,
             logged: r.logged === true,
+            hold_ms: r.localHoldMs ?? null,
           })),
         ),
         holdMs,

@@ -166,6 +166,11 @@ export class OutboxService {
         );
       this.db.beforeCommit(() => {
         this.pending.delete(manager);
+        // Jobs this process runs itself once committed (a reply's send, in the worker) are held
+        // longer: the relay must not take them while they run.
+        if (held)
+          for (const row of buffered)
+            if (!row.logged) row.localHoldMs = this.publisher.localHold(row.jobName);
         // The transaction's last write: its COMMIT goes out behind it, one wait for both.
         void this.db.trailing(this.outbox.insertRows(buffered, held ? holdMs : 0));
         return Promise.resolve();

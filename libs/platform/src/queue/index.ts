@@ -1,5 +1,6 @@
 export * from './job-handler';
 export * from './job-registry';
+export * from './local-jobs';
 export * from './queue.module';
 export * from './queue-defaults';
 export * from './queue-names';

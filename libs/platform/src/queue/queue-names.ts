@@ -64,3 +64,9 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.KnowledgeReindexAll]: QueueName.Maintenance,
   [JobName.KnowledgePrune]: QueueName.Maintenance,
 };
+
+/**
+ * Jobs the worker runs itself right after the transaction that wrote them commits (LocalJobs):
+ * the send of a message, which a guest is waiting for.
+ */
+export const RUN_WHERE_WRITTEN: readonly JobName[] = [JobName.OutboundMessage];

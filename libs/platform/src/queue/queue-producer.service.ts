@@ -58,10 +58,10 @@ export class QueueProducer implements OnApplicationShutdown {
     }
   }
 
-  async add(name: JobName, payload: object, jobId: string): Promise<void> {
+  async add(name: JobName, payload: object, jobId: string, opts: { delay?: number } = {}): Promise<void> {
     const queue = this.queue(JOB_QUEUE[name]);
     await this.connected();
-    await queue.add(name, payload, { jobId });
+    await queue.add(name, payload, { jobId, ...opts });
   }
 
   /**

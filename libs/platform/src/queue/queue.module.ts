@@ -8,6 +8,7 @@ import { OutboxPruneAllJob, OutboxPruneJob } from '../outbox/outbox-prune.jobs';
 import { OutboxPublisher } from '../outbox/outbox-publisher.service';
 import { OutboxRelay } from '../outbox/outbox-relay.service';
 import { JobRegistry } from './job-registry';
+import { LocalJobs } from './local-jobs';
 import { QueueProducer } from './queue-producer.service';
 import { WorkerHost } from './worker-host.service';
 
@@ -23,6 +24,7 @@ import { WorkerHost } from './worker-host.service';
     OutboxRelay,
     DomainEventBus,
     JobRegistry,
+    LocalJobs,
     WorkerHost,
     DomainEventJob,
     OutboxPruneAllJob,
@@ -35,6 +37,7 @@ import { WorkerHost } from './worker-host.service';
     OutboxRelay,
     DomainEventBus,
     JobRegistry,
+    LocalJobs,
     WorkerHost,
   ],
 })

@@ -7,12 +7,16 @@ import { isUuid } from '../database/uuid';
 import { RedisService } from '../redis/redis.service';
 import { DeferJob } from './job-handler';
 import { JobRegistry } from './job-registry';
-import { QueueName } from './queue-names';
+import { type LocalJob, LocalJobs } from './local-jobs';
+import { QUEUE_DEFAULTS } from './queue-defaults';
+import { JOB_QUEUE, type JobName, QueueName, RUN_WHERE_WRITTEN } from './queue-names';
+import { QueueProducer } from './queue-producer.service';
 
 /**
  * Consumes every queue and hands each job to its one handler. Property-scoped handlers run inside
  * TenantDb.run keyed by the payload's propertyId; a payload without a valid one is rejected
- * without retry. `close()` waits for in-flight jobs.
+ * without retry. Jobs of RUN_WHERE_WRITTEN written in this process run here once their
+ * transaction commits (LocalJobs). `close()` waits for in-flight jobs.
  */
 @Injectable()
 export class WorkerHost implements OnApplicationShutdown {
@@ -24,9 +28,12 @@ export class WorkerHost implements OnApplicationShutdown {
     private readonly redis: RedisService,
     private readonly registry: JobRegistry,
     private readonly tenantDb: TenantDb,
+    private readonly localJobs: LocalJobs,
+    private readonly producer: QueueProducer,
   ) {}
 
-  start(queues: QueueName[] = Object.values(QueueName)): void {
+  /** Consumes `queues`; jobs named in `local` that this process writes run here (LocalJobs). */
+  start(queues: QueueName[] = Object.values(QueueName), local: readonly JobName[] = RUN_WHERE_WRITTEN): void {
     for (const name of queues) {
       const worker = new Worker(name, (job, token) => this.process(job, token), {
         connection: this.redis.create(`butler-worker-${name}`, { maxRetriesPerRequest: null }),
@@ -42,6 +49,39 @@ export class WorkerHost implements OnApplicationShutdown {
       );
       worker.on('error', (err) => this.logger.warn(`${name} worker: ${err.message}`));
       this.workers.push(worker);
+    }
+    // As many transactions' sends at once as jobs of a queue: they share the connection pool.
+    this.localJobs.enable(local, (job) => this.runLocal(job), this.config.WORKER_CONCURRENCY);
+  }
+
+  /**
+   * Runs a job where it was written, as its first attempt. Should it fail (or ask to wait), its
+   * queue takes it from there under its outbox id with the queue's own attempts: after the delay a
+   * DeferJob asked for, else the queue's first backoff. Rejects only when that hand-over fails
+   * too (the held row is then the relay's once its hold is over).
+   */
+  private async runLocal(local: LocalJob): Promise<void> {
+    const attempt = {
+      id: local.id,
+      name: local.name,
+      data: local.payload,
+      attemptsMade: 0,
+      opts: QUEUE_DEFAULTS[JOB_QUEUE[local.name]],
+    };
+    try {
+      await this.run(attempt as unknown as Job);
+    } catch (err) {
+      if (err instanceof UnrecoverableError) {
+        this.logger.warn(`${local.name} ${local.id} failed for good where written: ${err.message}`);
+        return;
+      }
+      const deferred = err instanceof DeferJob;
+      if (!deferred)
+        this.logger.warn(`${local.name} ${local.id} failed where written, queued: ${(err as Error).message}`);
+      const delay = deferred
+        ? err.delayMs
+        : retryAfterBackoff(1, undefined, err as Error, attempt as unknown as MinimalJob);
+      await this.producer.add(local.name, local.payload, local.id, { delay });
     }
   }
 
@@ -74,6 +114,9 @@ export class WorkerHost implements OnApplicationShutdown {
   async close(): Promise<void> {
     await Promise.allSettled(this.workers.map((w) => w.close()));
     this.workers.length = 0;
+    // Jobs finished last may have started runs where written; no new ones from here on.
+    this.localJobs.disable();
+    await this.localJobs.drain();
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,0 +1,205 @@
+import {
+  DeferJob,
+  DomainEventBus,
+  type DomainEventPayload,
+  JobName,
+  LocalJobs,
+  OutboxPublisher,
+  OutboxRelay,
+  OutboxService,
+  QueueName,
+  QueueProducer,
+  TenantDb,
+  WorkerHost,
+} from '@app/platform';
+import { createTestDatabase, pool, type TestDatabase, useTestEnvironment } from '@app/testing';
+import { type TestingModule } from '@nestjs/testing';
+import { type Queue } from 'bullmq';
+import { type Pool } from 'pg';
+
+import {
+  createQueueTestingModule,
+  insertProperty,
+  outboxStatus,
+  PrivateRedis,
+  waitFor,
+} from './queue-fixtures';
+
+/**
+ * Jobs run where they were written (LocalJobs; in production a reply's send), here domain events
+ * with a subscriber that works in the property: the worker runs them right after the commit, their
+ * held outbox rows (held well past a provider call's timeout) are the safety net.
+ */
+describe(LocalJobs.name, () => {
+  let db: TestDatabase;
+  let redis: PrivateRedis;
+  let moduleRef: TestingModule;
+  let owner: Pool;
+  let admin: Pool;
+  let host: WorkerHost;
+  let local: LocalJobs;
+  let bus: DomainEventBus;
+  let tenantDb: TenantDb;
+  let outbox: OutboxService;
+  let relay: OutboxRelay;
+  let publisher: OutboxPublisher;
+  let queue: Queue;
+  const unsubscribes: (() => void)[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    redis = await PrivateRedis.start();
+    useTestEnvironment(db.appUrl, { REDIS_URL: redis.url, OUTBOX_SWEEP_INTERVAL_MS: '600000' });
+    moduleRef = await createQueueTestingModule();
+    owner = pool(db.ownerUrl);
+    admin = pool(db.adminUrl, { max: 1 });
+    host = moduleRef.get(WorkerHost);
+    local = moduleRef.get(LocalJobs);
+    bus = moduleRef.get(DomainEventBus);
+    tenantDb = moduleRef.get(TenantDb);
+    outbox = moduleRef.get(OutboxService);
+    relay = moduleRef.get(OutboxRelay);
+    publisher = moduleRef.get(OutboxPublisher);
+    queue = moduleRef.get(QueueProducer).queue(QueueName.Automations);
+    await queue.waitUntilReady();
+    // No consumers: what reaches the queue stays there to be looked at.
+    host.start([], [JobName.DomainEvent]);
+  });
+
+  afterEach(() => {
+    for (const unsubscribe of unsubscribes.splice(0)) unsubscribe();
+  });
+
+  afterAll(async () => {
+    await host?.close();
+    await moduleRef?.close();
+    await owner?.end();
+    await admin?.end();
+    await redis?.stop();
+    await db?.drop();
+  });
+
+  const subscribe = (type: string, subscriber: (event: DomainEventPayload) => Promise<void>) =>
+    unsubscribes.push(bus.subscribe(type, subscriber));
+
+  const heldUntil = async (propertyId: string, id: string) =>
+    (
+      await admin.query<{ held: boolean }>(
+        "select held_until > now() + interval '60 seconds' as held from platform.outbox where property_id = $1 and id = $2",
+        [propertyId, id],
+      )
+    ).rows[0]?.held;
+
+  /** The runs started, then the marks of their rows. */
+  const settle = async () => {
+    await local.drain();
+    await publisher.flush();
+  };
+
+  it('runs a job right after its transaction commits, in this process, and marks its held row published', async () => {
+    const propertyId = await insertProperty(owner, 'local-ok');
+    const seen: string[] = [];
+    subscribe('test.local', async (e) => {
+      const rows: { property_id: string }[] = await tenantDb.manager.query(
+        `select current_setting('app.property_id') as property_id`,
+      );
+      seen.push(`${String(e.data.n)}@${rows[0].property_id}`);
+    });
+
+    const id = await tenantDb.run({ propertyId }, async () => {
+      const written = await outbox.publishEvent('test.local', { n: 1 });
+      expect(seen).toEqual([]); // not before the commit
+      return written;
+    });
+    await settle();
+
+    expect(seen).toEqual([`1@${propertyId}`]);
+    expect(await outboxStatus(tenantDb, propertyId, id)).toBe('published');
+    expect(await relay.relayProperty(propertyId)).toBe(0);
+    expect(await queue.getJob(id)).toBeUndefined();
+  });
+
+  it('runs nothing for a transaction that rolled back', async () => {
+    const propertyId = await insertProperty(owner, 'local-rollback');
+    const seen: number[] = [];
+    subscribe('test.rollback', () => Promise.resolve(void seen.push(1)));
+
+    await expect(
+      tenantDb.run({ propertyId }, async () => {
+        await outbox.publishEvent('test.rollback', {});
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    await settle();
+
+    expect(seen).toEqual([]);
+  });
+
+  it('hands a job that failed where it was written to its queue, with the queue backoff, under its outbox id', async () => {
+    const propertyId = await insertProperty(owner, 'local-fail');
+    subscribe('test.failing', () => Promise.reject(new Error('subscriber down')));
+
+    const id = await tenantDb.run({ propertyId }, () => outbox.publishEvent('test.failing', {}));
+    await settle();
+
+    const job = await queue.getJob(id);
+    expect(job?.name).toBe(JobName.DomainEvent);
+    expect(job?.data).toMatchObject({ type: 'test.failing', propertyId });
+    expect(await job?.getState()).toBe('delayed');
+    expect(job?.opts.delay).toBe(2000);
+    expect(await outboxStatus(tenantDb, propertyId, id)).toBe('published');
+  });
+
+  it('hands a job that asks to wait to its queue after the wait it asked for', async () => {
+    const propertyId = await insertProperty(owner, 'local-defer');
+    subscribe('test.deferred', () => Promise.reject(new DeferJob(7_000, 'not yet')));
+
+    const id = await tenantDb.run({ propertyId }, () => outbox.publishEvent('test.deferred', {}));
+    await settle();
+
+    const job = await queue.getJob(id);
+    expect(await job?.getState()).toBe('delayed');
+    expect(job?.opts.delay).toBe(7_000);
+    expect(await outboxStatus(tenantDb, propertyId, id)).toBe('published');
+  });
+
+  it('publishes a job written to run here when this process stopped running jobs before the commit', async () => {
+    const propertyId = await insertProperty(owner, 'local-stopping');
+    subscribe('test.stopping', () => Promise.resolve());
+
+    const id = await tenantDb
+      .run({ propertyId }, async () => {
+        const written = await outbox.publishEvent('test.stopping', {});
+        local.disable(); // shutting down: the consumers and the runs where written stop
+        return written;
+      })
+      .finally(() => host.start([], [JobName.DomainEvent]));
+    await publisher.flush();
+
+    expect(await (await queue.getJob(id))?.getState()).toBe('waiting');
+    expect(await outboxStatus(tenantDb, propertyId, id)).toBe('published');
+  });
+
+  it('leaves a row whose run never happened held from the relay until the hold is over, then relays it', async () => {
+    const propertyId = await insertProperty(owner, 'local-crash');
+    subscribe('test.crash', () => Promise.resolve());
+    // A worker that dies between the commit and the run: the run never happens.
+    local.enable([JobName.DomainEvent], () => Promise.reject(new Error('gone')), 10);
+    const id = await tenantDb
+      .run({ propertyId }, () => outbox.publishEvent('test.crash', {}))
+      .finally(() => settle().then(() => host.start([], [JobName.DomainEvent])));
+
+    expect(await heldUntil(propertyId, id)).toBe(true);
+    expect(await relay.relayProperty(propertyId)).toBe(0);
+    expect(await outboxStatus(tenantDb, propertyId, id)).toBe('pending');
+
+    // The hold is over.
+    await admin.query(`update platform.outbox set held_until = now() - interval '1 second' where id = $1`, [
+      id,
+    ]);
+
+    expect(await relay.relayProperty(propertyId)).toBe(1);
+    await waitFor('the job in its queue', async () => (await queue.getJob(id)) !== undefined);
+    expect(await outboxStatus(tenantDb, propertyId, id)).toBe('published');
+  });
+});
