@@ -102,12 +102,15 @@ export class InboundMessageJob implements JobHandler<InboundMessagePayload> {
   }
 
   private async attachStep(propertyId: string, messageId: string): Promise<Attached> {
-    // The message (locked) and its channel account in one read. The property's row (its country,
-    // time zone and settings, which the guest and stay lookups and the concierge read) is asked for
-    // with it: one write for both, and none of its own later in the transaction.
-    const [found] = await Promise.all([
+    // The message (locked) and its channel account in one read. Asked for with it, in the same
+    // write: the property's row (its country, time zone and settings, which the guest and stay
+    // lookups and the concierge read), and the lock that keeps one open conversation per address
+    // and account, with that open conversation (taken after the message's lock, as PostgreSQL runs
+    // them in order; none for a message attached already).
+    const [found, , locked] = await Promise.all([
       this.messages.findWithAccount(propertyId, messageId),
       this.properties.findById(propertyId),
+      this.conversations.lockOpenOfMessage(propertyId, messageId),
     ]);
     const message = found?.message;
     if (!message || !message.sender_address) return { conversationId: null, handOff: false };
@@ -125,10 +128,11 @@ export class InboundMessageJob implements JobHandler<InboundMessagePayload> {
     const type = KINDS[account.kind].type;
     // One open conversation per address and account, even when two messages arrive together: the
     // address's lock first. An email answering one of ours joins that thread.
+    // An email answering one of ours joins that thread.
     const open =
       type === 'email'
-        ? await this.emailConversation(propertyId, account.id, message.sender_address, message.entities)
-        : await this.conversations.lockOpen(propertyId, account.id, message.sender_address);
+        ? await this.emailConversation(propertyId, account.id, locked, message.entities)
+        : locked;
     const receivedAt = message.received_at ?? message.created_at;
     let conversation: { id: string; guestId: string; channelId: string };
     // Not waited for here: see Attached.written.
@@ -177,15 +181,16 @@ export class InboundMessageJob implements JobHandler<InboundMessagePayload> {
     return { conversationId: conversation.id, handOff: false, written };
   }
 
-  /** An email's conversation: the thread it answers, else the open conversation of its address. */
+  /**
+   * An email's conversation: the thread it answers, else the open conversation of its address
+   * (`open`, read under the address's lock, taken first as for every channel).
+   */
   private async emailConversation(
     propertyId: string,
     accountId: string,
-    address: string,
+    open: ConversationRow | undefined,
     entities: MessageRow['entities'],
   ): Promise<ConversationRow | undefined> {
-    // The address's lock first (with its open conversation), as for every channel.
-    const open = await this.conversations.lockOpen(propertyId, accountId, address);
     const referenced = await this.messages.conversationReferenced(
       propertyId,
       accountId,

@@ -80,6 +80,21 @@ export class ConversationsRepository {
     return rows[0];
   }
 
+  /**
+   * `lockOpen` for the address and account of a received message not yet attached, found by its
+   * id: it can be asked for with the first read of the message (which locks the message first).
+   * Undefined, and no lock taken, for a message already attached or without a sender address.
+   */
+  async lockOpenOfMessage(propertyId: string, messageId: string): Promise<ConversationRow | undefined> {
+    const rows = await rowsOf<ConversationRow>(
+      this.db.manager.query(`select ${FIELDS} from conversation.lock_open_conversation_of_message($1, $2)`, [
+        propertyId,
+        messageId,
+      ]),
+    );
+    return rows[0];
+  }
+
   async insert(propertyId: string, c: NewConversation): Promise<ConversationRow> {
     const rows = await rowsOf<ConversationRow>(
       this.db.manager.query(
