@@ -3,10 +3,12 @@ import {
   DomainEventBus,
   type DomainEventPayload,
   JobName,
+  LOCAL_JOBS_PER_TRANSACTION,
   LocalJobs,
   OutboxPublisher,
   OutboxRelay,
   OutboxService,
+  QUEUE_DEFAULTS,
   QueueName,
   QueueProducer,
   TenantDb,
@@ -147,6 +149,8 @@ describe(LocalJobs.name, () => {
     expect(job?.data).toMatchObject({ type: 'test.failing', propertyId });
     expect(await job?.getState()).toBe('delayed');
     expect(job?.opts.delay).toBe(2000);
+    // The run where written was the first attempt.
+    expect(job?.opts.attempts).toBe(QUEUE_DEFAULTS[QueueName.Automations].attempts! - 1);
     expect(await outboxStatus(tenantDb, propertyId, id)).toBe('published');
   });
 
@@ -160,6 +164,7 @@ describe(LocalJobs.name, () => {
     const job = await queue.getJob(id);
     expect(await job?.getState()).toBe('delayed');
     expect(job?.opts.delay).toBe(7_000);
+    expect(job?.opts.attempts).toBe(QUEUE_DEFAULTS[QueueName.Automations].attempts); // a wait uses none
     expect(await outboxStatus(tenantDb, propertyId, id)).toBe('published');
   });
 
@@ -180,11 +185,62 @@ describe(LocalJobs.name, () => {
     expect(await outboxStatus(tenantDb, propertyId, id)).toBe('published');
   });
 
+  it('sends the jobs of a transaction that wrote more than a few to their queue instead', async () => {
+    const propertyId = await insertProperty(owner, 'local-batch');
+    const seen: number[] = [];
+    subscribe('test.batch', (e) => Promise.resolve(void seen.push(Number(e.data.n))));
+
+    const ids = await tenantDb.run({ propertyId }, () =>
+      Promise.all(
+        Array.from({ length: LOCAL_JOBS_PER_TRANSACTION + 1 }, (_, n) =>
+          outbox.publishEvent('test.batch', { n }),
+        ),
+      ),
+    );
+    await settle();
+
+    expect(seen).toEqual([]);
+    for (const id of ids) {
+      expect(await (await queue.getJob(id))?.getState()).toBe('waiting');
+      expect(await outboxStatus(tenantDb, propertyId, id)).toBe('published');
+    }
+  });
+
+  it('sends the jobs not yet started to their queue when this process stops running jobs', async () => {
+    const propertyId = await insertProperty(owner, 'local-stop-midway');
+    const seen: number[] = [];
+    subscribe('test.midway', (e) => {
+      seen.push(Number(e.data.n));
+      local.disable(); // shutdown begins while the first job runs
+      return Promise.resolve();
+    });
+
+    const [first, second] = await tenantDb
+      .run({ propertyId }, () =>
+        Promise.all([
+          outbox.publishEvent('test.midway', { n: 1 }),
+          outbox.publishEvent('test.midway', { n: 2 }),
+        ]),
+      )
+      .finally(() => settle().then(() => host.start([], [JobName.DomainEvent])));
+
+    expect(seen).toEqual([1]);
+    expect(await queue.getJob(first)).toBeUndefined();
+    expect(await (await queue.getJob(second))?.getState()).toBe('waiting');
+    expect(await outboxStatus(tenantDb, propertyId, first)).toBe('published');
+    expect(await outboxStatus(tenantDb, propertyId, second)).toBe('published');
+  });
+
   it('leaves a row whose run never happened held from the relay until the hold is over, then relays it', async () => {
     const propertyId = await insertProperty(owner, 'local-crash');
     subscribe('test.crash', () => Promise.resolve());
     // A worker that dies between the commit and the run: the run never happens.
-    local.enable([JobName.DomainEvent], () => Promise.reject(new Error('gone')), 10);
+    local.enable(
+      [JobName.DomainEvent],
+      () => Promise.reject(new Error('gone')),
+      () => Promise.reject(new Error('gone')),
+      10,
+    );
     const id = await tenantDb
       .run({ propertyId }, () => outbox.publishEvent('test.crash', {}))
       .finally(() => settle().then(() => host.start([], [JobName.DomainEvent])));

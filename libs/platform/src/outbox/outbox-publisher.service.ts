@@ -73,8 +73,8 @@ export class OutboxPublisher implements BeforeApplicationShutdown {
    * The hold of a row of this job written now, when this process would run it itself (LocalJobs),
    * well past the run's longest; undefined when it would be published.
    */
-  localHold(jobName: string): number | undefined {
-    return this.localJobs.accepts(jobName) ? Math.max(LOCAL_JOB_HOLD_MS, this.holdMs) : undefined;
+  localHold(jobName: string, count = 1): number | undefined {
+    return this.localJobs.accepts(jobName, count) ? Math.max(LOCAL_JOB_HOLD_MS, this.holdMs) : undefined;
   }
 
   async publish(propertyId: string, committed: CommittedOutboxRow[]): Promise<void> {
@@ -155,6 +155,9 @@ export class OutboxPublisher implements BeforeApplicationShutdown {
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    // Runs where written first: their marks, and their hand-overs to the queues, come with them.
+    this.localJobs.disable();
+    await this.localJobs.drain();
     await this.flush();
   }
 }

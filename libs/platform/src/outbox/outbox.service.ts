@@ -142,6 +142,17 @@ export class OutboxService {
     );
   }
 
+  /**
+   * Marks the rows of jobs this process will run itself once committed (LocalJobs: a reply's
+   * send, in the worker) with their longer hold: the relay must not take them while they run.
+   */
+  private holdLocal(rows: NewOutboxRow[]): void {
+    const count = new Map<string, number>();
+    for (const row of rows) if (!row.logged) count.set(row.jobName, (count.get(row.jobName) ?? 0) + 1);
+    for (const row of rows)
+      if (!row.logged) row.localHoldMs = this.publisher.localHold(row.jobName, count.get(row.jobName));
+  }
+
   /** Buffers rows for the current transaction; returns their ids. */
   private buffer(jobs: { jobName: JobName; payload: Record<string, unknown>; logged?: boolean }[]): string[] {
     if (jobs.length === 0) return [];
@@ -166,11 +177,7 @@ export class OutboxService {
         );
       this.db.beforeCommit(() => {
         this.pending.delete(manager);
-        // Jobs this process runs itself once committed (a reply's send, in the worker) are held
-        // longer: the relay must not take them while they run.
-        if (held)
-          for (const row of buffered)
-            if (!row.logged) row.localHoldMs = this.publisher.localHold(row.jobName);
+        if (held) this.holdLocal(buffered);
         // The transaction's last write: its COMMIT goes out behind it, one wait for both.
         void this.db.trailing(this.outbox.insertRows(buffered, held ? holdMs : 0));
         return Promise.resolve();

@@ -15,10 +15,24 @@ export interface LocalJob {
 export type LocalJobRunner = (job: LocalJob) => Promise<void>;
 
 /**
- * How long the outbox row of a job run where it was written is held from the relay: well past a
- * provider call's timeout, so that the relay never publishes a job whose run is still going.
+ * How long the outbox row of a job run where it was written is held from the relay: well past the
+ * longest run allowed (below), so that the relay never publishes a job whose run is still going.
  */
 export const LOCAL_JOB_HOLD_MS = 120_000;
+
+/**
+ * A transaction's jobs run where written only when it wrote at most this many (a reply, a holding
+ * line): a batch (an idle sweep's notices) goes to its queue, which runs it in parallel and
+ * whose job locks keep a run single.
+ */
+export const LOCAL_JOBS_PER_TRANSACTION = 3;
+
+/**
+ * A job whose run would start later than this after its commit (a process too busy to get to it)
+ * goes to its queue instead. With at most LOCAL_JOBS_PER_TRANSACTION jobs each bounded by a
+ * provider call's timeout, every run is over long before its row's hold.
+ */
+export const LOCAL_JOB_START_WITHIN_MS = 30_000;
 
 /**
  * Jobs the worker runs where they were written instead of through BullMQ: the send of a reply the
@@ -28,19 +42,22 @@ export const LOCAL_JOB_HOLD_MS = 120_000;
  * it to its queue when it fails or must wait, and the row is marked published. Should the process
  * die first, the relay publishes the row when the hold is over. Off unless a worker enables it
  * (the api runs no jobs); at most `limit` transactions' jobs run at once, and beyond that their
- * rows take the queue's way.
+ * rows take the queue's way. Once disabled (shutdown), jobs not yet started go to their queue.
  */
 @Injectable()
 export class LocalJobs {
   private readonly logger = new Logger(LocalJobs.name);
   private runner: LocalJobRunner | null = null;
+  private handOver: LocalJobRunner | null = null;
   private names = new Set<JobName>();
   private limit = 0;
   private readonly running = new Set<Promise<void>>();
 
-  enable(names: readonly JobName[], runner: LocalJobRunner, limit: number): void {
+  /** Runs jobs named `names` with `runner`; `handOver` puts one in its queue instead. */
+  enable(names: readonly JobName[], runner: LocalJobRunner, handOver: LocalJobRunner, limit: number): void {
     this.names = new Set(names);
     this.runner = runner;
+    this.handOver = handOver;
     this.limit = limit;
   }
 
@@ -49,34 +66,49 @@ export class LocalJobs {
     this.names = new Set();
   }
 
-  /** Whether a job of this name written now would run here. */
-  accepts(name: string): boolean {
-    return this.runner !== null && this.names.has(name as JobName) && this.running.size < this.limit;
+  /** Whether `count` jobs of this name written now by one transaction would run here. */
+  accepts(name: string, count = 1): boolean {
+    return (
+      this.runner !== null &&
+      this.names.has(name as JobName) &&
+      count <= LOCAL_JOBS_PER_TRANSACTION &&
+      this.running.size < this.limit
+    );
   }
 
   /**
    * Runs one transaction's jobs in the background, one after another in the order written (a
    * later message of a conversation waits for an earlier one); `settled` gets the ids of those
    * that ran or went to their queue. A job the runner could do neither with is logged, and its
-   * held row left to the relay. False, and nothing started, when this process no longer runs jobs
-   * (shutting down): the caller publishes them instead.
+   * held row left to the relay. A job not yet started when this process stops running jobs, or
+   * too late to start (LOCAL_JOB_START_WITHIN_MS), goes to its queue. False, and nothing started,
+   * when this process runs no jobs (any more): the caller publishes them instead.
    */
   start(jobs: LocalJob[], settled: (ids: string[]) => void): boolean {
-    const runner = this.runner;
-    if (!runner) return false;
+    const handOver = this.handOver;
+    if (!this.runner || !handOver) return false;
     if (jobs.length === 0) return true;
+    const committedAt = Date.now();
     const run = (async () => {
       const done: string[] = [];
-      for (const job of jobs) {
-        await runner(job).then(
-          () => done.push(job.id),
-          (err: Error) => this.logger.warn(`${job.name} ${job.id} left to the relay: ${err.message}`),
-        );
+      try {
+        for (const job of jobs) {
+          const late = Date.now() - committedAt > LOCAL_JOB_START_WITHIN_MS;
+          const runner = this.runner && !late ? this.runner : handOver;
+          await runner(job).then(
+            () => done.push(job.id),
+            (err: unknown) =>
+              this.logger.warn(
+                `${job.name} ${job.id} left to the relay: ${(err as Error)?.message ?? String(err)}`,
+              ),
+          );
+        }
+      } finally {
+        settled(done);
       }
-      settled(done);
     })();
     this.running.add(run);
-    void run.finally(() => this.running.delete(run));
+    void run.catch(() => undefined).finally(() => this.running.delete(run));
     return true;
   }
 

@@ -58,10 +58,16 @@ export class QueueProducer implements OnApplicationShutdown {
     }
   }
 
-  async add(name: JobName, payload: object, jobId: string, opts: { delay?: number } = {}): Promise<void> {
+  async add(
+    name: JobName,
+    payload: object,
+    jobId: string,
+    opts: { delay?: number; attempts?: number } = {},
+  ): Promise<void> {
     const queue = this.queue(JOB_QUEUE[name]);
     await this.connected();
-    await queue.add(name, payload, { jobId, ...opts });
+    const set = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined));
+    await queue.add(name, payload, { jobId, ...set });
   }
 
   /**

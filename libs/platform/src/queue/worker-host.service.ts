@@ -51,14 +51,20 @@ export class WorkerHost implements OnApplicationShutdown {
       this.workers.push(worker);
     }
     // As many transactions' sends at once as jobs of a queue: they share the connection pool.
-    this.localJobs.enable(local, (job) => this.runLocal(job), this.config.WORKER_CONCURRENCY);
+    this.localJobs.enable(
+      local,
+      (job) => this.runLocal(job),
+      (job) => this.producer.add(job.name, job.payload, job.id),
+      this.config.WORKER_CONCURRENCY,
+    );
   }
 
   /**
    * Runs a job where it was written, as its first attempt. Should it fail (or ask to wait), its
    * queue takes it from there under its outbox id with the queue's own attempts: after the delay a
-   * DeferJob asked for, else the queue's first backoff. Rejects only when that hand-over fails
-   * too (the held row is then the relay's once its hold is over).
+   * DeferJob asked for, else the queue's first backoff, with one attempt fewer (this run was the
+   * first). Rejects only when that hand-over fails too (the held row is then the relay's once its
+   * hold is over).
    */
   private async runLocal(local: LocalJob): Promise<void> {
     const attempt = {
@@ -81,7 +87,9 @@ export class WorkerHost implements OnApplicationShutdown {
       const delay = deferred
         ? err.delayMs
         : retryAfterBackoff(1, undefined, err as Error, attempt as unknown as MinimalJob);
-      await this.producer.add(local.name, local.payload, local.id, { delay });
+      // A deferral used no attempt (as in the queue); a failure used the first.
+      const attempts = deferred ? undefined : Math.max(1, (attempt.opts.attempts ?? 1) - 1);
+      await this.producer.add(local.name, local.payload, local.id, { delay, attempts });
     }
   }
 
