@@ -685,5 +685,29 @@ describe(ConciergePipeline.name, () => {
       );
       expectProblem(viaB, 404, 'trace_not_found');
     });
+
+    it("neither attaches nor locks another property's message, whose own job then goes through", async () => {
+      const job = api.app.get(InboundMessageJob);
+      const messageId = await receive(
+        a,
+        await guestInHouse(a, '410'),
+        'Could we get two more towels please?',
+      );
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let seen!: (conversationId: string | null) => void;
+      const seenByB = new Promise<string | null>((resolve) => (seen = resolve));
+      // Property B's transaction asks for A's message (and its address's lock) and stays open.
+      const other = api.app.get(TenantDb).run({ propertyId: b.t.propertyId }, async () => {
+        seen(await job.attach({ propertyId: b.t.propertyId, messageId }));
+        await gate;
+      });
+      expect(await seenByB).toBeNull();
+
+      // A's own job takes the address's lock meanwhile: B's transaction took none.
+      expect(await job.handle({ propertyId: a.t.propertyId, messageId })).toBe('task_created (task_l2)');
+      release();
+      await other;
+    });
   });
 });

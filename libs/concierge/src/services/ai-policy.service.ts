@@ -39,10 +39,9 @@ export class AiPolicyService {
   ) {}
 
   /**
-   * The property as the concierge sees it and the policy it applies; the confidence threshold
-   * defaults to the property settings' escalation threshold.
+   * The property as the concierge sees it and the policy it applies (both reads asked for
+   * together); the confidence threshold defaults to the property settings' escalation threshold.
    */
-  /** The property as the concierge sees it and its AI policy (both reads asked for together). */
   async forProperty(propertyId: string): Promise<{ property: ConciergeProperty; policy: AiPolicy }> {
     const [row, stored] = await Promise.all([
       this.properties.findById(propertyId),

@@ -470,7 +470,6 @@ export class ConciergePipeline {
     const started = performance.now();
     const propertyId = this.db.propertyId;
     const now = this.clock.now();
-    const policy = this.policies.forProperty(propertyId);
     const guestOf = (guestId: string, property: ConciergeProperty) =>
       Promise.all([
         this.guests.profile(guestId),
@@ -483,7 +482,7 @@ export class ConciergePipeline {
     const [undecided, ctx, { property, policy: aiPolicy }, hinted] = await Promise.all([
       this.lock(messageId),
       this.gateway.inbound(messageId),
-      policy,
+      this.policies.forProperty(propertyId),
       guestHint ? this.policies.property(propertyId).then((p) => guestOf(guestHint, p)) : null,
     ]);
     if (!undecided || !ctx) return undefined;

@@ -32,6 +32,13 @@ export interface InboundMessagePayload extends PropertyJobPayload {
   messageId: string;
 }
 
+/** The conversation a message is attached to, as the job knows it. */
+interface NewlyAttached {
+  id: string;
+  guestId: string;
+  channelId: string;
+}
+
 /** What attaching a message left to do. */
 interface Attached {
   /** Its conversation; null when it is not a message this job attaches. */
@@ -127,46 +134,24 @@ export class InboundMessageJob implements JobHandler<InboundMessagePayload> {
     const account = await accountOf();
     const type = KINDS[account.kind].type;
     // One open conversation per address and account, even when two messages arrive together: the
-    // address's lock first. An email answering one of ours joins that thread.
-    // An email answering one of ours joins that thread.
+    // address's lock first (taken with the first read). An email answering one of ours joins that thread.
     const open =
       type === 'email'
         ? await this.emailConversation(propertyId, account.id, locked, message.entities)
         : locked;
-    const receivedAt = message.received_at ?? message.created_at;
-    let conversation: { id: string; guestId: string; channelId: string };
-    // Not waited for here: see Attached.written.
-    let written: Promise<unknown>;
-    if (open) {
-      conversation = { id: open.id, guestId: open.guest_id, channelId: open.channel_id };
-      written = this.messages.attach(propertyId, messageId, open.id, receivedAt);
-    } else {
-      const identity =
-        type === 'email'
-          ? { email: message.sender_address }
-          : type === 'webchat'
-            ? undefined
-            : { phone: message.sender_address };
-      // Web chat messages arrive through their session, not this job.
-      if (!identity) return { conversationId: null, handOff: false };
-      const { guestId, created } = await this.guests.findOrCreateByIdentity(identity);
-      // The id is made here, so nothing has to wait for the insert's answer.
-      conversation = { id: orderedUuidv7(), guestId, channelId: message.sender_address };
-      written = this.conversations.insertWithFirstMessage(
-        propertyId,
-        {
-          id: conversation.id,
-          guestId,
-          // A guest made just now has no reservations.
-          reservationId: created ? null : await this.stays.currentOrNextReservationId(guestId),
-          accountId: account.id,
-          channelType: type,
-          channelId: message.sender_address,
-        },
-        { id: messageId, receivedAt },
-      );
-      await this.outbox.publishEvent('conversation.created', { conversationId: conversation.id, guestId });
-    }
+    const into = open
+      ? {
+          conversation: { id: open.id, guestId: open.guest_id, channelId: open.channel_id },
+          written: this.messages.attach(
+            propertyId,
+            messageId,
+            open.id,
+            message.received_at ?? message.created_at,
+          ),
+        }
+      : await this.openConversation(propertyId, account, message);
+    if (!into) return { conversationId: null, handOff: false };
+    const { conversation, written } = into;
     written.catch(() => undefined); // its caller awaits it; not an unhandled rejection meanwhile
     await this.outbox.publishEvent('message.created', { conversationId: conversation.id, messageId });
     // STOP/START/HELP are answered by the channel rules; anything else goes to the concierge.
@@ -179,6 +164,41 @@ export class InboundMessageJob implements JobHandler<InboundMessagePayload> {
       return { conversationId: conversation.id, handOff: true, guestId: conversation.guestId, written };
     await this.outbox.enqueue(JobName.ConciergeProcess, { messageId });
     return { conversationId: conversation.id, handOff: false, written };
+  }
+
+  /**
+   * A new conversation for a received message, with its guest (found or made by the sender's
+   * address) and stay; undefined for a web chat message, which arrives through its session. The
+   * insert is asked for and not waited for (`written`): its id is made here.
+   */
+  private async openConversation(
+    propertyId: string,
+    account: ChannelAccountRow,
+    message: MessageRow,
+  ): Promise<{ conversation: NewlyAttached; written: Promise<unknown> } | undefined> {
+    const type = KINDS[account.kind].type;
+    const address = message.sender_address!;
+    const identity =
+      type === 'email' ? { email: address } : type === 'webchat' ? undefined : { phone: address };
+    if (!identity) return undefined;
+    const { guestId, created } = await this.guests.findOrCreateByIdentity(identity);
+    const conversation = { id: orderedUuidv7(), guestId, channelId: address };
+    const written = this.conversations.insertWithFirstMessage(
+      propertyId,
+      {
+        id: conversation.id,
+        guestId,
+        // A guest made just now has no reservations.
+        reservationId: created ? null : await this.stays.currentOrNextReservationId(guestId),
+        accountId: account.id,
+        channelType: type,
+        channelId: address,
+      },
+      { id: message.id, receivedAt: message.received_at ?? message.created_at },
+    );
+    written.catch(() => undefined); // awaited by the job; not an unhandled rejection meanwhile
+    await this.outbox.publishEvent('conversation.created', { conversationId: conversation.id, guestId });
+    return { conversation, written };
   }
 
   /**

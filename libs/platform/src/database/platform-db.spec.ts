@@ -5,7 +5,7 @@ import { type TenantTransaction } from '../tenancy/tenant-context';
 import { PlatformDb } from './platform-db.service';
 
 /** PlatformDb.memo: a directory row read once per property transaction. */
-describe('PlatformDb.memo', () => {
+describe(PlatformDb.name, () => {
   let tx: TenantTransaction | undefined;
   const cls = {
     isActive: () => true,
