@@ -165,6 +165,48 @@ describe(TenantDb.name, () => {
         ).resolves.toEqual([{ p: propertyId }]);
     });
 
+    it("throws the opening's error when the opening failed, whatever the work and the COMMIT answered", async () => {
+      const before = await outboxCount(propertyId);
+      const dataSource = moduleRef.get(DataSource);
+      const create = dataSource.createQueryRunner.bind(dataSource);
+      // The next transaction's opening is refused before it reaches PostgreSQL.
+      jest.spyOn(dataSource, 'createQueryRunner').mockImplementationOnce((...args) => {
+        const runner = create(...args);
+        const connect = runner.connect.bind(runner);
+        runner.connect = async () => {
+          const client = (await connect()) as { query: (...a: unknown[]) => Promise<unknown> };
+          return new Proxy(client, {
+            get(target, key) {
+              if (key === 'query')
+                return (text: unknown, ...rest: unknown[]) =>
+                  typeof text === 'string' && text.startsWith('start transaction')
+                    ? Promise.reject(new Error('opening refused'))
+                    : target.query(text, ...rest);
+              const value = Reflect.get(target, key) as unknown;
+              return typeof value === 'function'
+                ? (value as (...a: unknown[]) => unknown).bind(target)
+                : value;
+            },
+          });
+        };
+        return runner;
+      });
+
+      await expect(
+        tenantDb.run({ propertyId }, () => {
+          void tenantDb.trailing(insertRow(propertyId, 'unopened'));
+          return Promise.resolve();
+        }),
+      ).rejects.toThrow('opening refused');
+
+      expect(await outboxCount(propertyId)).toBe(before);
+      await expect(
+        tenantDb.run({ propertyId }, (em) =>
+          em.query(`select current_setting('app.property_id', true) as p`),
+        ),
+      ).resolves.toEqual([{ p: propertyId }]);
+    });
+
     it("refuses to write another property's row from the first statement on", async () => {
       const before = await outboxCount(otherPropertyId);
 
