@@ -470,11 +470,11 @@ export class ConciergePipeline {
     const started = performance.now();
     const propertyId = this.db.propertyId;
     const now = this.clock.now();
-    const guestOf = (guestId: string, property: ConciergeProperty) =>
-      Promise.all([
-        this.guests.profile(guestId),
-        this.stayLookup.staysOf(guestId, DateTime.fromJSDate(now).setZone(property.timezone).toISODate()!),
-      ]);
+    /** The property's date as of `now`. */
+    const dayAt = (property: ConciergeProperty) =>
+      DateTime.fromJSDate(now).setZone(property.timezone).toISODate()!;
+    const guestOf = (guestId: string, day: string) =>
+      Promise.all([this.guests.profile(guestId), this.stayLookup.staysOf(guestId, day)]);
     // Asked together: on the pipelined connection they leave in one write and PostgreSQL runs
     // them in this order, so the reads see the message as it is once its lock is held. (The
     // property is usually read already, by the attaching job: the hinted guest's reads then
@@ -483,12 +483,11 @@ export class ConciergePipeline {
       this.lock(messageId),
       this.gateway.inbound(messageId),
       this.policies.forProperty(propertyId),
-      guestHint ? this.policies.property(propertyId).then((p) => guestOf(guestHint, p)) : null,
+      guestHint ? this.policies.property(propertyId).then((p) => guestOf(guestHint, dayAt(p))) : null,
     ]);
     if (!undecided || !ctx) return undefined;
-    const today = DateTime.fromJSDate(now).setZone(property.timezone).toISODate()!;
-    const [guest, stays] =
-      hinted && guestHint === ctx.guestId ? hinted : await guestOf(ctx.guestId, property);
+    const today = dayAt(property);
+    const [guest, stays] = hinted && guestHint === ctx.guestId ? hinted : await guestOf(ctx.guestId, today);
     const gathered = performance.now();
     const understood = this.engine.understand(
       ctx.content,
