@@ -130,11 +130,17 @@ describe(ConciergePipeline.name, () => {
       expect(tasks.rows[0].n).toBe(1);
     });
 
-    /** The guest a message's conversation has, and the one its decision trace names. */
+    /** The guest (and stay) a message's conversation has, and the guest its decision trace names. */
     const guestsOf = async (messageId: string) =>
       (
-        await admin.query<{ conversation_id: string; conversation_guest: string; trace_guest: string }>(
-          `select m.conversation_id, c.guest_id as conversation_guest, t.guest_id as trace_guest
+        await admin.query<{
+          conversation_id: string;
+          conversation_guest: string;
+          conversation_reservation: string | null;
+          trace_guest: string;
+        }>(
+          `select m.conversation_id, c.guest_id as conversation_guest,
+                  c.reservation_id as conversation_reservation, t.guest_id as trace_guest
              from conversation.messages m
              join conversation.conversations c on c.id = m.conversation_id
              join concierge.decision_traces t on t.message_id = m.id
@@ -154,6 +160,7 @@ describe(ConciergePipeline.name, () => {
 
       const seen = await guestsOf(messageId);
       expect(seen.trace_guest).toBe(seen.conversation_guest);
+      expect(seen.conversation_reservation).toBe(lastReservation());
       const t = await traced(a, { messageId, conversationId: seen.conversation_id });
       expect(t.memoryHits).toEqual(expect.arrayContaining([expect.objectContaining({ room: '307' })]));
       expect(await aiReplies(seen.conversation_id)).toEqual([
