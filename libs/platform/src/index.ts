@@ -22,4 +22,5 @@ export * from './tenancy/current-access.decorator';
 export { OwnTransactions } from './tenancy/property-request.interceptor';
 export * from './tenancy/request-info.decorator';
 export * from './tenancy/tenant-context';
+export * from './time';
 export * from './validation';

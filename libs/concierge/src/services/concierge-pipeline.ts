@@ -3,10 +3,9 @@ import { performance } from 'node:perf_hooks';
 import { ConversationGateway, type InboundContext } from '@app/conversation';
 import { GuestDirectory, type GuestProfile } from '@app/guest';
 import { isEvidence, KnowledgeAskService, KnowledgeSearchService } from '@app/knowledge';
-import { AppConfig, orderedUuidv7, TenantDb } from '@app/platform';
+import { AppConfig, localDate, orderedUuidv7, TenantDb } from '@app/platform';
 import { type Stay, StayLookup } from '@app/reservation';
 import { Injectable, Logger } from '@nestjs/common';
-import { DateTime } from 'luxon';
 
 import { BuiltinEngine, type Understanding } from '../engine/builtin/builtin-engine';
 import { knowledgeHint } from '../engine/builtin/knowledge-hints';
@@ -471,8 +470,7 @@ export class ConciergePipeline {
     const propertyId = this.db.propertyId;
     const now = this.clock.now();
     /** The property's date as of `now`. */
-    const dayAt = (property: ConciergeProperty) =>
-      DateTime.fromJSDate(now).setZone(property.timezone).toISODate()!;
+    const dayAt = (property: ConciergeProperty) => localDate(property.timezone, now);
     const guestOf = (guestId: string, day: string) =>
       Promise.all([this.guests.profile(guestId), this.stayLookup.staysOf(guestId, day)]);
     // Asked together: on the pipelined connection they leave in one write and PostgreSQL runs

@@ -1,6 +1,5 @@
-import { PropertiesRepository, TenantDb } from '@app/platform';
+import { localDate, PropertiesRepository, TenantDb } from '@app/platform';
 import { Injectable } from '@nestjs/common';
-import { DateTime } from 'luxon';
 
 import { ReservationsRepository } from '../repositories/reservations.repository';
 
@@ -30,8 +29,7 @@ export class StayLookup {
   /** The stay under way, else the next confirmed one (by the property's local date), else null. */
   async currentOrNextReservationId(guestId: string): Promise<string | null> {
     const propertyId = this.db.propertyId;
-    const zone = (await this.properties.findById(propertyId))?.timezone ?? 'UTC';
-    const today = DateTime.now().setZone(zone).toISODate()!;
+    const today = localDate((await this.properties.findById(propertyId))?.timezone ?? 'UTC');
     return (await this.reservations.currentOrNext(propertyId, guestId, today)) ?? null;
   }
 
@@ -41,11 +39,7 @@ export class StayLookup {
    */
   async staysOf(guestId: string, on?: string): Promise<{ current: Stay | null; next: Stay | null }> {
     const propertyId = this.db.propertyId;
-    const today =
-      on ??
-      DateTime.now()
-        .setZone((await this.properties.findById(propertyId))?.timezone ?? 'UTC')
-        .toISODate()!;
+    const today = on ?? localDate((await this.properties.findById(propertyId))?.timezone ?? 'UTC');
     const rows = await this.reservations.staysAround(propertyId, guestId, today);
     const stay = (r: (typeof rows)[number]): Stay => ({
       reservationId: r.id,
