@@ -46,8 +46,9 @@ export function detectLanguage(
   const words = normalize(text).trim().split(' ').filter(Boolean);
   const letters = words.filter((w) => /\p{L}/u.test(w));
   if (letters.length === 0) return fallback(fallbacks);
-  const open = detectAll(text);
-  if (open[0] && open[0].accuracy >= SURE && letters.length >= MIN_WORDS_SURE)
+  // On fewer words than that an open guess would not be taken: it is not asked for.
+  const open = letters.length >= MIN_WORDS_SURE ? detectAll(text) : [];
+  if (open[0] && open[0].accuracy >= SURE)
     return { language: open[0].lang, source: 'detected', confidence: round(open[0].accuracy) };
 
   const candidates = [...new Set([...Object.keys(MARKER_SETS), ...supported, fallbacks.property])];
