@@ -67,6 +67,88 @@ describe('PreparedStatementsClient', () => {
     expect((await client.query<{ n: number }>('select $1::int as n', [7])).rows[0].n).toBe(7);
   });
 
+  describe('result columns', () => {
+    /** Describe (portal) messages the client sent since the last call: pg asks one per run. */
+    const describes = (c: PreparedStatementsClient) => {
+      const stream = (c as unknown as { connection: { stream: Writable } }).connection.stream;
+      const sent: Buffer[] = [];
+      const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
+      stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+        if (Buffer.isBuffer(chunk)) sent.push(chunk);
+        return write(chunk, ...rest);
+      }) as Writable['write'];
+      const describePortal = Buffer.from([0x44, 0, 0, 0, 6, 0x50, 0]);
+      return () => {
+        const bytes = Buffer.concat(sent.splice(0));
+        let n = 0;
+        for (let at = bytes.indexOf(describePortal); at >= 0; at = bytes.indexOf(describePortal, at + 1)) n++;
+        return n;
+      };
+    };
+
+    const probe = `select $1::int as n, $2::text as s, now() as at, '{"a": [1, 2]}'::jsonb as j, null::int as z`;
+
+    it.each([
+      ['one statement at a time', false],
+      ['pipelined', true],
+    ])(
+      'describes a statement once per connection and reads later runs with its columns (%s)',
+      async (_, pipeline) => {
+        const c = new PreparedStatementsClient({ connectionString: db.ownerUrl, pipeline });
+        await c.connect();
+        try {
+          const described = describes(c);
+          const first = await c.query(probe, [1, 'one']);
+          expect(described()).toBe(1);
+          const later = await Promise.all([c.query(probe, [2, 'two']), c.query(probe, [3, null])]);
+          expect(described()).toBe(0);
+
+          for (const [result, n, s] of [
+            [first, 1, 'one'],
+            [later[0], 2, 'two'],
+            [later[1], 3, null],
+          ] as const) {
+            const [{ at, ...row }] = result.rows as { at: unknown }[];
+            expect(at).toBeInstanceOf(Date);
+            expect([row, result.rows.length]).toEqual([{ n, s, j: { a: [1, 2] }, z: null }, 1]);
+            expect(result.fields.map((f) => f.name)).toEqual(['n', 's', 'at', 'j', 'z']);
+            expect(result.rowCount).toBe(1);
+          }
+        } finally {
+          await c.end();
+        }
+      },
+    );
+
+    it('runs a statement that returns no rows again without a Describe, with its row count', async () => {
+      const described = describes(client);
+      await client.query('create temporary table columns_probe (n int)');
+      const inserts = [];
+      for (const n of [1, 2, 3])
+        inserts.push(await client.query('insert into columns_probe values ($1)', [n]));
+
+      expect(described()).toBe(1);
+      expect(inserts.map((r) => [r.command, r.rowCount, r.rows])).toEqual([
+        ['INSERT', 1, []],
+        ['INSERT', 1, []],
+        ['INSERT', 1, []],
+      ]);
+      expect(
+        (await client.query('select count(*)::int as n from columns_probe where n > $1', [0])).rows,
+      ).toEqual([{ n: 3 }]);
+    });
+
+    it('learns nothing from a run that failed: the next run is described', async () => {
+      const described = describes(client);
+      const divide = (d: number) => client.query<{ q: number }>('select 6 / $1::int as q', [d]);
+
+      await expect(divide(0)).rejects.toThrow('division by zero');
+      expect((await divide(2)).rows).toEqual([{ q: 3 }]);
+      expect((await divide(3)).rows).toEqual([{ q: 2 }]);
+      expect(described()).toBe(2);
+    });
+  });
+
   describe('pipelined', () => {
     let piped: PreparedStatementsClient;
     let writes: number;
