@@ -138,8 +138,9 @@ describe(TenantDb.name, () => {
         Promise.all([
           insertRow(propertyId, 'a'),
           insertRow(propertyId, 'b'),
+          // In the order the rows were written (their ids, made in the same millisecond, need not be).
           tenantDb.manager.query<{ marker: string }[]>(
-            `select payload ->> 'marker' as marker from platform.outbox where job_name = 'probe' order by id`,
+            `select payload ->> 'marker' as marker from platform.outbox where job_name = 'probe' order by ctid`,
           ),
         ]),
       );
