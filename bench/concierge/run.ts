@@ -9,7 +9,9 @@
  *   npm run bench:concierge
  *
  * BENCH_RATE messages/s (default 100); BENCH_SECONDS of load (default 30); BENCH_WARM_SECONDS of
- * warm-up at a quarter of the rate, not measured (default 5); BENCH_DRAIN_SECONDS: after the load,
+ * warm-up at a quarter of the rate, not measured (default 20: the processes have just started, and
+ * V8 is still optimizing their code through the first few hundred messages; see
+ * bench/README.md); BENCH_DRAIN_SECONDS: after the load,
  * how long to go on waiting once no reply comes (default 30); BENCH_TWILIO_RATE sends/s per
  * Twilio number (TWILIO_SEND_RATE_PER_SECOND, default 1000: a short code's or messaging
  * service's throughput, so that a long code's 1/s does not decide the figure). Harness knobs:
@@ -51,7 +53,7 @@ import { GUEST_TEXTS, type GuestText, KNOWLEDGE } from './messages';
 
 const RATE = Number(env.BENCH_RATE ?? 100);
 const SECONDS = Number(env.BENCH_SECONDS ?? 30);
-const WARM_SECONDS = Number(env.BENCH_WARM_SECONDS ?? 5);
+const WARM_SECONDS = Number(env.BENCH_WARM_SECONDS ?? 20);
 const DRAIN_SECONDS = Number(env.BENCH_DRAIN_SECONDS ?? 30);
 const TWILIO_RATE = env.BENCH_TWILIO_RATE ?? '1000';
 const DATABASE = 'butler_bench_concierge';
