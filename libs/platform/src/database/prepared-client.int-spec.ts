@@ -138,6 +138,29 @@ describe('PreparedStatementsClient', () => {
       ).toEqual([{ n: 3 }]);
     });
 
+    it('reads rows of no columns as rows, described or not', async () => {
+      const described = describes(client);
+      const none = (n: number) => client.query('select from generate_series(1, $1::int)', [n]);
+
+      const runs = [await none(2), await none(3)];
+
+      expect(described()).toBe(1);
+      expect(runs.map((r) => [r.rowCount, r.rows])).toEqual([
+        [2, [{}, {}]],
+        [3, [{}, {}, {}]],
+      ]);
+    });
+
+    it('prepares a statement anew after a value pg could not send (pg closes the statement)', async () => {
+      const read = (value: unknown) => client.query<{ j: unknown }>('select $1::jsonb as j', [value]);
+      expect((await read({ a: 1 })).rows).toEqual([{ j: { a: 1 } }]);
+
+      await expect(read({ a: BigInt(1) })).rejects.toThrow(/BigInt/);
+
+      expect((await read({ a: 2 })).rows).toEqual([{ j: { a: 2 } }]);
+      expect((await read({ a: 3 })).rows).toEqual([{ j: { a: 3 } }]);
+    });
+
     it('learns nothing from a run that failed: the next run is described', async () => {
       const described = describes(client);
       const divide = (d: number) => client.query<{ q: number }>('select 6 / $1::int as q', [d]);

@@ -28,30 +28,42 @@ const PgQuery = Query as unknown as new (
   callback: (err: Error | undefined, result: QueryResult) => void,
 ) => QueryInternals;
 
+/** A statement's result columns; null when it returns no rows (PostgreSQL answered NoData). */
+type Columns = FieldDef[] | null;
+
 /**
  * A run of a prepared statement. The first run on a connection asks PostgreSQL to describe the
  * result (pg asks at every run) and, once it has succeeded, hands the columns to `learn`; a run
  * given the columns (`known`) skips the Describe: PostgreSQL sends no row description, and the
  * rows are read with the known columns (the same field objects each time, whose names are object
  * keys V8 already knows). Should the result's columns change under the statement (a migration),
- * PostgreSQL refuses to run it and the statement is prepared, and described, anew.
+ * PostgreSQL refuses to run it (it checks the columns at every run, described or not) and the
+ * statement is prepared, and described, anew. A value pg cannot send makes it close the
+ * statement on the server: `closed` says so, and the statement is prepared anew.
  */
 class KnownColumnsQuery extends PgQuery {
-  private fields?: FieldDef[];
+  private fields: FieldDef[] | null = null;
   private failed = false;
 
   constructor(
     config: QueryConfig,
-    private readonly known: FieldDef[] | undefined,
-    private readonly learn: (fields: FieldDef[]) => void,
+    private readonly known: Columns | undefined,
+    private readonly learn: (columns: Columns) => void,
+    private readonly closed: () => void,
     callback: (err: Error | undefined, result: QueryResult) => void,
   ) {
     super(config, undefined, callback);
   }
 
   override prepare(connection: WireConnection): void {
-    if (!this.known) return super.prepare(connection);
-    // pg's own preparation (Bind, Execute, Sync on a statement already parsed), less the Describe.
+    if (this.known === undefined) super.prepare(connection);
+    else this.prepareDescribed(connection, this.known);
+    // pg reports a value it cannot bind at once, and closes the statement it had prepared.
+    if (this.failed) this.closed();
+  }
+
+  /** pg's own preparation (Bind, Execute, Sync on a statement already parsed), less the Describe. */
+  private prepareDescribed(connection: WireConnection, known: Columns): void {
     const own = Object.getOwnPropertyDescriptor(connection, 'describe');
     connection.describe = () => undefined;
     try {
@@ -60,7 +72,8 @@ class KnownColumnsQuery extends PgQuery {
       if (own) Object.defineProperty(connection, 'describe', own);
       else delete (connection as Partial<WireConnection>).describe;
     }
-    if (this.known.length > 0) super.handleRowDescription({ fields: this.known });
+    // Rows (even of no columns) are read as a row description would have had them read.
+    if (known && !this.failed) super.handleRowDescription({ fields: known });
   }
 
   override handleRowDescription(message: { fields: FieldDef[] }): void {
@@ -74,8 +87,7 @@ class KnownColumnsQuery extends PgQuery {
   }
 
   override handleReadyForQuery(connection: WireConnection): void {
-    // A statement that answered with no description returns no rows (NoData): no columns.
-    if (!this.known && !this.failed) this.learn(this.fields ?? []);
+    if (this.known === undefined && !this.failed) this.learn(this.fields);
     super.handleReadyForQuery(connection);
   }
 }
@@ -91,11 +103,11 @@ class KnownColumnsQuery extends PgQuery {
  * without parameters (simple protocol: `start transaction; …`, DDL) are left as they are, as are
  * the ones past PREPARED_STATEMENTS_MAX distinct texts (dynamic SQL cannot fill the server's
  * memory). Should a schema change alter a statement's result columns, PostgreSQL refuses the
- * cached statement once: that run fails (as any statement may) and the next one prepares anew
- * under a new name. pg asks PostgreSQL to describe the result at every run; here only the first
- * successful run of a statement on a connection does, and later runs read their rows with the
- * columns it learnt (KnownColumnsQuery): in the worker the row descriptions had cost about 5% of
- * its time.
+ * cached statement: the runs under way fail (as any statement may) and the next one prepares
+ * anew under a new name, as after a value pg could not send (pg closes the statement then).
+ * pg asks PostgreSQL to describe the result at every run; here only the first successful run of
+ * a statement on a connection does, and later runs read their rows with the columns it learnt
+ * (KnownColumnsQuery): in the worker the row descriptions had cost about 5% of its time.
  *
  * With `pipeline: true` (the pool's setting) a statement goes out as soon as it is asked for,
  * without waiting for the answers to the ones before it: PostgreSQL runs them in order, each
@@ -107,7 +119,7 @@ class KnownColumnsQuery extends PgQuery {
 export class PreparedStatementsClient extends Client {
   private readonly names = new Map<string, string>();
   /** The result columns of the statements run here, by name: later runs skip the Describe. */
-  private readonly columns = new Map<string, FieldDef[]>();
+  private readonly columns = new Map<string, Columns>();
   private generation = 0;
   private corked = false;
 
@@ -128,12 +140,13 @@ export class PreparedStatementsClient extends Client {
           new KnownColumnsQuery(
             config,
             this.columns.get(name),
-            (fields) => this.columns.set(name, fields),
+            (columns) => this.columns.set(name, columns),
+            () => this.forget(text as string, name),
             (err, result) => (err ? reject(err) : resolve(result)),
           ),
         );
       }).catch((err: Error) => {
-        if (RESULT_TYPE_CHANGED.test(err.message)) this.forget(text as string);
+        if (RESULT_TYPE_CHANGED.test(err.message)) this.forget(text as string, name);
         // As pg does: a stack that leads back to the caller, not to the socket's read.
         Error.captureStackTrace(err);
         throw err;
@@ -162,10 +175,13 @@ export class PreparedStatementsClient extends Client {
     return name;
   }
 
-  /** The statement is prepared (and described) again, under a new name, the next time it runs. */
-  private forget(text: string): void {
-    const name = this.names.get(text);
-    if (name !== undefined) this.columns.delete(name);
+  /**
+   * The statement is prepared (and described) again, under a new name, the next time it runs.
+   * Runs of `name` that were under way when it failed change nothing once it is forgotten.
+   */
+  private forget(text: string, name: string): void {
+    if (this.names.get(text) !== name) return;
+    this.columns.delete(name);
     this.names.delete(text);
     this.generation += 1;
   }
