@@ -137,15 +137,24 @@ describe(TenantDb.name, () => {
       const [, , seen] = await tenantDb.run({ propertyId }, () =>
         Promise.all([
           insertRow(propertyId, 'a'),
-          insertRow(propertyId, 'b'),
-          // In the order the rows were written (their ids, made in the same millisecond, need not be).
-          tenantDb.manager.query<{ marker: string }[]>(
-            `select payload ->> 'marker' as marker from platform.outbox where job_name = 'probe' order by ctid`,
+          // Written with what it saw of the row asked for before it.
+          tenantDb.manager.query(
+            `insert into platform.outbox (property_id, queue, job_name, payload)
+             select $1, 'automations', 'probe', jsonb_build_object('marker', 'b', 'saw',
+                    (select count(*) from platform.outbox where job_name = 'probe' and payload ->> 'marker' = 'a'))`,
+            [propertyId],
+          ),
+          tenantDb.manager.query<{ marker: string; saw: string | null }[]>(
+            `select payload ->> 'marker' as marker, payload ->> 'saw' as saw from platform.outbox
+              where job_name = 'probe' and payload ->> 'marker' in ('a', 'b') order by 1`,
           ),
         ]),
       );
 
-      expect(seen.map((r) => r.marker)).toEqual(['a', 'b']);
+      expect(seen).toEqual([
+        { marker: 'a', saw: null },
+        { marker: 'b', saw: '1' },
+      ]);
     });
 
     it('rolls back what the work wrote when a statement fails, and leaves the connection usable', async () => {
