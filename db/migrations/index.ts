@@ -18,6 +18,7 @@ import { OutboxEventLog1795334000000 } from './1795334000000-outbox-event-log';
 import { UuidV7Plpgsql1795335000000 } from './1795335000000-uuid-v7-plpgsql';
 import { DeliveryStatusPlans1795336000000 } from './1795336000000-delivery-status-plans';
 import { ConversationLockOfMessage1795337000000 } from './1795337000000-conversation-lock-of-message';
+import { CheckDomains1795338000000 } from './1795338000000-check-domains';
 
 /** Every migration, in order. Listed explicitly so bundlers and test runners need no globbing. */
 export const migrations = [
@@ -41,4 +42,5 @@ export const migrations = [
   UuidV7Plpgsql1795335000000,
   DeliveryStatusPlans1795336000000,
   ConversationLockOfMessage1795337000000,
+  CheckDomains1795338000000,
 ];
