@@ -656,6 +656,64 @@ describe(ConversationsController.name, () => {
     expect(after.version).toBe(before.version + 2);
   });
 
+  it("claims a reply's send in the transaction that wrote the reply, then sends it once; a rollback claims nothing", async () => {
+    const l = await line(a);
+    const guest = guestNumber();
+    const id = await guestWrites(a, l, guest, 'Is the pool open?');
+    const gateway = api.app.get(ConversationGateway);
+    const job = api.app.get(OutboundMessageJob);
+    const deliveries = (messageId: string) =>
+      admin
+        .query<{ status: string; attempts: number }>(
+          'select status, attempts from conversation.deliveries where message_id = $1',
+          [messageId],
+        )
+        .then((r) => r.rows);
+
+    const { messageId, prepared, seenInside } = await inTenant(a, async () => {
+      const written = await gateway.send(id, {
+        content: 'Until nine.',
+        intent: 'amenities_info',
+        senderType: 'ai',
+      });
+      const steps = await job.prepareWhereWritten({ propertyId: a.propertyId, messageId: written });
+      // Claimed in this transaction: nobody else sees it before the reply commits.
+      return { messageId: written, prepared: steps, seenInside: await deliveries(written) };
+    });
+    expect(seenInside).toEqual([]);
+    expect(await deliveries(messageId)).toEqual([{ status: 'sending', attempts: 1 }]);
+
+    const before = twilio.accepted().length;
+    await expect(job.handle({ propertyId: a.propertyId, messageId }, undefined, prepared)).resolves.toBe(
+      'sent',
+    );
+    await send(a, messageId); // a retried job finds it sent
+
+    const sends = twilio.accepted().slice(before);
+    expect(sends).toHaveLength(1);
+    expect(sends[0].params).toMatchObject({ To: guest, From: l.number, Body: 'Until nine.' });
+    expect(await deliveries(messageId)).toEqual([{ status: 'sent', attempts: 1 }]);
+    expect(await message(a, id, messageId)).toMatchObject({ deliveryStatus: 'sent' });
+
+    // A reply whose transaction rolls back leaves neither it nor a claim behind.
+    let rolledBack: string | undefined;
+    await expect(
+      inTenant(a, async () => {
+        rolledBack = (await gateway.send(id, {
+          content: 'Never sent.',
+          intent: 'amenities_info',
+          senderType: 'ai',
+        }))!;
+        await job.prepareWhereWritten({ propertyId: a.propertyId, messageId: rolledBack });
+        throw new Error('the reply failed');
+      }),
+    ).rejects.toThrow('the reply failed');
+    expect(await deliveries(rolledBack!)).toEqual([]);
+    // Another property's transaction finds no message to prepare, and claims nothing.
+    const other = await inTenant(b, () => job.prepareWhereWritten({ propertyId: b.propertyId, messageId }));
+    expect(other).toBe('not an outbound message');
+  });
+
   it('splits an SMS longer than 1,600 characters on sentence ends instead of truncating it', async () => {
     const l = await line(a);
     const id = await guestWrites(a, l, guestNumber(), 'Tell me everything');

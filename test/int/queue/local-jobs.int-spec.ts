@@ -231,6 +231,90 @@ describe(LocalJobs.name, () => {
     expect(await outboxStatus(tenantDb, propertyId, second)).toBe('published');
   });
 
+  describe('prepared where written', () => {
+    const txid = async () =>
+      (await tenantDb.manager.query<{ id: string }[]>(`select txid_current()::text as id`))[0].id;
+    const runs: { n: number; prepared: unknown }[] = [];
+    const enable = (prepare: (name: JobName, payload: Record<string, unknown>) => Promise<unknown>) =>
+      local.enable(
+        [JobName.DomainEvent],
+        (job) =>
+          Promise.resolve(
+            void runs.push({ n: Number((job.payload.data as { n: number }).n), prepared: job.prepared }),
+          ),
+        () => Promise.reject(new Error('no queue in this test')),
+        10,
+        prepare,
+      );
+
+    beforeEach(() => {
+      runs.length = 0;
+      subscribe('test.prepared', () => Promise.resolve());
+    });
+    afterEach(() => host.start([], [JobName.DomainEvent]));
+
+    it("takes the first job's first steps in the transaction writing it, and hands them to its run", async () => {
+      const propertyId = await insertProperty(owner, 'local-prepared');
+      const prepared: unknown[] = [];
+      enable(async (name, payload) => {
+        const step = { name, n: (payload.data as { n: number }).n, tx: await txid() };
+        prepared.push(step);
+        return step;
+      });
+
+      const writer = await tenantDb.run({ propertyId }, async () => {
+        await outbox.publishEvent('test.prepared', { n: 1 });
+        await outbox.publishEvent('test.prepared', { n: 2 });
+        return txid();
+      });
+      await settle();
+
+      // Only the first: the second waits for the first to have run.
+      const first = { name: JobName.DomainEvent, n: 1, tx: writer };
+      expect(prepared).toEqual([first]);
+      expect(runs).toEqual([
+        { n: 1, prepared: first },
+        { n: 2, prepared: undefined },
+      ]);
+    });
+
+    it('leaves the steps to the run when preparing failed, and the transaction commits', async () => {
+      const propertyId = await insertProperty(owner, 'local-prepare-fails');
+      enable(() => Promise.reject(new Error('no context here')));
+
+      const id = await tenantDb.run({ propertyId }, () => outbox.publishEvent('test.prepared', { n: 3 }));
+      await settle();
+
+      expect(runs).toEqual([{ n: 3, prepared: undefined }]);
+      expect(await outboxStatus(tenantDb, propertyId, id)).toBe('published');
+    });
+
+    it('commits nothing a preparation wrote when the transaction rolls back, and runs nothing', async () => {
+      const propertyId = await insertProperty(owner, 'local-prepare-rollback');
+      let preparedIn: string | undefined;
+      enable(async () => {
+        preparedIn = await txid();
+        return 'prepared';
+      });
+
+      await expect(
+        tenantDb.run({ propertyId }, async () => {
+          await outbox.publishEvent('test.prepared', { n: 4 });
+          tenantDb.beforeCommit(() => Promise.reject(new Error('a later step failed')));
+        }),
+      ).rejects.toThrow('a later step failed');
+      await settle();
+
+      expect(preparedIn).toBeDefined();
+      const committed = await admin.query<{ n: number }>(
+        'select count(*)::int as n from platform.outbox where property_id = $1',
+        [propertyId],
+      );
+      expect(committed.rows[0].n).toBe(0);
+      expect(runs).toEqual([]);
+    });
+  });
+
   it('leaves a row whose run never happened held from the relay until the hold is over, then relays it', async () => {
     const propertyId = await insertProperty(owner, 'local-crash');
     subscribe('test.crash', () => Promise.resolve());

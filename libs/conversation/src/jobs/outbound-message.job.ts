@@ -68,11 +68,26 @@ export class OutboundMessageJob implements JobHandler<OutboundMessagePayload> {
     private readonly statuses: DeliveryStatuses,
   ) {}
 
-  async handle(payload: OutboundMessagePayload, job?: Job<OutboundMessagePayload>): Promise<string> {
+  /**
+   * Run where the reply was written (LocalJobs): the send's context is read and its delivery
+   * claimed in the reply's own transaction, the claim committing with the reply (one transaction
+   * less per reply). The run then calls the provider at once.
+   */
+  prepareWhereWritten({ propertyId, messageId }: OutboundMessagePayload): Promise<Send | Later | string> {
+    return this.db.run({ propertyId }, () => this.prepare(propertyId, messageId));
+  }
+
+  async handle(
+    payload: OutboundMessagePayload,
+    job?: Job<OutboundMessagePayload>,
+    prepared?: unknown,
+  ): Promise<string> {
     const { propertyId, messageId } = payload;
     const lastAttempt = !job || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     // A Redis or database error here retries the job; only the provider's answer can fail it.
-    const plan = await this.db.run({ propertyId }, () => this.prepare(propertyId, messageId));
+    const plan =
+      (prepared as Send | Later | string | undefined) ??
+      (await this.db.run({ propertyId }, () => this.prepare(propertyId, messageId)));
     if (typeof plan === 'string') return plan;
     if ('deferMs' in plan) throw new DeferJob(plan.deferMs, plan.reason);
     const delivery = await plan.claim;

@@ -23,6 +23,8 @@ export interface CommittedOutboxRow {
   payload: Record<string, unknown>;
   /** Written to be run by this process (LocalJobs): held for that, not published. */
   localHoldMs?: number;
+  /** What the job's handler prepared in the writing transaction, for its run here. */
+  prepared?: unknown;
 }
 
 /**
@@ -82,12 +84,26 @@ export class OutboxPublisher implements BeforeApplicationShutdown {
     return this.localJobs.accepts(jobName, count) ? Math.max(LOCAL_JOB_HOLD_MS, this.holdMs) : undefined;
   }
 
+  /**
+   * The first steps of a job this process will run itself, taken in the transaction writing it
+   * (LocalJobs.prepare); undefined when it has none.
+   */
+  prepareLocal(jobName: string, payload: Record<string, unknown>): Promise<unknown> {
+    return this.localJobs.prepare(jobName as JobName, payload);
+  }
+
   async publish(propertyId: string, committed: CommittedOutboxRow[]): Promise<void> {
     const local = committed.filter((r) => r.localHoldMs !== undefined);
     const started =
       local.length > 0 &&
       this.localJobs.start(
-        local.map((r) => ({ id: r.id, name: r.jobName as JobName, propertyId, payload: r.payload })),
+        local.map((r) => ({
+          id: r.id,
+          name: r.jobName as JobName,
+          propertyId,
+          payload: r.payload,
+          prepared: r.prepared,
+        })),
         (ids) => this.toMark(propertyId, ids),
       );
     // Rows written to run here while this process stopped running jobs (shutdown) are published.

@@ -26,6 +26,8 @@ export interface NewOutboxRow {
    * the hold `insertRows` was given.
    */
   localHoldMs?: number;
+  /** What the job's handler prepared in the writing transaction (LocalJobs), for its run here. */
+  prepared?: unknown;
 }
 
 /** platform.outbox, always inside a property transaction (the table is under forced RLS). */

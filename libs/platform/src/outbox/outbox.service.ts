@@ -153,6 +153,18 @@ export class OutboxService {
       if (!row.logged) row.localHoldMs = this.publisher.localHold(row.jobName, count.get(row.jobName));
   }
 
+  /**
+   * The first job this process will run itself once committed takes its first steps now, in the
+   * transaction (JobHandler.prepareWhereWritten: a reply's send reads its context and claims its
+   * delivery with the reply's own COMMIT instead of in a transaction of its own). The jobs after
+   * it of the same transaction are not prepared: each waits for the one before it (a later message
+   * of a conversation goes out after an earlier one).
+   */
+  private async prepareLocal(rows: NewOutboxRow[]): Promise<void> {
+    const first = rows.find((r) => r.localHoldMs !== undefined);
+    if (first) first.prepared = await this.publisher.prepareLocal(first.jobName, first.payload);
+  }
+
   /** Buffers rows for the current transaction; returns their ids. */
   private buffer(jobs: { jobName: JobName; payload: Record<string, unknown>; logged?: boolean }[]): string[] {
     if (jobs.length === 0) return [];
@@ -175,12 +187,14 @@ export class OutboxService {
             ),
           ),
         );
-      this.db.beforeCommit(() => {
+      this.db.beforeCommit(async () => {
         this.pending.delete(manager);
-        if (held) this.holdLocal(buffered);
+        if (held) {
+          this.holdLocal(buffered);
+          await this.prepareLocal(buffered);
+        }
         // The transaction's last write: its COMMIT goes out behind it, one wait for both.
         void this.db.trailing(this.outbox.insertRows(buffered, held ? holdMs : 0));
-        return Promise.resolve();
       });
     }
     const ids: string[] = [];

@@ -23,7 +23,18 @@ export interface PropertyJobPayload {
 }
 
 export interface JobHandler<P = unknown> {
-  handle(payload: P, job: Job<P>): Promise<unknown>;
+  /**
+   * `prepared`: what `prepareWhereWritten` returned, when the job runs where it was written and
+   * was prepared in the transaction that wrote it.
+   */
+  handle(payload: P, job: Job<P>, prepared?: unknown): Promise<unknown>;
+  /**
+   * For a job run where it was written (LocalJobs): its first steps, taken inside the transaction
+   * that wrote it, just before that commits (reads that see what the transaction wrote, writes
+   * that commit with it), so that the run needs no transaction of its own to begin with. What it
+   * returns reaches `handle` as `prepared`; undefined leaves the run to do them itself.
+   */
+  prepareWhereWritten?(payload: P): Promise<unknown>;
 }
 
 /** Marks a provider as the one handler of a job. */

@@ -9,10 +9,18 @@ export interface LocalJob {
   name: JobName;
   propertyId: string;
   payload: Record<string, unknown>;
+  /** What the job's handler prepared in the transaction that wrote it (`prepareWhereWritten`). */
+  prepared?: unknown;
 }
 
 /** Runs a job; resolves once it ran or was handed to its queue, rejects when neither happened. */
 export type LocalJobRunner = (job: LocalJob) => Promise<void>;
+
+/**
+ * A job's first steps, in the transaction writing it (its handler's `prepareWhereWritten`);
+ * undefined when the handler has none.
+ */
+export type LocalJobPreparer = (name: JobName, payload: Record<string, unknown>) => Promise<unknown>;
 
 /**
  * How long the outbox row of a job run where it was written is held from the relay: well past the
@@ -49,21 +57,49 @@ export class LocalJobs {
   private readonly logger = new Logger(LocalJobs.name);
   private runner: LocalJobRunner | null = null;
   private handOver: LocalJobRunner | null = null;
+  private preparer: LocalJobPreparer | null = null;
   private names = new Set<JobName>();
   private limit = 0;
   private readonly running = new Set<Promise<void>>();
 
-  /** Runs jobs named `names` with `runner`; `handOver` puts one in its queue instead. */
-  enable(names: readonly JobName[], runner: LocalJobRunner, handOver: LocalJobRunner, limit: number): void {
+  /**
+   * Runs jobs named `names` with `runner`; `handOver` puts one in its queue instead; `prepare`
+   * takes a job's first steps in the transaction that writes it.
+   */
+  enable(
+    names: readonly JobName[],
+    runner: LocalJobRunner,
+    handOver: LocalJobRunner,
+    limit: number,
+    prepare: LocalJobPreparer | null = null,
+  ): void {
     this.names = new Set(names);
     this.runner = runner;
     this.handOver = handOver;
     this.limit = limit;
+    this.preparer = prepare;
   }
 
   disable(): void {
     this.runner = null;
+    this.preparer = null;
     this.names = new Set();
+  }
+
+  /**
+   * The first steps of a job about to commit to run here, taken now, in the writing transaction
+   * (see JobHandler.prepareWhereWritten); undefined when there are none to take. A failure leaves
+   * them to the run: a statement that failed has aborted the transaction, which then does not
+   * commit, and anything else the run meets again on its own.
+   */
+  async prepare(name: JobName, payload: Record<string, unknown>): Promise<unknown> {
+    if (!this.preparer || !this.names.has(name)) return undefined;
+    try {
+      return await this.preparer(name, payload);
+    } catch (err) {
+      this.logger.debug(`${name} not prepared where written: ${(err as Error)?.message ?? String(err)}`);
+      return undefined;
+    }
   }
 
   /** Whether `count` jobs of this name written now by one transaction would run here. */

@@ -56,7 +56,15 @@ export class WorkerHost implements OnApplicationShutdown {
       (job) => this.runLocal(job),
       (job) => this.producer.add(job.name, job.payload, job.id),
       this.config.WORKER_CONCURRENCY,
+      (name, payload) => this.prepareLocal(name, payload),
     );
+  }
+
+  /** A local job's first steps, in the transaction writing it (its handler's `prepareWhereWritten`). */
+  private prepareLocal(name: JobName, payload: Record<string, unknown>): Promise<unknown> {
+    const handler = this.registry.get(name);
+    if (!handler?.instance.prepareWhereWritten || handler.meta.scope === 'platform') return Promise.resolve();
+    return handler.instance.prepareWhereWritten(payload);
   }
 
   /**
@@ -75,7 +83,7 @@ export class WorkerHost implements OnApplicationShutdown {
       opts: QUEUE_DEFAULTS[JOB_QUEUE[local.name]],
     };
     try {
-      await this.run(attempt as unknown as Job);
+      await this.run(attempt as unknown as Job, local.prepared);
     } catch (err) {
       if (err instanceof UnrecoverableError) {
         this.logger.warn(`${local.name} ${local.id} failed for good where written: ${err.message}`);
@@ -107,7 +115,7 @@ export class WorkerHost implements OnApplicationShutdown {
     }
   }
 
-  private async run(job: Job): Promise<unknown> {
+  private async run(job: Job, prepared?: unknown): Promise<unknown> {
     const handler = this.registry.get(job.name);
     if (!handler) throw new UnrecoverableError(`no handler for job ${job.name}`);
     if (handler.meta.scope === 'platform') return handler.instance.handle(job.data, job);
@@ -115,8 +123,8 @@ export class WorkerHost implements OnApplicationShutdown {
     if (!isUuid(propertyId)) {
       throw new UnrecoverableError(`job ${job.name} ${job.id} has no valid propertyId; rejected`);
     }
-    if (handler.meta.scope === 'property-steps') return handler.instance.handle(job.data, job);
-    return this.tenantDb.run({ propertyId }, () => handler.instance.handle(job.data, job));
+    if (handler.meta.scope === 'property-steps') return handler.instance.handle(job.data, job, prepared);
+    return this.tenantDb.run({ propertyId }, () => handler.instance.handle(job.data, job, prepared));
   }
 
   async close(): Promise<void> {
