@@ -507,8 +507,9 @@ const STAGES = [
   'webhook due → stored',
   'stored → inbound job',
   'inbound job → reply written',
-  'reply written → send job',
-  'send job → provider called',
+  // The send's delivery is claimed in the reply's own transaction (where the worker runs it), so
+  // the send starts with the reply's commit: one stage, from the reply's row to the provider call.
+  'reply written → provider called',
 ] as const;
 
 /**
@@ -522,17 +523,14 @@ async function stageTimes(admin: Client, propertyId: string) {
     stored: number;
     attached: number | null;
     written: number | null;
-    claimed: number | null;
     latencies: Record<string, number> | null;
   }>(
     `select m.sender_address as guest, t.latencies, extract(epoch from m.created_at) * 1000 as stored,
             extract(epoch from m.processed_at) * 1000 as attached,
-            extract(epoch from r.created_at) * 1000 as written,
-            extract(epoch from d.created_at) * 1000 as claimed
+            extract(epoch from r.created_at) * 1000 as written
        from conversation.messages m
        left join concierge.decision_traces t on t.property_id = m.property_id and t.message_id = m.id
        left join conversation.messages r on r.property_id = t.property_id and r.id = t.reply_message_id
-       left join conversation.deliveries d on d.property_id = r.property_id and d.message_id = r.id
       where m.property_id = $1 and m.direction = 'inbound'`,
     [propertyId],
   );
@@ -540,8 +538,8 @@ async function stageTimes(admin: Client, propertyId: string) {
   const steps = new Map<string, number[]>();
   for (const r of rows) {
     const m = byNumber.get(r.guest);
-    if (!m || m.phase !== 'load' || m.reply === undefined || r.claimed === null) continue;
-    const marks = [m.due, r.stored, r.attached!, r.written!, r.claimed, m.reply].map(Number);
+    if (!m || m.phase !== 'load' || m.reply === undefined || r.written === null) continue;
+    const marks = [m.due, r.stored, r.attached!, r.written, m.reply].map(Number);
     for (let s = 0; s < STAGES.length; s++) spans[s].push(marks[s + 1] - marks[s]);
     for (const [step, value] of Object.entries(r.latencies ?? {}))
       steps.set(step, [...(steps.get(step) ?? []), value]);
