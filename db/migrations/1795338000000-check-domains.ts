@@ -55,10 +55,11 @@ const jsonShaped = (kind: 'array' | 'object', columns: [table: string, column: s
  * type cache) and checked only where a value of that column is written. The rules are the same;
  * a violation is still SQLSTATE 23514 (check_violation), now naming the domain's constraint.
  *
- * No table is rewritten: each column first takes its domain while the domain has no constraint
- * (the same base type and length, so PostgreSQL relabels it), then the domain's constraint is
- * added and validated against the rows (which the table constraints guaranteed), and the table
- * constraints are dropped. CHECKs over several columns stay on their tables.
+ * No table is rewritten: each column drops its table constraint and takes its domain while the
+ * domain has no constraint yet (the same base type and length, so PostgreSQL only relabels the
+ * column), then the domain's constraint is added and validated against the rows (which the table
+ * constraints guaranteed), all in the migration's transaction. CHECKs over several columns stay
+ * on their tables.
  */
 const DOMAINS: Domain[] = [
   listed(
