@@ -18,4 +18,5 @@ export * from './services/conversation-gateway';
 export * from './services/inbound-handoff';
 export * from './services/realtime-relay';
 export * from './services/reply-translators';
+export * from './services/send-rate-limiter';
 export * from './services/twilio-signature';

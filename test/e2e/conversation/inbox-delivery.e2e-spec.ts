@@ -8,6 +8,8 @@ import {
   IdleConversationsJob,
   InboundMessageJob,
   OutboundMessageJob,
+  RESERVE_WHERE_WRITTEN_MS,
+  SendRateLimiter,
   twilioSignature,
 } from '@app/conversation';
 import { DeferJob, TenantDb } from '@app/platform';
@@ -712,6 +714,44 @@ describe(ConversationsController.name, () => {
     // Another property's transaction finds no message to prepare, and claims nothing.
     const other = await inTenant(b, () => job.prepareWhereWritten({ propertyId: b.propertyId, messageId }));
     expect(other).toBe('not an outbound message');
+  });
+
+  it("plans a reply's send for the queue, unclaimed, when the rate limiter does not answer inside the reply's transaction", async () => {
+    const l = await line(a);
+    const id = await guestWrites(a, l, guestNumber(), 'Is the spa open?');
+    const gateway = api.app.get(ConversationGateway);
+    const limiter = api.app.get(SendRateLimiter);
+    const stalled = jest.spyOn(limiter, 'reserve').mockReturnValue(new Promise<number>(() => undefined));
+    try {
+      const started = Date.now();
+      const { messageId, prepared } = await inTenant(a, async () => {
+        const written = await gateway.send(id, {
+          content: 'Until eight.',
+          intent: 'amenities_info',
+          senderType: 'ai',
+        });
+        return {
+          messageId: written,
+          prepared: await api.app
+            .get(OutboundMessageJob)
+            .prepareWhereWritten({ propertyId: a.propertyId, messageId: written }),
+        };
+      });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(RESERVE_WHERE_WRITTEN_MS - 50);
+      expect(prepared).toMatchObject({ deferMs: 1000 });
+      expect((prepared as { reason: string }).reason).toMatch(/no answer from the rate limiter/);
+      const claims = await admin.query('select 1 from conversation.deliveries where message_id = $1', [
+        messageId,
+      ]);
+      expect(claims.rows).toHaveLength(0);
+      stalled.mockRestore();
+      // The queued job, once the limiter answers, claims and sends it.
+      const before = twilio.accepted().length;
+      expect(await send(a, messageId)).toBe('sent');
+      expect(twilio.accepted().length - before).toBe(1);
+    } finally {
+      stalled.mockRestore();
+    }
   });
 
   it('splits an SMS longer than 1,600 characters on sentence ends instead of truncating it', async () => {

@@ -42,6 +42,24 @@ const ORDER_RECHECK_MS = 750;
 const ORDER_RECHECK_MAX_MS = 30_000;
 /** An earlier message pending longer than this no longer holds later ones back (its sends have stalled). */
 const ORDER_WAIT_SECONDS = 15 * 60;
+/**
+ * Prepared in the reply's transaction, a send waits this long for its rate-limit slot (Redis);
+ * without an answer by then it is planned for the queue, RESERVE_RETRY_MS later, so that a
+ * stalled Redis cannot hold the reply's transaction and its locks open.
+ */
+export const RESERVE_WHERE_WRITTEN_MS = 1000;
+const RESERVE_RETRY_MS = 1000;
+
+/** The promise's value, or undefined when it has not settled within `ms` (a rejection is thrown). */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /**
  * Sends one outbound message. The delivery row (unique idempotency key per message) commits
@@ -74,7 +92,7 @@ export class OutboundMessageJob implements JobHandler<OutboundMessagePayload> {
    * less per reply). The run then calls the provider at once.
    */
   prepareWhereWritten({ propertyId, messageId }: OutboundMessagePayload): Promise<Send | Later | string> {
-    return this.db.run({ propertyId }, () => this.prepare(propertyId, messageId));
+    return this.db.run({ propertyId }, () => this.prepare(propertyId, messageId, RESERVE_WHERE_WRITTEN_MS));
   }
 
   async handle(
@@ -120,7 +138,11 @@ export class OutboundMessageJob implements JobHandler<OutboundMessagePayload> {
    * Claims the delivery; a string says why nothing is to be sent, a Later that it must wait (for
    * an earlier message of the conversation, or the account's rate limit).
    */
-  private async prepare(propertyId: string, messageId: string): Promise<Send | Later | string> {
+  private async prepare(
+    propertyId: string,
+    messageId: string,
+    reserveWithinMs?: number,
+  ): Promise<Send | Later | string> {
     const message = await this.messages.outboundContext(propertyId, messageId, ORDER_WAIT_SECONDS);
     if (!message || message.direction !== 'outbound' || message.internal || !message.conversation_id)
       return 'not an outbound message';
@@ -152,7 +174,15 @@ export class OutboundMessageJob implements JobHandler<OutboundMessagePayload> {
       );
       return refusal;
     }
-    const wait = await this.rate.reserve(account.kind, account.id, messageId);
+    const reserving = this.rate.reserve(account.kind, account.id, messageId);
+    const wait = reserveWithinMs === undefined ? await reserving : await within(reserving, reserveWithinMs);
+    if (wait === undefined) {
+      reserving.catch(() => undefined); // its slot, if it gets one, is kept for this message's retry
+      return {
+        deferMs: RESERVE_RETRY_MS,
+        reason: `no answer from the rate limiter of channel ${account.id}`,
+      };
+    }
     if (wait > 0) return { deferMs: wait, reason: `rate limit of channel ${account.id}` };
     return {
       // The claim is the transaction's last statement: its COMMIT goes out behind it, one wait for both.
