@@ -18,20 +18,27 @@ interface Domain {
 
 const oneOf = (values: string[]) => values.map((v) => `'${v}'`).join(', ');
 
-/** A varchar column limited to a list of values. */
-const listed = (
-  name: string,
-  base: string,
-  values: string[],
-  table: string,
-  column: string,
-  constraint = `${table.split('.')[1]}_${column}_check`,
-): Domain => ({
+/**
+ * One column's rule as a domain; `check` speaks of `value`, which the table constraint it
+ * replaces (named as PostgreSQL names a column's CHECK) spoke of as the column.
+ */
+const ruled = (name: string, base: string, check: string, table: string, column: string): Domain => ({
   name,
   base,
-  check: `value in (${oneOf(values)})`,
-  columns: [{ table, column, constraint, expression: `${column} in (${oneOf(values)})` }],
+  check,
+  columns: [
+    {
+      table,
+      column,
+      constraint: `${table.split('.')[1]}_${column}_check`,
+      expression: check.replace(/\bvalue\b/g, column),
+    },
+  ],
 });
+
+/** A varchar column limited to a list of values. */
+const listed = (name: string, base: string, values: string[], table: string, column: string): Domain =>
+  ruled(name, base, `value in (${oneOf(values)})`, table, column);
 
 /** jsonb columns that must hold an array (`kind` array) or an object, where not null. */
 const jsonShaped = (kind: 'array' | 'object', columns: [table: string, column: string][]): Domain => ({
@@ -119,19 +126,7 @@ const DOMAINS: Domain[] = [
     'conversation.conversations',
     'channel_type',
   ),
-  {
-    name: 'conversation.unread_count',
-    base: 'integer',
-    check: 'value >= 0',
-    columns: [
-      {
-        table: 'conversation.conversations',
-        column: 'unread_count',
-        constraint: 'conversations_unread_count_check',
-        expression: 'unread_count >= 0',
-      },
-    ],
-  },
+  ruled('conversation.unread_count', 'integer', 'value >= 0', 'conversation.conversations', 'unread_count'),
   listed('platform.outbox_status', 'varchar(12)', ['pending', 'published'], 'platform.outbox', 'status'),
   listed(
     'concierge.language_source',
@@ -154,19 +149,13 @@ const DOMAINS: Domain[] = [
     'concierge.decision_traces',
     'sentiment',
   ),
-  {
-    name: 'concierge.confidence',
-    base: 'numeric(4,3)',
-    check: 'value >= 0 and value <= 1',
-    columns: [
-      {
-        table: 'concierge.decision_traces',
-        column: 'confidence',
-        constraint: 'decision_traces_confidence_check',
-        expression: 'confidence >= 0 and confidence <= 1',
-      },
-    ],
-  },
+  ruled(
+    'concierge.confidence',
+    'numeric(4,3)',
+    'value >= 0 and value <= 1',
+    'concierge.decision_traces',
+    'confidence',
+  ),
   listed(
     'operations.task_priority',
     'varchar(10)',
@@ -188,32 +177,14 @@ const DOMAINS: Domain[] = [
     'operations.tasks',
     'status',
   ),
-  {
-    name: 'operations.department_key',
-    base: 'varchar(50)',
-    check: `value ~ '^[a-z][a-z0-9_]{0,49}$'`,
-    columns: [
-      {
-        table: 'operations.tasks',
-        column: 'department',
-        constraint: 'tasks_department_check',
-        expression: `department ~ '^[a-z][a-z0-9_]{0,49}$'`,
-      },
-    ],
-  },
-  {
-    name: 'operations.task_description',
-    base: 'text',
-    check: 'length(btrim(value)) > 0',
-    columns: [
-      {
-        table: 'operations.tasks',
-        column: 'description',
-        constraint: 'tasks_description_check',
-        expression: 'length(btrim(description)) > 0',
-      },
-    ],
-  },
+  ruled(
+    'operations.department_key',
+    'varchar(50)',
+    `value ~ '^[a-z][a-z0-9_]{0,49}$'`,
+    'operations.tasks',
+    'department',
+  ),
+  ruled('operations.task_description', 'text', 'length(btrim(value)) > 0', 'operations.tasks', 'description'),
   jsonShaped('array', [
     ['conversation.messages', 'media'],
     ['concierge.decision_traces', 'alternatives'],
