@@ -97,7 +97,8 @@ export class LocalJobs {
     try {
       return await this.preparer(name, payload);
     } catch (err) {
-      this.logger.debug(`${name} not prepared where written: ${(err as Error)?.message ?? String(err)}`);
+      // Unexpected either way; should a statement have failed, this is the error behind the rollback.
+      this.logger.warn(`${name} not prepared where written: ${(err as Error)?.message ?? String(err)}`);
       return undefined;
     }
   }
