@@ -289,7 +289,7 @@ describe(LocalJobs.name, () => {
       expect(await outboxStatus(tenantDb, propertyId, id)).toBe('published');
     });
 
-    it('commits nothing a preparation wrote when the transaction rolls back, and runs nothing', async () => {
+    it('runs nothing, and nothing commits, when the transaction rolls back after the preparation', async () => {
       const propertyId = await insertProperty(owner, 'local-prepare-rollback');
       let preparedIn: string | undefined;
       enable(async () => {
