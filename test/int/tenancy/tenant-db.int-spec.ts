@@ -5,7 +5,7 @@ import { OutboxService, TenantDb } from '@app/platform';
 import { createTestDatabase, pool, type TestDatabase, useTestEnvironment } from '@app/testing';
 import { type TestingModule } from '@nestjs/testing';
 import { type Pool } from 'pg';
-import { DataSource } from 'typeorm';
+import { DataSource, QueryFailedError, QueryRunnerAlreadyReleasedError } from 'typeorm';
 
 import { createQueueTestingModule, insertProperty, PrivateRedis } from '../queue/queue-fixtures';
 
@@ -225,6 +225,47 @@ describe(TenantDb.name, () => {
       );
 
       expect(await outboxCount(otherPropertyId)).toBe(before);
+    });
+
+    it('answers statements in the shape TypeORM gives: the rows; the rows and the count for UPDATE and DELETE', async () => {
+      const answers = await tenantDb.run({ propertyId }, async (em) => {
+        await insertRow(propertyId, 'shape');
+        const mine = `property_id = $1 and payload ->> 'marker' = 'shape'`;
+        return {
+          selected: (await em.query(
+            `select payload ->> 'marker' as marker from platform.outbox where ${mine}`,
+            [propertyId],
+          )) as unknown,
+          updated: (await em.query(
+            `update platform.outbox set held_until = null where ${mine} returning payload ->> 'marker' as marker`,
+            [propertyId],
+          )) as unknown,
+          deleted: (await em.query(`delete from platform.outbox where ${mine}`, [propertyId])) as unknown,
+        };
+      });
+
+      expect(answers).toEqual({
+        selected: [{ marker: 'shape' }],
+        updated: [[{ marker: 'shape' }], 1],
+        deleted: [[], 1],
+      });
+    });
+
+    it("fails a statement with TypeORM's QueryFailedError, the database's error inside", async () => {
+      const failure: unknown = await tenantDb
+        .run({ propertyId }, (em) =>
+          em.query<unknown>('select 1 / (select count(*) from platform.outbox where false)'),
+        )
+        .catch((err: unknown) => err);
+
+      expect(failure).toBeInstanceOf(QueryFailedError);
+      expect((failure as QueryFailedError<Error & { code: string }>).driverError.code).toBe('22012');
+    });
+
+    it('refuses a statement once its transaction is over (its connection may be another transaction’s)', async () => {
+      const kept = await tenantDb.run({ propertyId }, (em) => Promise.resolve(em));
+
+      await expect(kept.query('select 1')).rejects.toThrow(QueryRunnerAlreadyReleasedError);
     });
 
     it('keeps concurrent transactions of different properties apart on the shared pool', async () => {

@@ -6,6 +6,7 @@ import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 
 import { TenantContextMissingError } from '../errors/app-exception';
 import { type TenantTransaction } from '../tenancy/tenant-context';
+import { directManager } from './direct-manager';
 import { assertUuid } from './uuid';
 
 export interface TenantScope {
@@ -45,7 +46,10 @@ export class TenantDb {
     try {
       const begun = await this.begin(runner, scope);
       try {
-        result = await this.scoped(runner.manager, scope, work, { afterCommit, trailing });
+        result = await this.scoped(directManager(runner, begun.client), scope, work, {
+          afterCommit,
+          trailing,
+        });
       } catch (err) {
         // Its error, if any, explains the work's (which then ran outside the property: no rows, no writes).
         await begun.answered;
@@ -75,7 +79,10 @@ export class TenantDb {
    * not waited for: on a pipelined connection the work's first statement leaves with it, in the
    * same write. Resolves once it is queued, with its answer still to come (`answered`).
    */
-  private async begin(runner: QueryRunner, scope: TenantScope): Promise<{ answered: Promise<void> }> {
+  private async begin(
+    runner: QueryRunner,
+    scope: TenantScope,
+  ): Promise<{ answered: Promise<void>; client: PoolClient }> {
     assertUuid(scope.propertyId, 'propertyId');
     const userId = scope.userId ?? '';
     if (userId) assertUuid(userId, 'userId');
@@ -88,7 +95,7 @@ export class TenantDb {
     );
     const answered = sent.then(() => undefined);
     answered.catch(() => undefined); // awaited by run(); not an unhandled rejection meanwhile
-    return { answered };
+    return { answered, client };
   }
 
   /**
