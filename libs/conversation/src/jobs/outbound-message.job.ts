@@ -5,6 +5,7 @@ import {
   JobName,
   type PropertyJobPayload,
   TenantDb,
+  within,
 } from '@app/platform';
 import { Injectable, Logger } from '@nestjs/common';
 import { type Job, UnrecoverableError } from 'bullmq';
@@ -49,17 +50,6 @@ const ORDER_WAIT_SECONDS = 15 * 60;
  */
 export const RESERVE_WHERE_WRITTEN_MS = 1000;
 const RESERVE_RETRY_MS = 1000;
-
-/** The promise's value, or undefined when it has not settled within `ms` (a rejection is thrown). */
-async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
-  try {
-    return await Promise.race([promise, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /**
  * Sends one outbound message. The delivery row (unique idempotency key per message) commits

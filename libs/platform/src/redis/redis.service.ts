@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import Redis, { type RedisOptions } from 'ioredis';
 
 import { AppConfig } from '../config/app-config';
+import { within } from '../time/within';
 
 /**
  * Redis connections. `client` fails fast while Redis is down (no offline queue), which is what
@@ -42,22 +43,17 @@ export class RedisService implements OnApplicationShutdown {
 
   /** True when Redis answers PING within the timeout (waiting for a connection still being made). */
   async ping(timeoutMs = 1000): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
+    const pong = (async () => {
+      if (this.client.status === 'connecting' || this.client.status === 'connect') {
+        await new Promise((resolve) => this.client.once('ready', resolve));
+      }
+      return this.client.ping();
+    })();
+    pong.catch(() => undefined); // a late failure, after the wait gave up, is no one's
     try {
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error('redis ping timed out')), timeoutMs);
-      });
-      const pong = (async () => {
-        if (this.client.status === 'connecting' || this.client.status === 'connect') {
-          await new Promise((resolve) => this.client.once('ready', resolve));
-        }
-        return this.client.ping();
-      })();
-      return (await Promise.race([pong, timeout])) === 'PONG';
+      return (await within(pong, timeoutMs)) === 'PONG';
     } catch {
       return false;
-    } finally {
-      clearTimeout(timer);
     }
   }
 

@@ -3,6 +3,7 @@ import {
   decodeCursor,
   isUuid,
   keysetPage,
+  localDate,
   OutboxService,
   PropertiesRepository,
   type PropertyAccess,
@@ -146,15 +147,13 @@ export class ReservationsService {
 
   async dayView(access: PropertyAccess, view: DayView, date?: string): Promise<DayViewDto> {
     const timezone = await this.timezone(access.propertyId);
-    const day = date ?? DateTime.now().setZone(timezone).toISODate()!;
+    const day = date ?? localDate(timezone);
     const rows = await this.reservations.dayView(access.propertyId, view, day, timezone);
     return { date: day, timezone, items: rows.map(toDto) };
   }
 
   private async localToday(propertyId: string): Promise<string> {
-    return DateTime.now()
-      .setZone(await this.timezone(propertyId))
-      .toISODate()!;
+    return localDate(await this.timezone(propertyId));
   }
 
   private async timezone(propertyId: string): Promise<string> {
