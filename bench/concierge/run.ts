@@ -16,8 +16,8 @@
  * Twilio number (TWILIO_SEND_RATE_PER_SECOND, default 1000: a short code's or messaging
  * service's throughput, so that a long code's 1/s does not decide the figure). Harness knobs:
  * BENCH_SKIP_BUILD=1, BENCH_NODE_ARGS, BENCH_LOG_LEVEL, BENCH_PROFILE=<dir>, BENCH_KEEP_DB=1,
- * BENCH_KEEP_LOGS=1. The processes' own settings (WORKER_CONCURRENCY, DATABASE_POOL_SIZE…) pass
- * through from the environment.
+ * BENCH_KEEP_LOGS=1, BENCH_TIMELINE_SECONDS (the timeline's step, default 5). The processes' own
+ * settings (WORKER_CONCURRENCY, DATABASE_POOL_SIZE…) pass through from the environment.
  */
 import 'reflect-metadata';
 
@@ -55,6 +55,7 @@ const RATE = Number(env.BENCH_RATE ?? 100);
 const SECONDS = Number(env.BENCH_SECONDS ?? 30);
 const WARM_SECONDS = Number(env.BENCH_WARM_SECONDS ?? 20);
 const DRAIN_SECONDS = Number(env.BENCH_DRAIN_SECONDS ?? 30);
+const TIMELINE_SECONDS = Math.max(1, Number(env.BENCH_TIMELINE_SECONDS ?? 5));
 const TWILIO_RATE = env.BENCH_TWILIO_RATE ?? '1000';
 const DATABASE = 'butler_bench_concierge';
 const AIMS = { rate: 100, p50Ms: 150, p99Ms: 500 };
@@ -744,16 +745,17 @@ function reportDelivery(r: Results, f: ReturnType<typeof figures>): void {
   );
 }
 
-/** Every 5 s of the load: a latency that grows from one to the next is a backlog. */
+/** Every few seconds of the load: a latency that grows from one step to the next is a backlog. */
 function reportTimeline(load: GuestMessage[], f: ReturnType<typeof figures>): void {
-  console.log('every 5 s of the load (by when messages were due):');
-  const within = (t: number, at: number) => at >= f.start + t * 1000 && at < f.start + (t + 5) * 1000;
-  for (let t = 0; t < SECONDS; t += 5) {
+  const step = TIMELINE_SECONDS;
+  console.log(`every ${step} s of the load (by when messages were due):`);
+  const within = (t: number, at: number) => at >= f.start + t * 1000 && at < f.start + (t + step) * 1000;
+  for (let t = 0; t < SECONDS; t += step) {
     const due = load.filter((m) => within(t, m.due));
     const s = summary(due.filter((m) => m.reply !== undefined).map((m) => m.reply! - m.due));
     const sent = f.replied.filter((m) => within(t, m.reply!)).length;
     console.log(
-      `  ${String(t).padStart(3)}–${String(t + 5).padEnd(3)} s  ${String(due.length).padStart(5)} due, ` +
+      `  ${String(t).padStart(3)}–${String(t + step).padEnd(3)} s  ${String(due.length).padStart(5)} due, ` +
         `${String(sent).padStart(5)} replies sent   p50 ${ms(s.p50)}   p99 ${ms(s.p99)}`,
     );
   }
