@@ -597,6 +597,49 @@ describe(ConciergePipeline.name, () => {
       expect((await aiReplies(m.conversationId)).some((r) => r.intent === 'concierge.task_done')).toBe(false);
     });
 
+    it("judges the stay by the property's date, not the server's", async () => {
+      const h = await hotel('cgk');
+      // UTC+14: from 10:00 UTC on, the property's date is a day after the server's (any zone
+      // but UTC+14 itself).
+      const patched = await api.request('PATCH', `/api/v1/properties/${h.t.propertyId}`, {
+        token: h.t.token,
+        body: { timezone: 'Pacific/Kiritimati' },
+      });
+      expect(patched.status).toBe(200);
+      await setPolicy(h, { quietHours: null });
+      const arriving = await guestInHouse(h, '420');
+      const arrivingStay = lastReservation();
+      const arrived = await sms(h, arriving, 'two towels please');
+      const leaving = await guestInHouse(h, '421');
+      const leavingStay = lastReservation();
+      const left = await sms(h, leaving, 'two towels please');
+      for (const m of [arrived, left]) {
+        const t = await traced(h, m);
+        expect(t.outcome).toBe('task_created');
+        await complete(h, t.taskId!);
+      }
+
+      const serverDay = DateTime.now().plus({ days: 2 }).startOf('day');
+      const at = DateTime.fromISO(`${serverDay.toISODate()}T10:30:00Z`);
+      const propertyDay = at.setZone('Pacific/Kiritimati').toISODate()!;
+      const serverDate = DateTime.fromJSDate(at.toJSDate()).toISODate()!;
+      expect(propertyDay).not.toBe(serverDate);
+      const day = (d: string, n: number) => DateTime.fromISO(d).plus({ days: n }).toISODate();
+      const stay = (id: string, arrival: string | null, departure: string | null) =>
+        admin.query(
+          'update reservation.reservations set arrival_date = $2, departure_date = $3 where id = $1',
+          [id, arrival, departure],
+        );
+      // Confirmed stays, not checked in: one starts on the property's today (the server's
+      // tomorrow), the other ended on the server's today (the property's yesterday).
+      await stay(arrivingStay, propertyDay, day(propertyDay, 2));
+      await stay(leavingStay, day(serverDate, -2), serverDate);
+      clock().now = () => at.toJSDate();
+
+      expect(await notice(h, arrived.conversationId)).toBe('sent 1 notice(s)');
+      expect(await notice(h, left.conversationId)).toBe('skipped: the stay has ended');
+    });
+
     it('holds a notice until the quiet hours end', async () => {
       const local = DateTime.now().setZone('Europe/Lisbon');
       const hhmm = (d: DateTime) => d.toFormat('HH:mm');

@@ -1,6 +1,6 @@
 import { ConversationGateway } from '@app/conversation';
 import { type DeskTask, TaskDesk } from '@app/operations';
-import { DeferJob, JobName, OutboxService, TenantDb } from '@app/platform';
+import { DeferJob, JobName, localDate, OutboxService, TenantDb } from '@app/platform';
 import { StayLookup } from '@app/reservation';
 import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
@@ -63,10 +63,9 @@ export class TaskNotices {
       await this.notices.markSkipped(propertyId, ids, 'conversation_closed');
       return 'skipped: conversation closed';
     }
-    const stays = await this.stays.staysOf(
-      conversation.guestId,
-      DateTime.fromJSDate(this.clock.now()).toISODate()!,
-    );
+    const { zone, policy, language } = await this.settings(conversation.guestLanguage);
+    // The stay is judged by the property's date, which is not the server's.
+    const stays = await this.stays.staysOf(conversation.guestId, localDate(zone, this.clock.now()));
     if (!stays.current) {
       await this.notices.markSkipped(propertyId, ids, 'after_checkout');
       return 'skipped: the stay has ended';
@@ -78,7 +77,6 @@ export class TaskNotices {
       await this.notices.markSkipped(propertyId, ids, 'reopened');
       return 'skipped: reopened';
     }
-    const { policy, language } = await this.settings(conversation.guestLanguage);
     const summary = tasks.map((t) => describe(language, t)).join(', ');
     const text = this.engine.line(
       language,
