@@ -56,7 +56,7 @@ const rows = async (sid: string) =>
 
 beforeAll(async () => {
   redis = await PrivateRedis.start();
-  api = await startTestApi({ PUBLIC_BASE_URL, REDIS_URL: redis.url });
+  api = await startTestApi({ PUBLIC_BASE_URL, REDIS_URL: redis.url, REDIS_COMMAND_TIMEOUT_MS: '500' });
   admin = pool(api.db.adminUrl, { max: 1 });
   tenant = await signupTenant(api, 'outage');
   const authToken = hex(16);
@@ -77,6 +77,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  redis?.stall(false);
   await setDatabaseReachable(true);
   await admin?.end();
   await api?.close();
@@ -129,5 +130,51 @@ describe('webhook ingest during outages', () => {
 
     expect(published.rows[0].status).toBe('published');
     expect((await rows(sid))[0].processed_at).not.toBeNull();
+  });
+
+  it('answers 503 in time while Redis stalls, keeps webhook messages, and publishes them once it answers', async () => {
+    const sid = `SM${hex(16)}`;
+    redis.stall(true);
+    let login: Awaited<ReturnType<typeof api.request>>;
+    let took: number;
+    let during: Awaited<ReturnType<typeof deliver>>;
+    try {
+      const started = Date.now();
+      login = await api.request('POST', '/api/v1/auth/login', {
+        body: { email: tenant.email, password: tenant.password },
+      });
+      took = Date.now() - started;
+      during = await deliver(sid, 'Towels please');
+    } finally {
+      redis.stall(false);
+    }
+
+    // The login's rate limit is a Redis command: unanswered, it fails after the timeout.
+    expect(login.status).toBe(503);
+    expect(login.body).toMatchObject({ code: 'dependency_unavailable' });
+    expect(took).toBeGreaterThanOrEqual(450);
+    expect(took).toBeLessThan(3000);
+    expect(during.status).toBe(200);
+    const [stored] = await rows(sid);
+    const relay = api.app.get(OutboxRelay);
+    const status = async () =>
+      (
+        await admin.query<{ status: string }>(
+          `select status from platform.outbox where payload->>'messageId' = $1`,
+          [stored.id],
+        )
+      ).rows[0]?.status;
+    for (let i = 0; i < 50 && (await status()) !== 'published'; i++) {
+      await relay.relayProperty(tenant.propertyId).catch(() => 0);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(await status()).toBe('published');
+    expect(
+      (
+        await api.request('POST', '/api/v1/auth/login', {
+          body: { email: tenant.email, password: tenant.password },
+        })
+      ).status,
+    ).toBe(200);
   });
 });

@@ -67,6 +67,15 @@ export class PrivateRedis {
     this.child = child;
   }
 
+  /**
+   * Stops (SIGSTOP) or continues (SIGCONT) the server: a Redis that stalls, with its connections
+   * open and its commands unanswered, rather than one that refuses.
+   */
+  stall(stalled: boolean): void {
+    if (!this.child) throw new Error('redis-server is not running');
+    this.child.kill(stalled ? 'SIGSTOP' : 'SIGCONT');
+  }
+
   /** Kills the server (like a crash) and waits until the process is gone. */
   async stop(): Promise<void> {
     const child = this.child;

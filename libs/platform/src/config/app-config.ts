@@ -75,6 +75,17 @@ export class AppConfig {
   @Matches(REDIS_URL, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL = 'redis://localhost:6379';
 
+  /**
+   * How long a request-path Redis command (rate limits, job publishing, live events) may go
+   * unanswered before it fails: a Redis that stalls, rather than refuses, must not hang requests
+   * or hold transactions open. Workers' blocking fetches are not bound by it.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(60000)
+  REDIS_COMMAND_TIMEOUT_MS = 3000;
+
   /** Prefix for every BullMQ and rate-limit key, so deployments can share one Redis. */
   @Matches(/^[a-zA-Z0-9:_-]{1,64}$/)
   REDIS_PREFIX = 'butler';

@@ -29,7 +29,7 @@ export class QueueProducer implements OnApplicationShutdown {
       this.connection ??= this.redis.create('butler-producer', {
         enableOfflineQueue: false,
         maxRetriesPerRequest: 1,
-        commandTimeout: 5000,
+        commandTimeout: this.config.REDIS_COMMAND_TIMEOUT_MS,
       });
       queue = new Queue(name, {
         connection: this.connection,

@@ -5,8 +5,9 @@ import { AppConfig } from '../config/app-config';
 import { within } from '../time/within';
 
 /**
- * Redis connections. `client` fails fast while Redis is down (no offline queue), which is what
- * request-path callers (rate limits, producers) want: an error now rather than a hung request.
+ * Redis connections. `client` fails fast while Redis is down (no offline queue) and when a
+ * command goes unanswered for REDIS_COMMAND_TIMEOUT_MS (a stalled Redis), which is what
+ * request-path callers (rate limits, live events) want: an error now rather than a hung request.
  * It pipelines on its own: what one turn of the event loop sends goes out in one write.
  */
 @Injectable()
@@ -21,6 +22,7 @@ export class RedisService implements OnApplicationShutdown {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
       enableAutoPipelining: true,
+      commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS,
     });
   }
 
