@@ -83,6 +83,7 @@ describe('providerCall', () => {
       authorization: 'Basic abc',
       'content-type': 'application/x-www-form-urlencoded;charset=UTF-8',
       'content-length': String(Buffer.byteLength(seen.body ?? '')),
+      'user-agent': 'butler-platform',
     });
     expect(Object.fromEntries(new URLSearchParams(seen.body))).toEqual({
       To: '+351910000001',

@@ -28,6 +28,8 @@ export interface ChannelSender {
 }
 
 const TIMEOUT_MS = 15_000;
+/** Who is calling, for the provider's logs and support (a caller's own user-agent wins). */
+export const PROVIDER_USER_AGENT = 'butler-platform';
 
 /** A provider API request: what the senders need of HTTP, no more. */
 export interface ProviderRequest {
@@ -94,7 +96,7 @@ export async function providerGet(url: string, authorization: string): Promise<v
 function exchange(url: URL, request: ProviderRequest): Promise<ProviderAnswer> {
   if (url.protocol !== 'https:' && url.protocol !== 'http:')
     return Promise.reject(new Error(`unsupported protocol ${url.protocol}`));
-  const headers: Record<string, string> = { ...request.headers };
+  const headers: Record<string, string> = { 'user-agent': PROVIDER_USER_AGENT, ...request.headers };
   let body: string | undefined;
   if (request.body instanceof URLSearchParams) {
     body = request.body.toString();
