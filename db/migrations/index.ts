@@ -19,6 +19,7 @@ import { UuidV7Plpgsql1795335000000 } from './1795335000000-uuid-v7-plpgsql';
 import { DeliveryStatusPlans1795336000000 } from './1795336000000-delivery-status-plans';
 import { ConversationLockOfMessage1795337000000 } from './1795337000000-conversation-lock-of-message';
 import { CheckDomains1795338000000 } from './1795338000000-check-domains';
+import { KnowledgeGapQuestions1795339000000 } from './1795339000000-knowledge-gap-questions';
 
 /** Every migration, in order. Listed explicitly so bundlers and test runners need no globbing. */
 export const migrations = [
@@ -43,4 +44,5 @@ export const migrations = [
   DeliveryStatusPlans1795336000000,
   ConversationLockOfMessage1795337000000,
   CheckDomains1795338000000,
+  KnowledgeGapQuestions1795339000000,
 ];

@@ -308,6 +308,37 @@ describe(KnowledgeGapsController.name, () => {
         expect.objectContaining({ question: 'When is breakfast served?', occurrences: 1, answer: null }),
       ]);
     });
+    it('counts a rated question once, also after newer ones pushed it out of the examples', async () => {
+      const h = await hotel('llx');
+      const ask = async () => {
+        const m = await sms(h, await guestInHouse(h, '420'), 'When is breakfast served?');
+        expect((await decision(m)).outcome).toBe('auto_replied');
+        return { m, reply: await aiReply(m) };
+      };
+      const first = await ask();
+      expect((await rate(h, first.m, first.reply, { rating: 'unhelpful' })).status).toBe(200);
+      const gapId = (await gapOf(h, first.m.messageId))!.id;
+      for (let i = 0; i < 5; i++) {
+        const later = await ask();
+        await rate(h, later.m, later.reply, { rating: 'unhelpful' });
+      }
+      const gap = async () => (await gaps(h)).find((g) => g.id === gapId);
+      expect(await gap()).toMatchObject({ occurrences: 6 });
+      expect((await gap())!.examples.some((e) => e.messageId === first.m.messageId)).toBe(false);
+
+      // Staff change their mind about the first reply: its question is taken back…
+      await rate(h, first.m, first.reply, { rating: 'helpful' });
+      expect(await gap()).toMatchObject({ occurrences: 5 });
+      // …and counted again, once, when they change it back.
+      await rate(h, first.m, first.reply, { rating: 'unhelpful' });
+      await rate(h, first.m, first.reply, { rating: 'unhelpful', correction: 'From 07:00 to 10:30.' });
+      expect(await gap()).toMatchObject({ occurrences: 6, answer: 'From 07:00 to 10:30.' });
+      const counted = await admin.query<{ gap_id: string; source: string }>(
+        'select gap_id, source from concierge.knowledge_gap_questions where message_id = $1',
+        [first.m.messageId],
+      );
+      expect(counted.rows).toEqual([{ gap_id: gapId, source: 'unhelpful' }]);
+    });
   });
 
   describe('draft', () => {

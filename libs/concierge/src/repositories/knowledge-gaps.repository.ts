@@ -100,17 +100,44 @@ export class KnowledgeGapsRepository {
     );
   }
 
-  /** The gap (any status) that keeps this guest message as an example, for the given reason. */
-  async withExample(propertyId: string, messageId: string, source: GapSource): Promise<GapRow | undefined> {
-    const rows = await rowsOf<GapRow>(
+  /** The gap (any status) that counted this guest message, and why; undefined when none did. */
+  async countedIn(
+    propertyId: string,
+    messageId: string,
+  ): Promise<{ gapId: string; source: GapSource } | undefined> {
+    const rows = await rowsOf<{ gap_id: string; source: GapSource }>(
       this.db.manager.query(
-        `select ${FIELDS} from concierge.knowledge_gaps
-          where property_id = $1 and examples @> $2::jsonb
-          order by last_seen_at desc limit 1`,
-        [propertyId, JSON.stringify([{ messageId, source }])],
+        `select gap_id, source from concierge.knowledge_gap_questions where property_id = $1 and message_id = $2`,
+        [propertyId, messageId],
       ),
     );
-    return rows[0];
+    return rows[0] && { gapId: rows[0].gap_id, source: rows[0].source };
+  }
+
+  /** Records that the gap counted this guest message (once per message). */
+  async addQuestion(propertyId: string, messageId: string, source: GapSource, gapId: string): Promise<void> {
+    await this.db.manager.query(
+      `insert into concierge.knowledge_gap_questions (property_id, message_id, source, gap_id)
+       values ($1, $2, $3, $4)`,
+      [propertyId, messageId, source, gapId],
+    );
+  }
+
+  /** Forgets that the message was counted for `source`; the gap that had counted it, if any. */
+  async removeQuestion(
+    propertyId: string,
+    messageId: string,
+    source: GapSource,
+  ): Promise<string | undefined> {
+    const rows = await rowsOf<{ gap_id: string }>(
+      this.db.manager.query(
+        `delete from concierge.knowledge_gap_questions
+          where property_id = $1 and message_id = $2 and source = $3
+          returning gap_id`,
+        [propertyId, messageId, source],
+      ),
+    );
+    return rows[0]?.gap_id;
   }
 
   async findById(propertyId: string, id: string, forUpdate = false): Promise<GapRow | undefined> {

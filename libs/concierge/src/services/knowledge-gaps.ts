@@ -53,14 +53,14 @@ export class KnowledgeGaps implements KnowledgeHealthContributor {
     const text = q.question.trim().slice(0, MAX_TEXT);
     if (!/[\p{L}\p{N}]/u.test(text)) return undefined;
     await this.lock(propertyId);
-    const terms = gapTerms(text, q.language);
     const answer = q.answer?.trim() || null;
-    const candidates = await this.gaps.candidates(propertyId, CANDIDATES);
-    const counted = candidates.find((g) => g.examples.some((e) => e.messageId === q.messageId));
+    const counted = await this.gaps.countedIn(propertyId, q.messageId);
     if (counted) {
-      if (answer) await this.gaps.setAnswer(propertyId, counted.id, answer);
-      return counted.id;
+      if (answer) await this.gaps.setAnswer(propertyId, counted.gapId, answer);
+      return counted.gapId;
     }
+    const terms = gapTerms(text, q.language);
+    const candidates = await this.gaps.candidates(propertyId, CANDIDATES);
     const example: GapExample = {
       messageId: q.messageId,
       conversationId: q.conversationId,
@@ -70,15 +70,25 @@ export class KnowledgeGaps implements KnowledgeHealthContributor {
       terms,
     };
     const best = closest(terms, candidates);
-    if (!best)
-      return this.gaps.insert(propertyId, { question: text, language: q.language, terms, example, answer });
-    await this.gaps.recordOccurrence(
-      propertyId,
-      best.id,
-      [example, ...best.examples].slice(0, EXAMPLES),
-      answer,
-    );
-    return best.id;
+    let gapId: string;
+    if (best) {
+      gapId = best.id;
+      await this.gaps.recordOccurrence(
+        propertyId,
+        gapId,
+        [example, ...best.examples].slice(0, EXAMPLES),
+        answer,
+      );
+    } else
+      gapId = await this.gaps.insert(propertyId, {
+        question: text,
+        language: q.language,
+        terms,
+        example,
+        answer,
+      });
+    await this.gaps.addQuestion(propertyId, q.messageId, q.source, gapId);
+    return gapId;
   }
 
   /**
@@ -93,11 +103,13 @@ export class KnowledgeGaps implements KnowledgeHealthContributor {
 
   /**
    * Takes back a question counted for an unhelpful rating that staff changed their mind about;
-   * the correction it brought goes with it. Nothing happens when it is no longer among the kept
-   * examples.
+   * the correction it brought goes with it. Nothing happens when the message was not counted for
+   * a rating (an escalation for lack of knowledge stays counted).
    */
   async retract(propertyId: string, messageId: string, correction: string | null): Promise<void> {
-    const gap = await this.gaps.withExample(propertyId, messageId, 'unhelpful');
+    await this.lock(propertyId);
+    const gapId = await this.gaps.removeQuestion(propertyId, messageId, 'unhelpful');
+    const gap = gapId && (await this.gaps.findById(propertyId, gapId));
     if (!gap) return;
     const examples = gap.examples.filter((e) => !(e.messageId === messageId && e.source === 'unhelpful'));
     const answer = correction !== null && gap.answer === correction.trim() ? null : gap.answer;
@@ -106,10 +118,8 @@ export class KnowledgeGaps implements KnowledgeHealthContributor {
 
   /** Keeps staff's answer on the gap that counted this guest message, if one does. */
   async answer(propertyId: string, messageId: string, answer: string): Promise<void> {
-    const gap =
-      (await this.gaps.withExample(propertyId, messageId, 'no_knowledge')) ??
-      (await this.gaps.withExample(propertyId, messageId, 'unhelpful'));
-    if (gap) await this.gaps.setAnswer(propertyId, gap.id, answer.trim());
+    const counted = await this.gaps.countedIn(propertyId, messageId);
+    if (counted) await this.gaps.setAnswer(propertyId, counted.gapId, answer.trim());
   }
 
   /**
