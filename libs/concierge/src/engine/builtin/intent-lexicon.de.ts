@@ -711,7 +711,7 @@ export const DE_LEXICON: LexiconRule[] = [
     'billing.dispute',
     3,
     re`(?<=\b\d{1,2} )mal\b.{0,15}\b(?:abgebucht|belastet|berechnet|bezahlt|verrechnet|abgerechnet)\b`,
-    re`\b(?:doppelt|zweimal|dreimal|mehrfach|mehrmals|zu viel|falsch|irrt(?:u|ue)mlich|f(?:a|ae)lschlicherweise)\b.{0,15}\b(?:abgebucht|belastet|berechnet|bezahlt|verrechnet|abgerechnet)\b`,
+    re`\b(?:doppelt|zweimal|dreimal|mehrfach|mehrmals|zu viel|falsch|irrt(?:u|ue)mlich|f(?:a|ae)lschlicherweise)\b.{0,35}\b(?:abgebucht|belastet|berechnet|bezahlt|verrechnet|abgerechnet)\b`,
     re`\b(?:doppelte|falsche|unbekannte|unberechtigte|zus(?:a|ae)tzliche|unerwartete|fehlerhafte) (?:abbuchung|belastung|berechnung|geb(?:u|ue)hr|position|betrag|zahlung)\b`,
     re`\b(?:habe|haben) (?:nichts|die minibar nicht|das nicht|nie) (?:aus der minibar )?(?:genommen|benutzt|bestellt|getrunken|gegessen|konsumiert|angefasst)\b`,
     re`\bwarum (?:wurde|wurden|bin|sind|haben sie) (?:ich|wir|mir|uns|mich)\b.{0,20}\b(?:belastet|berechnet|abgebucht|verrechnet)\b`,
@@ -727,11 +727,18 @@ export const DE_LEXICON: LexiconRule[] = [
     re`\b(?:teurer|mehr) als (?:vereinbart|angegeben|angek(?:u|ue)ndigt|ausgeschrieben|besprochen)\b`,
   ),
 
-  rule('billing.refund', 1.5, re`\b(?:rabatt|nachlass|preisnachlass|geld|gutschrift|punkte)\b`),
+  // Was auf der Rechnung steht, und warum es dort nicht hingehört.
+  rule(
+    'billing.dispute',
+    3,
+    re`\bauf (?:meiner|der|unserer) (?:rechnung|abrechnung)\b.{0,40}\b(?:obwohl|aber|dabei|obgleich|obschon)\b`,
+  ),
+
+  rule('billing.refund', 1.5, re`\b(?:rabatt|nachlass|preisnachlass|geld|punkte)\b`),
   rule(
     'billing.refund',
     3,
-    re`\b(?:r(?:u|ue)ckerstattung|erstatten|erstattung|zur(?:u|ue)ckerstatten|zur(?:u|ue)ckzahlen|r(?:u|ue)ckzahlung|geld zur(?:u|ue)ck|entsch(?:a|ae)digung|entsch(?:a|ae)digen|kompensation|gutschein|wiedergutmachung|kulanz|minderung|preisminderung)\b`,
+    re`\b(?:gutschrift|r(?:u|ue)ckerstattung|erstatten|erstattung|zur(?:u|ue)ckerstatten|zur(?:u|ue)ckzahlen|r(?:u|ue)ckzahlung|geld zur(?:u|ue)ck|entsch(?:a|ae)digung|entsch(?:a|ae)digen|kompensation|gutschein|wiedergutmachung|kulanz|minderung|preisminderung)\b`,
     re`\b(?:rabatt|nachlass|preisnachlass)\b.{0,30}\b(?:wegen|aufgrund|unannehmlichkeiten|problem|probleme|rechnung|l(?:a|ae)rm|st(?:o|oe)rung|vorfall)\b`,
     re`\b(?:streichen|stornieren|entfernen|erlassen)\b.{0,10}\b(?:die |diese )?(?:geb(?:u|ue)hr|belastung|kosten|position)\b`,
     re`\bf(?:u|ue)r die unannehmlichkeiten\b`,

@@ -883,7 +883,7 @@ export const EN_LEXICON: LexiconRule[] = [
   rule(
     'billing.dispute',
     3,
-    re`\b(?:charged|billed|debited|took|taken|deducted)\b.{0,15}\b(?:me |us |my card |our card )?(?:twice|double|two times|2 times|three times|\d+ times|several times|multiple times|again|incorrectly|wrongly|too much|extra|for something|by mistake|in error|for nothing)\b`,
+    re`\b(?:charged|billed|debited|took|taken|deducted)\b.{0,35}\b(?:me |us |my card |our card )?(?:twice|double|two times|2 times|three times|\d+ times|several times|multiple times|again|incorrectly|wrongly|too much|extra|for something|by mistake|in error|for nothing)\b`,
     re`\b(?:double|duplicate|wrong|incorrect|unexpected|unauthori[sz]ed|mysterious|unknown|unrecogni[sz]ed|additional|unfair|hidden|strange|weird|extra|mistaken|erroneous) (?:charge|charges|amount|amounts|fee|fees|payment|payments|transaction|transactions|billing|debit|item|items on my bill)\b`,
     re`\bovercharg\w*\b`,
     re`\b(?:bill|invoice|folio|statement|receipt)\b.{0,30}\b(?:too many|an extra|one extra|two extra|one more|an additional) (?:night|nights|day|days)\b`,
@@ -911,6 +911,13 @@ export const EN_LEXICON: LexiconRule[] = [
     re`\b(?:price|rate)\b.{0,30}\b(?:different|higher|not what|more than|doesn ?t match)\b`,
   ),
 
+  // A charge named with what is on the bill, and why it should not be there.
+  rule(
+    'billing.dispute',
+    3,
+    re`\b(?:on|in) (?:my|our|the) (?:bill|invoice|folio|statement)\b.{0,40}\b(?:but|even though|although|though|whereas)\b`,
+  ),
+
   rule(
     'billing.refund',
     1.5,
@@ -919,7 +926,7 @@ export const EN_LEXICON: LexiconRule[] = [
   rule(
     'billing.refund',
     3,
-    re`\b(?:refund|refunds|refunded|refunding|reimburse\w*|money back|compensat\w*|voucher|partial refund|credit note|credit back|goodwill gesture|gesture of goodwill|repay|pay (?:me|us) back)\b`,
+    re`\b(?:refund|refunds|refunded|refunding|reimburse\w*|money back|compensat\w*|voucher|partial refund|credit note|credit back|(?:a|some) credit (?:for|on)|goodwill gesture|gesture of goodwill|repay|pay (?:me|us) back)\b`,
     re`\b(?:discount|reduction|price reduction|knock off|take off|deduct)\b.{0,30}\b(?:because|due|given|after|bill|trouble|inconvenience|problem|problems|issue|issues|noise|hassle|disruption)\b`,
     re`\b(?:waive|remove|drop|take off|reverse|refund)\b.{0,25}\b(?:fee|charge|charges|cost|payment|amount)\b`,
     re`\bcancel (?:the |this |that )?(?:\w+ )?(?:fee|charge|charges|payment)\b`,

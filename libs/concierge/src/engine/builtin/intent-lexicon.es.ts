@@ -724,7 +724,7 @@ export const ES_LEXICON: LexiconRule[] = [
   rule(
     'billing.dispute',
     3,
-    re`\b(?:cobraron|cobrado|cobrasteis|cobro|cobran|cargaron|cargado|han cobrado|me cobraron|nos cobraron)\b.{0,20}\b(?:dos veces|tres veces|\d+ veces|varias veces|doble|de mas|demasiado|por error|algo que no|sin motivo|otra vez|dos cargos)\b`,
+    re`\b(?:cobraron|cobrado|cobrasteis|cobro|cobran|cargaron|cargado|han cobrado|me cobraron|nos cobraron)\b.{0,35}\b(?:dos veces|tres veces|\d+ veces|varias veces|doble|de mas|demasiado|por error|algo que no|sin motivo|otra vez|dos cargos)\b`,
     re`\b(?:doble|cargo|cobro|importe) (?:cargo|cobro|duplicad\w*|incorrect\w*|erroneo|indebido|no reconocido|extra|de mas|inesperado|no autorizado|equivocado)\b`,
     re`\b(?:cargos?|cobros?) (?:que no reconozco|que no entiendo|sin explicacion)\b`,
     re`\bno (?:lo |la |los |las )?(?:reconozco|reconocemos)\b`,
@@ -741,11 +741,18 @@ export const ES_LEXICON: LexiconRule[] = [
     re`\b(?:mas caro|mas de lo) (?:que|de lo) (?:lo )?(?:acordado|pactado|anunciado|indicado|que nos dijeron|que me dijeron)\b`,
   ),
 
+  // Lo que aparece en la factura, y por qué no debería.
+  rule(
+    'billing.dispute',
+    3,
+    re`\ben (?:mi|la|nuestra) (?:factura|cuenta)\b.{0,40}\b(?:pero|aunque|si no|y eso que|sin haber)\b`,
+  ),
+
   rule('billing.refund', 1.5, re`\b(?:descuento|rebaja|dinero|credito|noche gratis|puntos)\b`),
   rule(
     'billing.refund',
     3,
-    re`\b(?:reembols\w*|rembols\w*|devolucion del dinero|devolucion|devolver (?:el|mi|nuestro) dinero|devuelvan|devuelvanme|me devuelvan|nos devuelvan|compensaci\w*|compensar|compensen|indemnizaci\w*|un vale|vale (?:de descuento|regalo)|un bono|bono (?:de descuento|regalo)|cupon(?:es)?|voucher)\b`,
+    re`\b(?:nota de credito|un abono|reembols\w*|rembols\w*|devolucion del dinero|devolucion|devolver (?:el|mi|nuestro) dinero|devuelvan|devuelvanme|me devuelvan|nos devuelvan|compensaci\w*|compensar|compensen|indemnizaci\w*|un vale|vale (?:de descuento|regalo)|un bono|bono (?:de descuento|regalo)|cupon(?:es)?|voucher)\b`,
     re`\b(?:descuento|rebaja)\b.{0,30}\b(?:debido|molestias|problemas?|inconvenientes?|factura|ruido|por lo (?:ocurrido|sucedido|que paso))\b`,
     re`\b(?:quitar|quiten|eliminar|anular|retirar)\b.{0,10}\b(?:el |ese |este )?(?:cargo|cobro|importe|suplemento)\b`,
     re`\bpor las molestias\b`,

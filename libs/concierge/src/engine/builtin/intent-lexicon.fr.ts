@@ -696,7 +696,7 @@ export const FR_LEXICON: LexiconRule[] = [
   rule(
     'billing.dispute',
     3,
-    re`\b(?:debite|debitee|preleve|facture|factures|facturee|paye)\b.{0,15}\b(?:deux fois|2 fois|trois fois|\d+ fois|plusieurs fois|en double|trop|a tort|par erreur|pour rien)\b`,
+    re`\b(?:debite|debitee|preleve|facture|factures|facturee|paye)\b.{0,35}\b(?:deux fois|2 fois|trois fois|\d+ fois|plusieurs fois|en double|trop|a tort|par erreur|pour rien)\b`,
     re`\b(?:double|mauvais|faux) (?:debit|prelevement|paiement|montant|facturation)\b`,
     re`\b(?:debit|prelevement|montant|frais|supplement|facturation) (?:incorrect|errone|injustifie|inconnu|inattendu|non autorise|en double|supplementaires?|abusif)\b`,
     re`\bsurfactur\w*\b`,
@@ -708,10 +708,17 @@ export const FR_LEXICON: LexiconRule[] = [
     re`\bcontester (?:un |le |ce )?(?:debit|prelevement|montant|frais)\b`,
     re`\b(?:factur\w*|debit\w*|preleve\w*|fait payer|compte)\b.{0,40}\b(?:n|ne) (?:y |l |la |les |en |le )?(?:ai|avons|a|avions|avait|as) (?:pas|jamais|rien|meme pas) (?:\w+ )?(?:touche|utilise|consomme|pris|commande|bu|mange|ouvert|demande|gare|stationne|reserve)\b`,
     re`\b(?:facture|note|addition|releve)\b.{0,30}\b(?:nuit|nuits|jours?) (?:en trop|de trop)\b|\b(?:nuit|nuits) (?:en trop|de trop|en plus) sur (?:la|ma|notre) (?:facture|note)\b`,
-    re`\b(?:fait payer|fait repayer)\b.{0,15}\b(?:deux fois|2 fois|en double|trop|a tort|par erreur|pour rien)\b`,
+    re`\b(?:fait payer|fait repayer)\b.{0,35}\b(?:deux fois|2 fois|en double|trop|a tort|par erreur|pour rien)\b`,
     re`\b(?:factur\w*|debit\w*|preleve\w*|fait payer|compte|comptabilise\w*|payer|paye)\b.{0,40}\b(?:alors qu|alors que|pourtant|mais|bien que|meme si)\b.{0,25}\b(?:inclus\w*|compris\w*|gratuit\w*|offert\w*|deja paye\w*|deja regle\w*|pas de voiture|pas utilise\w*|jamais utilise\w*|rien (?:pris|consomme|commande|utilise))\b`,
     re`\b(?:deux|2|trois|plusieurs) (?:debits|prelevements|transactions)\b`,
     re`\b(?:plus cher|plus eleve) que (?:le prix |le tarif )?(?:convenu|prevu|annonce|indique|affiche)\b`,
+  ),
+
+  // Ce qui figure sur la facture, et pourquoi ce ne devrait pas.
+  rule(
+    'billing.dispute',
+    3,
+    re`\b(?:sur|dans) (?:ma|la|notre) (?:facture|note)\b.{0,40}\b(?:alors qu|alors que|pourtant|bien que|meme si|mais)\b`,
   ),
 
   rule('billing.refund', 1.5, re`\b(?:reduction|remise|ristourne|argent|geste)\b`),

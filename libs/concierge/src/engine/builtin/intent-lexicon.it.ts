@@ -689,7 +689,7 @@ export const IT_LEXICON: LexiconRule[] = [
   rule(
     'billing.dispute',
     3,
-    re`\b(?:addebitat\w*|fatto pagare|fatturat\w*|prelevat\w*)\b.{0,15}\b(?:due volte|tre volte|\d+ volte|piu volte|doppio|troppo|per errore|in piu|ingiustamente)\b`,
+    re`\b(?:addebitat\w*|fatto pagare|fatturat\w*|prelevat\w*)\b.{0,35}\b(?:due volte|tre volte|\d+ volte|piu volte|doppio|troppo|per errore|in piu|ingiustamente)\b`,
     re`\b(?:doppio|errato|sbagliato|non autorizzato|sconosciuto|inaspettato|extra) (?:addebito|importo|pagamento|prelievo)\b`,
     re`\b(?:addebito|importo|addebiti|voce) (?:errat\w+|sbagliat\w+|non autorizzat\w+|sconosciut\w+|in piu|doppi\w*|extra|che non riconosco)\b`,
     re`\bnon (?:ho|abbiamo) (?:consumato|preso|usato|ordinato|toccato|bevuto|mangiato) (?:niente|nulla|nessun\w*)\b`,
@@ -704,11 +704,19 @@ export const IT_LEXICON: LexiconRule[] = [
     re`\b(?:piu caro|piu alto|di piu) (?:di quanto|rispetto a quanto|del prezzo) (?:concordato|pattuito|indicato|pubblicizzato|ci avevate detto|mi avevate detto)\b`,
   ),
 
+  // Quello che c'è sul conto, e perché non dovrebbe esserci.
+  rule(
+    'billing.dispute',
+    3,
+    re`\b(?:sul|nel) (?:mio |nostro )?conto\b.{0,40}\b(?:ma|anche se|pur|eppure|sebbene|benche)\b`,
+    re`\b(?:in|sulla|nella) (?:mia |nostra )?fattura\b.{0,40}\b(?:ma|anche se|pur|eppure|sebbene|benche)\b`,
+  ),
+
   rule('billing.refund', 1.5, re`\b(?:sconto|riduzione|soldi|credito|punti)\b`),
   rule(
     'billing.refund',
     3,
-    re`\b(?:rimbors\w*|risarc\w*|compensazion\w*|compensare|indennizz\w*|un buono|buono (?:sconto|regalo|acquisto)|voucher|restituire i soldi|restituzione|soldi indietro|ridatemi i soldi)\b`,
+    re`\b(?:nota di credito|rimbors\w*|risarc\w*|compensazion\w*|compensare|indennizz\w*|un buono|buono (?:sconto|regalo|acquisto)|voucher|restituire i soldi|restituzione|soldi indietro|ridatemi i soldi)\b`,
     re`\b(?:sconto|riduzione)\b.{0,30}\b(?:a causa|visto|disagi\w*|problem\w*|conto|rumore|inconvenient\w*|quanto successo|l accaduto)\b`,
     re`\b(?:togliere|togliete|eliminare|stornare|annullare)\b.{0,10}\b(?:l |il |quest\w+ )?(?:addebito|importo|supplemento|costo)\b`,
     re`\bper il disagio\b`,

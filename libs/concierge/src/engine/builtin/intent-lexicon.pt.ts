@@ -696,7 +696,7 @@ export const PT_LEXICON: LexiconRule[] = [
   rule(
     'billing.dispute',
     3,
-    re`\b(?:cobrad[oa]s?|cobraram|cobrou|debitad[oa]|debitaram)\b.{0,15}\b(?:duas vezes|tres vezes|\d+ vezes|varias vezes|em dobro|a mais|demais|por engano|indevidamente|duplicad\w*)\b`,
+    re`\b(?:cobrad[oa]s?|cobraram|cobrou|debitad[oa]|debitaram)\b.{0,35}\b(?:duas vezes|tres vezes|\d+ vezes|varias vezes|em dobro|a mais|demais|por engano|indevidamente|duplicad\w*)\b`,
     re`\b(?:cobranca|debito|valor|cobrancas) (?:duplicad\w+|em dobro|indevid\w+|errad\w+|incorret\w+|desconhecid\w+|extra|a mais|nao autorizad\w+|inesperad\w+)\b`,
     re`\b(?:cobranca|debito|cobrancas) que nao reconheco\b`,
     re`\bnao (?:consumi|consumimos|usei|usamos|pedi|pedimos|tomei|tomamos|toquei|tocamos|abri|abrimos) (?:nada|nenhum\w*)\b`,
@@ -711,11 +711,18 @@ export const PT_LEXICON: LexiconRule[] = [
     re`\b(?:mais caro|mais alto) (?:do que|que) (?:o )?(?:combinado|acordado|anunciado|informado|indicado)\b`,
   ),
 
+  // O que aparece na fatura, e porque não devia.
+  rule(
+    'billing.dispute',
+    3,
+    re`\bna (?:minha |nossa )?(?:fatura|factura|conta)\b.{0,40}\b(?:mas|embora|sendo que|apesar de|so que)\b`,
+  ),
+
   rule('billing.refund', 1.5, re`\b(?:desconto|abatimento|dinheiro|credito|pontos)\b`),
   rule(
     'billing.refund',
     3,
-    re`\b(?:reembols\w*|estorn\w*|devolucao do dinheiro|devolver o dinheiro|devolvam|devolvam-me|me devolvam|compensac\w*|compensar|indeniza\w*|indemniza\w*|ressarci\w*|voucher|um vale|vale (?:de desconto|presente|compras))\b`,
+    re`\b(?:nota de credito|reembols\w*|estorn\w*|devolucao do dinheiro|devolver o dinheiro|devolvam|devolvam-me|me devolvam|compensac\w*|compensar|indeniza\w*|indemniza\w*|ressarci\w*|voucher|um vale|vale (?:de desconto|presente|compras))\b`,
     re`\b(?:desconto|abatimento)\b.{0,30}\b(?:devido|transtorno|transtornos|incomodo|incomodos|problemas?|conta|barulho|ocorrido|aconteceu)\b`,
     re`\b(?:tirar|retirar|remover|anular)\b.{0,10}\b(?:a |essa |esta )?(?:cobranca|taxa|valor|debito)\b`,
     re`\bpelo (?:transtorno|incomodo)\b`,
