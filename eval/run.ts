@@ -6,7 +6,8 @@
  * trace: intent accuracy, macro-F1, department and entity accuracy, automation rates and unsafe
  * automations (restricted or emergency messages answered or actioned without staff).
  *
- * EVAL_VERBOSE=1 lists every miss; EVAL_KEEP_DB=1 keeps the database (butler_eval).
+ * EVAL_VERBOSE=1 lists every miss; EVAL_KEEP_DB=1 keeps the database (butler_eval);
+ * EVAL_MESSAGES=<file> scores another set labeled the same way (against the same knowledge).
  * Dates in the labels are resolved against Sunday 2026-11-22, which the pipeline is given as today.
  */
 import 'reflect-metadata';
@@ -58,7 +59,7 @@ const env = processEnvironment();
 const hex = (n: number) => randomBytes(n).toString('hex');
 
 async function main(): Promise<void> {
-  const messages = readFileSync(join(__dirname, 'messages.jsonl'), 'utf8')
+  const messages = readFileSync(env.EVAL_MESSAGES || join(__dirname, 'messages.jsonl'), 'utf8')
     .split('\n')
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as Labeled);
