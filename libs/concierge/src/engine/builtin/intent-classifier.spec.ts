@@ -79,6 +79,8 @@ const SPANISH: Case[] = [
 ];
 
 const FRENCH: Case[] = [
+  ['Il faut rendre la chambre avant quelle heure ?', 'inquiry.check_in_out'],
+  ['Notre chambre sera disponible plus tôt ? Le train arrive à 10h', 'request.early_checkin'],
   ['Bonsoir, on pourrait avoir des serviettes propres svp ?', 'request.towels'],
   ['Pouvez-vous faire le ménage dans la chambre 204 ?', 'request.cleaning'],
   ['Le chauffage ne fonctionne pas, il fait très froid', 'request.maintenance'],
@@ -94,6 +96,8 @@ const FRENCH: Case[] = [
 ];
 
 const GERMAN: Case[] = [
+  ['Haben Sie Zimmer für schwerhörige Gäste?', 'inquiry.accessibility'],
+  ['Bitte ein Schnitzel und zwei Radler aufs Zimmer', 'request.room_service'],
   ['Könnten wir bitte frische Handtücher bekommen?', 'request.towels'],
   ['Es sind keine Handtuecher im Bad', 'request.towels'],
   ['Die Klimaanlage funktioniert nicht', 'request.maintenance'],
@@ -109,6 +113,7 @@ const GERMAN: Case[] = [
 ];
 
 const ITALIAN: Case[] = [
+  ["La stanza può essere pronta un po' prima?", 'request.early_checkin'],
   ['Salve, potremmo avere degli asciugamani puliti?', 'request.towels'],
   ['Il water è intasato', 'request.maintenance'],
   ['Il wifi è lentissimo', 'request.wifi_problem'],
@@ -122,6 +127,9 @@ const ITALIAN: Case[] = [
 ];
 
 const PORTUGUESE: Case[] = [
+  ['O quarto pode ficar pronto mais cedo?', 'request.early_checkin'],
+  ['Brigadão pela ajuda!', 'social.thanks'],
+  ['Sinceramente, muito mau o atendimento.', 'feedback.complaint'],
   ['Oi, podem trazer toalhas limpas pro quarto 305?', 'request.towels'],
   ['O chuveiro não esquenta', 'request.maintenance'],
   ['Não consigo conectar no wifi', 'request.wifi_problem'],

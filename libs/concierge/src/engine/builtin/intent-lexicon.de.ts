@@ -69,7 +69,7 @@ const ITEM = anyOf(
 );
 const MORE = String.raw`(?:mehr|noch|weitere|weiteres|zus(?:a|ae)tzliche|zus(?:a|ae)tzlichen|extra|neue|frische|saubere|ein|eine|einen|zwei|drei|vier|paar|\d+)`;
 const WIFI = String.raw`(?:w ?lan|w[iy] ?f[iy]|internet|netz|netzwerk|verbindung)`;
-const FOOD = String.raw`(?:essen|fr(?:u|ue)hst(?:u|ue)ck|mittagessen|abendessen|snacks?|sandwich|burger|pizza|nudeln|pasta|salat|suppe|nachtisch|dessert|obst|wein|bier|biere|sekt|champagner|cocktails?|getr(?:a|ae)nke?|kaffee|tee|saft|milch|cola|clubsandwich)`;
+const FOOD = String.raw`(?:essen|fr(?:u|ue)hst(?:u|ue)ck|mittagessen|abendessen|snacks?|sandwich|burger|pizza|nudeln|pasta|salat|suppe|nachtisch|dessert|obst|wein|bier|biere|sekt|champagner|cocktails?|getr(?:a|ae)nke?|kaffee|tee|saft|milch|cola|clubsandwich|schnitzel|pommes|currywurst|w(?:u|ue)rstchen|steak|h(?:a|ae)hnchen|kuchen|br(?:o|oe)tchen|toast|radler|schorle)`;
 const BOOKING = String.raw`(?:buchung|reservierung|aufenthalt|booking)`;
 const BAGS = String.raw`(?:gep(?:a|ae)ck|gep(?:a|ae)ckst(?:u|ue)cke?|koffer|taschen|rucksack|rucks(?:a|ae)cke)`;
 const FACILITY = String.raw`(?:pool|schwimmbad|hallenbad|freibad|fitness(?:raum|studio|center|bereich)?|gym|spa|sauna|saunen|dampfbad|whirlpool|wellness(?:bereich)?|business ?cent(?:er|re)|tagungsr(?:a|ae)ume?|konferenzraum|kinderclub|spielplatz|spielzimmer|terrasse|dachterrasse|garten|bibliothek|waschmaschinen?|automat|automaten|liegen|sonnenliegen|tennisplatz|tennis|yoga|privatstrand)`;
@@ -611,7 +611,7 @@ export const DE_LEXICON: LexiconRule[] = [
   rule(
     'inquiry.accessibility',
     2,
-    re`\b(?:barrierefrei\w*|behindertengerecht\w*|rollstuhlgerecht\w*|behinderung|gehbehindert\w*|eingeschr(?:a|ae)nkte mobilit(?:a|ae)t|rampe|bodengleiche dusche|haltegriffe|geh(?:o|oe)rlos|taub|blind|sehbehindert\w*|blindenhund|assistenzhund|kr(?:u|ue)cken|rollator)\b`,
+    re`\b(?:barrierefrei\w*|behindertengerecht\w*|rollstuhlgerecht\w*|behinderung|gehbehindert\w*|eingeschr(?:a|ae)nkte mobilit(?:a|ae)t|rampe|bodengleiche dusche|haltegriffe|geh(?:o|oe)rlos\w*|schwerh(?:o|oe)rig\w*|taub|blind|blinde|blinden|sehbehindert\w*|blindenhund|assistenzhund|kr(?:u|ue)cken|rollator)\b`,
   ),
   rule(
     'inquiry.accessibility',

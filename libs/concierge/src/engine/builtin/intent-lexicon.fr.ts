@@ -383,6 +383,7 @@ export const FR_LEXICON: LexiconRule[] = [
     re`\b(?:early ?check ?in|check ?in (?:anticipe|plus tot|tot|en avance)|arrivee (?:anticipee|matinale|en avance)|enregistrement anticipe)\b`,
     re`\b(?:acceder a|avoir|prendre|entrer dans|recuperer) (?:la |notre |ma )?chambre\b.{0,15}\b(?:plus tot|avant|en avance|des (?:[6-9]|1[01]) ?h)\b`,
     re`\b(?:faire le check ?in|nous enregistrer|arriver) (?:plus tot|en avance|avant (?:midi|14 ?h|15 ?h))\b`,
+    re`\bchambre\b.{0,25}\b(?:prete|disponible)\b.{0,10}\b(?:plus tot|en avance|avant|des (?:[6-9]|1[01]) ?h)\b`,
   ),
 
   rule('request.receipt', 1, re`\b(?:la note|ma note|copie|pdf|ticket)\b`),
@@ -509,6 +510,7 @@ export const FR_LEXICON: LexiconRule[] = [
     3,
     re`\b(?:heure|horaires?) (?:du |de |d )?(?:${CHECKIN}|${CHECKOUT}|liberation de la chambre)\b`,
     re`\b(?:a quelle heure|quand|jusqu a quelle heure|a partir de quelle heure|des quelle heure)\b.{0,25}\b(?:${CHECKIN}|${CHECKOUT}|liberer la chambre|quitter la chambre|arriver|partir|acceder a la chambre)\b`,
+    re`\b(?:${CHECKIN}|${CHECKOUT}|liberer la chambre|quitter la chambre|rendre la chambre)\b.{0,20}\b(?:a quelle heure|jusqu a quelle heure|a partir de quelle heure|avant quelle heure)\b`,
     re`\b(?:comment|ou) (?:se passe|faire|faut il faire|on fait)\b.{0,10}\b(?:check ?in|check ?out|enregistrement)\b`,
     re`\b(?:check ?in|check ?out|enregistrement) (?:en ligne|express|rapide|autonome)\b`,
     re`\bou (?:laisser|deposer|rendre) (?:les |la )?(?:cles?|cartes?)\b`,

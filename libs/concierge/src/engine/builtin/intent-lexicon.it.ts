@@ -380,6 +380,7 @@ export const IT_LEXICON: LexiconRule[] = [
     re`\b(?:early ?check ?in|check ?in (?:anticipato|prima|presto)|arrivo anticipato|ingresso anticipato)\b`,
     re`\b(?:entrare|accedere|avere|prendere) (?:in |alla |la )?(?:camera|stanza)\b.{0,15}\b(?:prima|in anticipo|presto|dalle (?:[6-9]|1[01]))\b`,
     re`\b(?:fare il check ?in|arrivare) (?:prima|in anticipo|prima delle (?:12|14|15))\b`,
+    re`\b(?:camera|stanza)\b.{0,25}\b(?:pronta|disponibile)\b.{0,10}\b(?:prima|in anticipo|presto)\b`,
   ),
 
   rule('request.receipt', 1, re`\b(?:conto|copia|pdf)\b`),

@@ -379,6 +379,7 @@ export const PT_LEXICON: LexiconRule[] = [
     re`\b(?:early ?check ?in|check ?in (?:antecipado|mais cedo|cedo|antes)|entrada antecipada|chegada antecipada)\b`,
     re`\b(?:entrar|aceder|acessar|ter|ocupar) (?:no |ao |o )?quarto\b.{0,15}\b(?:mais cedo|antes|cedo|a partir das (?:[6-9]|1[01]))\b`,
     re`\b(?:fazer o check ?in|chegar) (?:mais cedo|antes do horario|antes das (?:12|14|15))\b`,
+    re`\bquarto\b.{0,25}\b(?:pronto|disponivel)\b.{0,10}\b(?:mais cedo|antes|cedo)\b`,
   ),
 
   rule('request.receipt', 1, re`\b(?:conta|copia|pdf)\b`),
@@ -738,7 +739,7 @@ export const PT_LEXICON: LexiconRule[] = [
   rule(
     'feedback.complaint',
     2,
-    re`\b(?:decepcionad\w+|decepcao|desiludid\w+|insatisfeit\w+|inaceitavel|inadmissivel|vergonhos\w+|vergonha|pessim\w+|horrivel|terrivel|nojent\w+|nojo|lamentavel|mal educad\w+|grosseir\w+|mal-educad\w+|incompetent\w+|golpe|roubalheira|absurdo)\b`,
+    re`\b(?:decepcionad\w+|decepcao|desiludid\w+|insatisfeit\w+|inaceitavel|inadmissivel|vergonhos\w+|vergonha|pessim\w+|horrivel|terrivel|nojent\w+|nojo|lamentavel|mal educad\w+|grosseir\w+|mal-educad\w+|incompetent\w+|golpe|roubalheira|absurdo|muito mau|muito ruim|pessimo servico)\b`,
     re`\bnao (?:estou|estamos|fiquei|ficamos) (?:nada )?(?:satisfeit\w+|content\w+)\b`,
     re`\b(?:esperando|a espera|esperei|esperamos)\b.{0,20}\b(?:hora|horas|minutos|ha uma hora|meia hora)\b`,
     re`\bninguem (?:veio|vem|responde|atende|apareceu)\b`,
@@ -836,7 +837,7 @@ export const PT_LEXICON: LexiconRule[] = [
   rule(
     'social.thanks',
     2,
-    re`\b(?:obrigad[oa]s?|obg|brigad[oa]|agradeco|agradecemos|grat[oa]|valeu|obrigadao)\b`,
+    re`\b(?:obrigad[oa]s?|obg|brigad[oa]|agradeco|agradecemos|grat[oa]|valeu|obrigadao|brigadao|brigadinho)\b`,
   ),
   rule(
     'social.thanks',
