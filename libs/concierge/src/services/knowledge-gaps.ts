@@ -109,7 +109,7 @@ export class KnowledgeGaps implements KnowledgeHealthContributor {
   async retract(propertyId: string, messageId: string, correction: string | null): Promise<void> {
     await this.lock(propertyId);
     const gapId = await this.gaps.removeQuestion(propertyId, messageId, 'unhelpful');
-    const gap = gapId && (await this.gaps.findById(propertyId, gapId));
+    const gap = gapId ? await this.gaps.findById(propertyId, gapId) : undefined;
     if (!gap) return;
     const examples = gap.examples.filter((e) => !(e.messageId === messageId && e.source === 'unhelpful'));
     const answer = correction !== null && gap.answer === correction.trim() ? null : gap.answer;

@@ -727,7 +727,7 @@ export const DE_LEXICON: LexiconRule[] = [
     re`\b(?:teurer|mehr) als (?:vereinbart|angegeben|angek(?:u|ue)ndigt|ausgeschrieben|besprochen)\b`,
   ),
 
-  // Was auf der Rechnung steht, und warum es dort nicht hingehört.
+  // A charge named with what is on the bill, and why it should not be there.
   rule(
     'billing.dispute',
     3,

@@ -741,7 +741,7 @@ export const ES_LEXICON: LexiconRule[] = [
     re`\b(?:mas caro|mas de lo) (?:que|de lo) (?:lo )?(?:acordado|pactado|anunciado|indicado|que nos dijeron|que me dijeron)\b`,
   ),
 
-  // Lo que aparece en la factura, y por qué no debería.
+  // A charge named with what is on the bill, and why it should not be there.
   rule(
     'billing.dispute',
     3,

@@ -716,7 +716,7 @@ export const FR_LEXICON: LexiconRule[] = [
     re`\b(?:plus cher|plus eleve) que (?:le prix |le tarif )?(?:convenu|prevu|annonce|indique|affiche)\b`,
   ),
 
-  // Ce qui figure sur la facture, et pourquoi ce ne devrait pas.
+  // A charge named with what is on the bill, and why it should not be there.
   rule(
     'billing.dispute',
     3,

@@ -705,7 +705,7 @@ export const IT_LEXICON: LexiconRule[] = [
     re`\b(?:piu caro|piu alto|di piu) (?:di quanto|rispetto a quanto|del prezzo) (?:concordato|pattuito|indicato|pubblicizzato|ci avevate detto|mi avevate detto)\b`,
   ),
 
-  // Quello che c'è sul conto, e perché non dovrebbe esserci.
+  // A charge named with what is on the bill, and why it should not be there.
   rule(
     'billing.dispute',
     3,

@@ -712,7 +712,7 @@ export const PT_LEXICON: LexiconRule[] = [
     re`\b(?:mais caro|mais alto) (?:do que|que) (?:o )?(?:combinado|acordado|anunciado|informado|indicado)\b`,
   ),
 
-  // O que aparece na fatura, e porque não devia.
+  // A charge named with what is on the bill, and why it should not be there.
   rule(
     'billing.dispute',
     3,
