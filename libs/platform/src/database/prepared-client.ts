@@ -9,9 +9,47 @@ export const PREPARED_STATEMENTS_MAX = 1000;
 /** PostgreSQL's answer when a prepared statement's result columns changed under it (a migration). */
 const RESULT_TYPE_CHANGED = /cached plan must not change result type/;
 
-/** The wire connection, as far as a query's preparation uses it. */
+/** The wire connection, as far as a query's preparation uses it (pg's Connection). */
 interface WireConnection {
+  parsedStatements: Record<string, unknown>;
+  submittedNamedStatements: Record<string, unknown>;
+  parse(message: unknown): void;
+  bind(message: unknown): void;
   describe(message: unknown): void;
+  execute(message: unknown): void;
+  flush(): void;
+  sync(): void;
+  close(message: unknown): void;
+}
+
+/**
+ * A connection's view that sends everything pg's preparation of a statement sends but its
+ * Describe: one per connection, made at its first described run, and passed to pg's own
+ * preparation in place of the connection (which is never changed).
+ */
+const undescribed = new WeakMap<WireConnection, WireConnection>();
+
+function undescribedOf(connection: WireConnection): WireConnection {
+  let view = undescribed.get(connection);
+  if (!view) {
+    view = {
+      get parsedStatements() {
+        return connection.parsedStatements;
+      },
+      get submittedNamedStatements() {
+        return connection.submittedNamedStatements;
+      },
+      parse: (message) => connection.parse(message),
+      bind: (message) => connection.bind(message),
+      describe: () => undefined,
+      execute: (message) => connection.execute(message),
+      flush: () => connection.flush(),
+      sync: () => connection.sync(),
+      close: (message) => connection.close(message),
+    };
+    undescribed.set(connection, view);
+  }
+  return view;
 }
 
 /** The parts of pg's Query a statement with known columns overrides (they are not in its typings). */
@@ -64,14 +102,7 @@ class KnownColumnsQuery extends PgQuery {
 
   /** pg's own preparation (Bind, Execute, Sync on a statement already parsed), less the Describe. */
   private prepareDescribed(connection: WireConnection, known: Columns): void {
-    const own = Object.getOwnPropertyDescriptor(connection, 'describe');
-    connection.describe = () => undefined;
-    try {
-      super.prepare(connection);
-    } finally {
-      if (own) Object.defineProperty(connection, 'describe', own);
-      else delete (connection as Partial<WireConnection>).describe;
-    }
+    super.prepare(undescribedOf(connection));
     // Rows (even of no columns) are read as a row description would have had them read.
     if (known && !this.failed) super.handleRowDescription({ fields: known });
   }
