@@ -94,7 +94,7 @@ export class ConciergeModule implements OnModuleInit {
   onModuleInit(): void {
     this.healthContributors.register(this.gaps);
     this.inbound.register((propertyId, messageId, attached) =>
-      this.pipeline.runWithin(propertyId, messageId, attached?.guestId ?? null),
+      this.pipeline.runWithin(propertyId, messageId, attached),
     );
     this.replyTranslators.register((propertyId, conversationId, text) =>
       this.staffReplies.translate(propertyId, conversationId, text),

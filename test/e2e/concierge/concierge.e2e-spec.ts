@@ -1,6 +1,8 @@
 import { ConciergeClock, ConciergePipeline, TaskNoticeJob } from '@app/concierge';
 import { InboundMessageJob } from '@app/conversation';
+import { GuestDirectory } from '@app/guest';
 import { DeferJob, DomainEventJob, type DomainEventPayload, TenantDb } from '@app/platform';
+import { StayLookup } from '@app/reservation';
 import { addStaff, expectProblem, pool, startTestApi, type TestApi } from '@app/testing';
 import { DateTime } from 'luxon';
 import { type Pool } from 'pg';
@@ -170,8 +172,11 @@ describe(ConciergePipeline.name, () => {
       ]);
     });
 
-    it("reads the conversation's own guest when the attaching job's hint names another", async () => {
-      const other = await sms(a, await guestInHouse(a, '309'), 'Hello');
+    it.each([
+      ['names another guest', false],
+      ["carries another guest's profile and stays", true],
+    ])("reads the conversation's own guest when the attaching job's hint %s", async (_, withReads) => {
+      const other = await sms(a, await guestInHouse(a, '309', { loyaltyTier: 'Gold' }), 'Hello');
       const otherGuest = (await guestsOf(other.messageId)).conversation_guest;
       const propertyId = a.t.propertyId;
       const messageId = await receive(
@@ -179,11 +184,20 @@ describe(ConciergePipeline.name, () => {
         await guestInHouse(a, '308'),
         'Could we get two more towels please?',
       );
-      await api.app
-        .get(TenantDb)
-        .run({ propertyId }, () => api.app.get(InboundMessageJob).attach({ propertyId, messageId }));
+      const db = api.app.get(TenantDb);
+      await db.run({ propertyId }, () => api.app.get(InboundMessageJob).attach({ propertyId, messageId }));
+      const hint = await db.run({ propertyId }, async () => ({
+        guestId: otherGuest,
+        guest: withReads
+          ? {
+              profile: (await api.app.get(GuestDirectory).profile(otherGuest))!,
+              stays: await api.app.get(StayLookup).staysOf(otherGuest),
+            }
+          : undefined,
+      }));
+      expect(hint.guest?.stays.current?.roomNumber ?? '309').toBe('309');
 
-      await api.app.get(ConciergePipeline).runWithin(propertyId, messageId, otherGuest);
+      await api.app.get(ConciergePipeline).runWithin(propertyId, messageId, hint);
 
       const seen = await guestsOf(messageId);
       expect(seen.trace_guest).toBe(seen.conversation_guest);
@@ -191,6 +205,42 @@ describe(ConciergePipeline.name, () => {
       const t = await traced(a, { messageId, conversationId: seen.conversation_id });
       expect(t.memoryHits).toEqual(expect.arrayContaining([expect.objectContaining({ room: '308' })]));
       expect(t.memoryHits).not.toEqual(expect.arrayContaining([expect.objectContaining({ room: '309' })]));
+      expect(t.memoryHits).not.toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'tier' })]));
+    });
+
+    it("reads the guest's stays again when the attaching job read them for another date", async () => {
+      const propertyId = a.t.propertyId;
+      const messageId = await receive(
+        a,
+        await guestInHouse(a, '312'),
+        'Could we get two more towels please?',
+      );
+      const db = api.app.get(TenantDb);
+      await db.run({ propertyId }, () => api.app.get(InboundMessageJob).attach({ propertyId, messageId }));
+      const {
+        rows: [{ guest_id: guestId }],
+      } = await admin.query<{ guest_id: string }>(
+        `select c.guest_id from conversation.messages m
+           join conversation.conversations c on c.id = m.conversation_id where m.id = $1`,
+        [messageId],
+      );
+      const hint = await db.run({ propertyId }, async () => {
+        const stays = await api.app.get(StayLookup).staysOf(guestId);
+        const stale = { ...stays.current!, roomNumber: '999' };
+        return {
+          guestId,
+          guest: {
+            profile: (await api.app.get(GuestDirectory).profile(guestId))!,
+            stays: { on: '2001-01-01', current: stale, next: null },
+          },
+        };
+      });
+
+      await api.app.get(ConciergePipeline).runWithin(propertyId, messageId, hint);
+
+      const t = await traced(a, { messageId, conversationId: (await guestsOf(messageId)).conversation_id });
+      expect(t.memoryHits).toEqual(expect.arrayContaining([expect.objectContaining({ room: '312' })]));
+      expect(t.memoryHits).not.toEqual(expect.arrayContaining([expect.objectContaining({ room: '999' })]));
     });
 
     it('leaves SMS keywords (STOP) to the channel rules, also when the inbound job runs again', async () => {

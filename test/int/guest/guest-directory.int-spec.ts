@@ -95,8 +95,13 @@ describe(GuestDirectory.name, () => {
         directory.findOrCreateByIdentity({ email: 'guest@example.com' }),
       );
 
-      expect(again).toEqual({ guestId: first.guestId, created: false });
+      // The profile as read in the same statement: what a read of the profile gives.
+      const profile = await tenantDb.run({ propertyId: a }, () => directory.profile(first.guestId));
+      expect(profile).toMatchObject({ guestId: first.guestId, firstName: 'Ana' });
+      expect(first.profile).toEqual(profile);
+      expect(again).toEqual({ guestId: first.guestId, created: false, profile });
       expect(otherProperty.created).toBe(true);
+      expect(otherProperty.profile).toMatchObject({ guestId: otherProperty.guestId, firstName: '' });
       expect(otherProperty.guestId).not.toBe(first.guestId);
       expect((await guestsOf(a)).map((g) => g.id)).toEqual([first.guestId]);
     });

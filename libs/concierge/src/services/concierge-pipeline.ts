@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks';
 
-import { ConversationGateway, type InboundContext } from '@app/conversation';
+import { type AttachedTo, ConversationGateway, type InboundContext } from '@app/conversation';
 import { GuestDirectory, type GuestProfile } from '@app/guest';
 import { isEvidence, KnowledgeAskService, KnowledgeSearchService } from '@app/knowledge';
 import { AppConfig, localDate, orderedUuidv7, TenantDb } from '@app/platform';
-import { type Stay, StayLookup } from '@app/reservation';
+import { type Stay, StayLookup, type Stays } from '@app/reservation';
 import { Injectable, Logger } from '@nestjs/common';
 
 import { BuiltinEngine, type Understanding } from '../engine/builtin/builtin-engine';
@@ -51,7 +51,7 @@ interface Gathered {
   property: ConciergeProperty;
   policy: AiPolicy;
   guest: GuestProfile | null;
-  stays: { current: Stay | null; next: Stay | null };
+  stays: Stays;
   now: Date;
   today: string;
   understood: Understanding;
@@ -120,9 +120,9 @@ export class ConciergePipeline {
   async runWithin(
     propertyId: string,
     messageId: string,
-    guestHint: string | null = null,
+    attached?: AttachedTo,
   ): Promise<string | (() => Promise<string>)> {
-    const first = await this.db.run({ propertyId }, () => this.firstPass(messageId, guestHint));
+    const first = await this.db.run({ propertyId }, () => this.firstPass(messageId, attached));
     if (!first || !('g' in first)) return describe(first);
     return async () => describe(await this.rest(propertyId, messageId, first));
   }
@@ -170,9 +170,9 @@ export class ConciergePipeline {
   /** Gathers and understands; decides and acts at once unless the LLM is to be asked. */
   private async firstPass(
     messageId: string,
-    guestHint: string | null = null,
+    attached?: AttachedTo,
   ): Promise<ProcessResult | LlmPlan | undefined> {
-    const g = await this.gather(messageId, guestHint);
+    const g = await this.gather(messageId, attached);
     if (!g) return undefined;
     // Nothing below reads what this writes: it goes out with the statements that follow.
     const [, next] = await Promise.all([
@@ -461,18 +461,26 @@ export class ConciergePipeline {
   /**
    * Under the message's lock: the message in context, the property and policy, the guest and
    * stays, the builtin understanding and whether staff hold the conversation. Undefined when the
-   * message was processed already or is not a guest's. `guestHint`, the guest the attaching job
-   * found, lets the guest and stays be asked for with the first reads; they are asked again for
-   * the conversation's guest should it be another.
+   * message was processed already or is not a guest's. `attached`, what the attaching job knows
+   * of the message's guest, lets the guest and stays be asked for with the first reads, or not
+   * at all when that job read them in this transaction (for the property's date of now); they are
+   * asked again for the conversation's guest should it be another.
    */
-  private async gather(messageId: string, guestHint: string | null = null): Promise<Gathered | undefined> {
+  private async gather(messageId: string, attached?: AttachedTo): Promise<Gathered | undefined> {
     const started = performance.now();
     const propertyId = this.db.propertyId;
     const now = this.clock.now();
     /** The property's date as of `now`. */
     const dayAt = (property: ConciergeProperty) => localDate(property.timezone, now);
+    const guestHint = attached?.guestId ?? null;
+    const known = attached?.guest;
     const guestOf = (guestId: string, day: string) =>
-      Promise.all([this.guests.profile(guestId), this.stayLookup.staysOf(guestId, day)]);
+      Promise.all([
+        known && known.profile.guestId === guestId ? known.profile : this.guests.profile(guestId),
+        known && known.profile.guestId === guestId && known.stays.on === day
+          ? known.stays
+          : this.stayLookup.staysOf(guestId, day),
+      ]);
     // Asked together: on the pipelined connection they leave in one write and PostgreSQL runs
     // them in this order, so the reads see the message as it is once its lock is held. (The
     // property is usually read already, by the attaching job: the hinted guest's reads then

@@ -1,4 +1,4 @@
-import { GuestDirectory } from '@app/guest';
+import { GuestDirectory, type GuestProfile } from '@app/guest';
 import {
   HandlesJob,
   type JobHandler,
@@ -9,7 +9,7 @@ import {
   type PropertyJobPayload,
   TenantDb,
 } from '@app/platform';
-import { StayLookup } from '@app/reservation';
+import { StayLookup, stayOfConversation, type Stays } from '@app/reservation';
 import { Injectable } from '@nestjs/common';
 
 import { type ChannelAccountRow } from '../repositories/channel-accounts.repository';
@@ -37,6 +37,8 @@ interface NewlyAttached {
   id: string;
   guestId: string;
   channelId: string;
+  /** The guest as the job read it, when it opened the conversation. */
+  guest?: { profile: GuestProfile; stays: Stays };
 }
 
 /** What attaching a message left to do. */
@@ -47,6 +49,8 @@ interface Attached {
   handOff: boolean;
   /** The conversation's guest, when this job read or made it (a hint for the handler). */
   guestId?: string;
+  /** Its profile and stays, when this job read them (opening the conversation). */
+  guest?: { profile: GuestProfile; stays: Stays };
   /**
    * The attachment's write, asked for and not yet answered: what runs next in the transaction
    * (the handler's reads) leaves in the same write, behind it. Its answer must be awaited.
@@ -91,7 +95,10 @@ export class InboundMessageJob implements JobHandler<InboundMessagePayload> {
       // The attachment's answer is read with the handler's first (a failed write fails them both).
       const [, handled] = await Promise.all([
         attached.written,
-        this.handoff.handle(propertyId, messageId, { guestId: attached.guestId ?? null }),
+        this.handoff.handle(propertyId, messageId, {
+          guestId: attached.guestId ?? null,
+          guest: attached.guest,
+        }),
       ]);
       return handled;
     });
@@ -161,7 +168,13 @@ export class InboundMessageJob implements JobHandler<InboundMessagePayload> {
       return { conversationId: conversation.id, handOff: false };
     }
     if (this.handoff.registered)
-      return { conversationId: conversation.id, handOff: true, guestId: conversation.guestId, written };
+      return {
+        conversationId: conversation.id,
+        handOff: true,
+        guestId: conversation.guestId,
+        guest: conversation.guest,
+        written,
+      };
     await this.outbox.enqueue(JobName.ConciergeProcess, { messageId });
     return { conversationId: conversation.id, handOff: false, written };
   }
@@ -181,15 +194,18 @@ export class InboundMessageJob implements JobHandler<InboundMessagePayload> {
     const identity =
       type === 'email' ? { email: address } : type === 'webchat' ? undefined : { phone: address };
     if (!identity) return undefined;
-    const { guestId, created } = await this.guests.findOrCreateByIdentity(identity);
-    const conversation = { id: orderedUuidv7(), guestId, channelId: address };
+    const { guestId, created, profile } = await this.guests.findOrCreateByIdentity(identity);
+    // A guest made just now has no reservations; the stays read here go to the handler too.
+    const stays: Stays = created
+      ? { on: await this.stays.today(), current: null, next: null }
+      : await this.stays.staysOf(guestId);
+    const conversation = { id: orderedUuidv7(), guestId, channelId: address, guest: { profile, stays } };
     const written = this.conversations.insertWithFirstMessage(
       propertyId,
       {
         id: conversation.id,
         guestId,
-        // A guest made just now has no reservations.
-        reservationId: created ? null : await this.stays.currentOrNextReservationId(guestId),
+        reservationId: stayOfConversation(stays)?.reservationId ?? null,
         accountId: account.id,
         channelType: type,
         channelId: address,

@@ -1,3 +1,5 @@
+import { type GuestProfile } from '@app/guest';
+import { type Stays } from '@app/reservation';
 import { Injectable } from '@nestjs/common';
 
 /**
@@ -20,6 +22,11 @@ export type InboundHandler = (
  */
 export interface AttachedTo {
   guestId: string | null;
+  /**
+   * When the job found or made the guest itself (a conversation it opened): the guest's profile
+   * and stays as it read them in this transaction, so that they need not be read again.
+   */
+  guest?: { profile: GuestProfile; stays: Stays };
 }
 
 /** What an inbound handler did, or the rest of its work, to run once the transaction committed. */

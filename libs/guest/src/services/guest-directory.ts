@@ -1,7 +1,7 @@
 import { OutboxService, TenantDb } from '@app/platform';
 import { Injectable } from '@nestjs/common';
 
-import { GuestsRepository } from '../repositories/guests.repository';
+import { type GuestRow, GuestsRepository } from '../repositories/guests.repository';
 import { normalizeEmail } from './contact-normalizer';
 import { GuestsService } from './guests.service';
 
@@ -26,6 +26,25 @@ export interface GuestProfile {
 export interface GuestRef {
   guestId: string;
   created: boolean;
+}
+
+/** A guest found or made by a channel identity, with its profile as read in the same statement. */
+export interface FoundGuest extends GuestRef {
+  profile: GuestProfile;
+}
+
+/** The concierge's view of a guest row. */
+function profileOf(row: GuestRow): GuestProfile {
+  // The column defaults to 'en' for stubs made from a phone or an address: only a PMS profile's is evidence.
+  const known = Object.keys(row.external_ids).length > 0;
+  return {
+    guestId: row.id,
+    firstName: row.first_name,
+    language: known ? row.language : null,
+    loyaltyTier: row.loyalty_tier,
+    vipStatus: row.vip_status,
+    preferences: row.preferences,
+  };
 }
 
 /**
@@ -54,17 +73,7 @@ export class GuestDirectory {
   /** The guest's profile as the concierge uses it; undefined when the guest is gone. */
   async profile(guestId: string): Promise<GuestProfile | undefined> {
     const row = await this.guests.findById(this.db.propertyId, guestId);
-    if (!row) return undefined;
-    // The column defaults to 'en' for stubs made from a phone or an address: only a PMS profile's is evidence.
-    const known = Object.keys(row.external_ids).length > 0;
-    return {
-      guestId: row.id,
-      firstName: row.first_name,
-      language: known ? row.language : null,
-      loyaltyTier: row.loyalty_tier,
-      vipStatus: row.vip_status,
-      preferences: row.preferences,
-    };
+    return row ? profileOf(row) : undefined;
   }
 
   /** Locks the guest for update (callers that change a guest and other rows lock the guest first). */
@@ -78,7 +87,7 @@ export class GuestDirectory {
     await this.outbox.publishEvent('guest.updated', { guestId });
   }
 
-  async findOrCreateByIdentity(identity: ChannelIdentity): Promise<GuestRef> {
+  async findOrCreateByIdentity(identity: ChannelIdentity): Promise<FoundGuest> {
     const propertyId = this.db.propertyId;
     const phone = identity.phone ? await this.service.phone(propertyId, identity.phone) : undefined;
     const email = identity.email ? normalizeEmail(identity.email) : undefined;
@@ -92,16 +101,16 @@ export class GuestDirectory {
       { phone, email, firstName: identity.firstName ?? '', lastName: identity.lastName ?? '' },
       null,
     );
-    if (got && !got.created) return { guestId: got.row.id, created: false };
+    if (got && !got.created) return { guestId: got.row.id, created: false, profile: profileOf(got.row) };
     const row = got?.row;
     if (!row) {
       const raced = await this.guests.findByContact(propertyId, { phone, email });
       // Taken and gone again (merged or deleted meanwhile): the caller's retry starts over.
       if (!raced) throw new Error('guest contact was taken and released concurrently; retry');
-      return { guestId: raced.id, created: false };
+      return { guestId: raced.id, created: false, profile: profileOf(raced) };
     }
     await this.outbox.publishEvent('guest.created', { guestId: row.id });
-    return { guestId: row.id, created: true };
+    return { guestId: row.id, created: true, profile: profileOf(row) };
   }
 
   /** A profile for a visitor known by nothing yet (a web chat session); staff complete it later. */

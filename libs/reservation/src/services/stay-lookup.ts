@@ -15,6 +15,19 @@ export interface Stay {
 }
 
 /**
+ * A guest's stays that matter on one of the property's dates (`on`, YYYY-MM-DD): the one under
+ * way and the next confirmed one; either may be null.
+ */
+export interface Stays {
+  on: string;
+  current: Stay | null;
+  next: Stay | null;
+}
+
+/** The stay a conversation is about: the one under way, else the next. */
+export const stayOfConversation = (stays: Stays): Stay | null => stays.current ?? stays.next;
+
+/**
  * The reservation context's public lookup (through index.ts) for other contexts: which stay a
  * guest's message is about. Runs inside the caller's property transaction.
  */
@@ -26,20 +39,25 @@ export class StayLookup {
     private readonly properties: PropertiesRepository,
   ) {}
 
+  /** The property's date now (no round trip where the transaction has read the property already). */
+  async today(): Promise<string> {
+    return localDate((await this.properties.findById(this.db.propertyId))?.timezone ?? 'UTC');
+  }
+
   /** The stay under way, else the next confirmed one (by the property's local date), else null. */
   async currentOrNextReservationId(guestId: string): Promise<string | null> {
-    const propertyId = this.db.propertyId;
-    const today = localDate((await this.properties.findById(propertyId))?.timezone ?? 'UTC');
-    return (await this.reservations.currentOrNext(propertyId, guestId, today)) ?? null;
+    const today = await this.today();
+    return (await this.reservations.currentOrNext(this.db.propertyId, guestId, today)) ?? null;
   }
 
   /**
    * The guest's stay under way (checked in, or confirmed and spanning the property's today, or
-   * the date `on`) and the next confirmed one; either may be null.
+   * the date `on`) and the next confirmed one; either may be null. The first of the two is the
+   * one `currentOrNextReservationId` names.
    */
-  async staysOf(guestId: string, on?: string): Promise<{ current: Stay | null; next: Stay | null }> {
+  async staysOf(guestId: string, on?: string): Promise<Stays> {
     const propertyId = this.db.propertyId;
-    const today = on ?? localDate((await this.properties.findById(propertyId))?.timezone ?? 'UTC');
+    const today = on ?? (await this.today());
     const rows = await this.reservations.staysAround(propertyId, guestId, today);
     const stay = (r: (typeof rows)[number]): Stay => ({
       reservationId: r.id,
@@ -52,6 +70,6 @@ export class StayLookup {
     });
     const current = rows.find((r) => r.current);
     const next = rows.find((r) => !r.current);
-    return { current: current ? stay(current) : null, next: next ? stay(next) : null };
+    return { on: today, current: current ? stay(current) : null, next: next ? stay(next) : null };
   }
 }
