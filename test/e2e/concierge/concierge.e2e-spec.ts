@@ -188,14 +188,15 @@ describe(ConciergePipeline.name, () => {
       await db.run({ propertyId }, () => api.app.get(InboundMessageJob).attach({ propertyId, messageId }));
       const hint = await db.run({ propertyId }, async () => ({
         guestId: otherGuest,
-        guest: withReads
+        opened: withReads
           ? {
+              conversationId: (await guestsOf(other.messageId)).conversation_id,
               profile: (await api.app.get(GuestDirectory).profile(otherGuest))!,
               stays: await api.app.get(StayLookup).staysOf(otherGuest),
             }
           : undefined,
       }));
-      expect(hint.guest?.stays.current?.roomNumber ?? '309').toBe('309');
+      expect(hint.opened?.stays.current?.roomNumber ?? '309').toBe('309');
 
       await api.app.get(ConciergePipeline).runWithin(propertyId, messageId, hint);
 
@@ -218,9 +219,9 @@ describe(ConciergePipeline.name, () => {
       const db = api.app.get(TenantDb);
       await db.run({ propertyId }, () => api.app.get(InboundMessageJob).attach({ propertyId, messageId }));
       const {
-        rows: [{ guest_id: guestId }],
-      } = await admin.query<{ guest_id: string }>(
-        `select c.guest_id from conversation.messages m
+        rows: [{ guest_id: guestId, conversation_id: conversationId }],
+      } = await admin.query<{ guest_id: string; conversation_id: string }>(
+        `select c.guest_id, m.conversation_id from conversation.messages m
            join conversation.conversations c on c.id = m.conversation_id where m.id = $1`,
         [messageId],
       );
@@ -229,7 +230,8 @@ describe(ConciergePipeline.name, () => {
         const stale = { ...stays.current!, roomNumber: '999' };
         return {
           guestId,
-          guest: {
+          opened: {
+            conversationId,
             profile: (await api.app.get(GuestDirectory).profile(guestId))!,
             stays: { on: '2001-01-01', current: stale, next: null },
           },
@@ -238,7 +240,7 @@ describe(ConciergePipeline.name, () => {
 
       await api.app.get(ConciergePipeline).runWithin(propertyId, messageId, hint);
 
-      const t = await traced(a, { messageId, conversationId: (await guestsOf(messageId)).conversation_id });
+      const t = await traced(a, { messageId, conversationId });
       expect(t.memoryHits).toEqual(expect.arrayContaining([expect.objectContaining({ room: '312' })]));
       expect(t.memoryHits).not.toEqual(expect.arrayContaining([expect.objectContaining({ room: '999' })]));
     });

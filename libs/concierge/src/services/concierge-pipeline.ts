@@ -57,6 +57,8 @@ interface Gathered {
   understood: Understanding;
   /** Why the AI keeps quiet (staff have the conversation), if it must. */
   quiet: string | null;
+  /** The conversation was opened for this message, in this transaction: it has no earlier traces. */
+  opened: boolean;
   started: number;
   marks: Record<string, number>;
 }
@@ -344,12 +346,14 @@ export class ConciergePipeline {
       asks: g.understood.asks,
       identified: this.stayFor(g) !== null,
       vip: g.guest !== null && isVip(g.policy, g.guest),
-      earlierSameIntent: await this.traces.countSameIntent(
-        this.db.propertyId,
-        g.ctx.conversationId,
-        g.understood.intent,
-        REPEAT_WINDOW_HOURS,
-      ),
+      earlierSameIntent: g.opened
+        ? 0
+        : await this.traces.countSameIntent(
+            this.db.propertyId,
+            g.ctx.conversationId,
+            g.understood.intent,
+            REPEAT_WINDOW_HOURS,
+          ),
     };
   }
 
@@ -473,7 +477,7 @@ export class ConciergePipeline {
     /** The property's date as of `now`. */
     const dayAt = (property: ConciergeProperty) => localDate(property.timezone, now);
     const guestHint = attached?.guestId ?? null;
-    const known = attached?.guest;
+    const known = attached?.opened;
     const guestOf = (guestId: string, day: string) =>
       Promise.all([
         known && known.profile.guestId === guestId ? known.profile : this.guests.profile(guestId),
@@ -511,6 +515,7 @@ export class ConciergePipeline {
       today,
       understood,
       quiet: staffHolds(ctx, aiPolicy, property, now.getTime()),
+      opened: known?.conversationId === ctx.conversationId,
       started,
       marks: { gathered, understood: performance.now() },
     };

@@ -19,7 +19,7 @@ import { OptOutsRepository } from '../repositories/opt-outs.repository';
 import { ChannelAccountsService } from '../services/channel-accounts.service';
 import { KINDS } from '../services/channel-kinds';
 import { KEYWORD_REPLY, smsKeyword } from '../services/channel-rules';
-import { InboundHandoff } from '../services/inbound-handoff';
+import { type AttachedTo, InboundHandoff } from '../services/inbound-handoff';
 
 const references = (entities: Record<string, unknown> | null): string[] =>
   Array.isArray(entities?.references)
@@ -49,8 +49,8 @@ interface Attached {
   handOff: boolean;
   /** The conversation's guest, when this job read or made it (a hint for the handler). */
   guestId?: string;
-  /** Its profile and stays, when this job read them (opening the conversation). */
-  guest?: { profile: GuestProfile; stays: Stays };
+  /** The conversation this job opened, with the guest's profile and stays as it read them. */
+  opened?: AttachedTo['opened'];
   /**
    * The attachment's write, asked for and not yet answered: what runs next in the transaction
    * (the handler's reads) leaves in the same write, behind it. Its answer must be awaited.
@@ -97,7 +97,7 @@ export class InboundMessageJob implements JobHandler<InboundMessagePayload> {
         attached.written,
         this.handoff.handle(propertyId, messageId, {
           guestId: attached.guestId ?? null,
-          guest: attached.guest,
+          opened: attached.opened,
         }),
       ]);
       return handled;
@@ -172,7 +172,7 @@ export class InboundMessageJob implements JobHandler<InboundMessagePayload> {
         conversationId: conversation.id,
         handOff: true,
         guestId: conversation.guestId,
-        guest: conversation.guest,
+        opened: conversation.guest && { conversationId: conversation.id, ...conversation.guest },
         written,
       };
     await this.outbox.enqueue(JobName.ConciergeProcess, { messageId });

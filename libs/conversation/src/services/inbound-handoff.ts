@@ -23,10 +23,11 @@ export type InboundHandler = (
 export interface AttachedTo {
   guestId: string | null;
   /**
-   * When the job found or made the guest itself (a conversation it opened): the guest's profile
-   * and stays as it read them in this transaction, so that they need not be read again.
+   * The conversation the job opened for this message, in this transaction, with the guest's
+   * profile and stays as it read them there: the conversation has no history yet, and they need
+   * not be read again.
    */
-  guest?: { profile: GuestProfile; stays: Stays };
+  opened?: { conversationId: string; profile: GuestProfile; stays: Stays };
 }
 
 /** What an inbound handler did, or the rest of its work, to run once the transaction committed. */
