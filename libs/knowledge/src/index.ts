@@ -8,6 +8,7 @@ export * from './dtos/knowledge-search.dto';
 export * from './exceptions/knowledge.exceptions';
 export * from './jobs/knowledge-embeddings.jobs';
 export * from './knowledge.module';
+export { ResponseCacheRepository } from './repositories/response-cache.repository';
 export { EXACT_VECTOR_SQL, hnswVectorSql, TEXT_SQL } from './repositories/search.repository';
 export { isEvidence } from './services/answer-composer';
 export { BUILTIN_MODEL, BuiltinEmbedder } from './services/builtin-embedder';
@@ -21,3 +22,4 @@ export {
   KnowledgeHealthContributors,
 } from './services/knowledge-health-contributors';
 export { KnowledgeSearchService } from './services/knowledge-search.service';
+export { ResponseCacheHits } from './services/response-cache-hits';

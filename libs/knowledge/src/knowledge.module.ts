@@ -27,6 +27,7 @@ import { KnowledgeHealthContributors } from './services/knowledge-health-contrib
 import { KnowledgeImportService } from './services/knowledge-import.service';
 import { KnowledgeReindexer } from './services/knowledge-reindexer';
 import { KnowledgeSearchService } from './services/knowledge-search.service';
+import { ResponseCacheHits } from './services/response-cache-hits';
 
 /**
  * The `knowledge` bounded context: the hotel's versioned knowledge, its chunks and vectors, hybrid
@@ -39,6 +40,7 @@ import { KnowledgeSearchService } from './services/knowledge-search.service';
     ChunksRepository,
     SearchRepository,
     ResponseCacheRepository,
+    ResponseCacheHits,
     KnowledgeHealthRepository,
     GroupEntriesRepository,
     EmbeddingProviders,

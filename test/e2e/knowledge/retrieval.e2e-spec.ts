@@ -1,4 +1,9 @@
-import { EmbedEntryJob, KnowledgeRetrievalController } from '@app/knowledge';
+import {
+  EmbedEntryJob,
+  KnowledgeRetrievalController,
+  ResponseCacheHits,
+  ResponseCacheRepository,
+} from '@app/knowledge';
 import { TenantDb } from '@app/platform';
 import { expectProblem, pool, signupTenant, startTestApi, type Tenant, type TestApi } from '@app/testing';
 import { type Pool } from 'pg';
@@ -278,6 +283,66 @@ describe(KnowledgeRetrievalController.name, () => {
       expect(unknown.body).toMatchObject({ answered: false, sources: [] });
       expect(guest.body.answer).not.toContain('04:00');
       expect(staff.body.answer).toContain('04:00');
+    });
+
+    describe("a cached answer's hits", () => {
+      const cachedOf = async (t: Tenant, question: string) =>
+        (
+          await admin.query<{ id: string; hit_count: number; last_hit_at: Date | null }>(
+            `select id, hit_count, last_hit_at from knowledge.response_cache
+              where property_id = $1 and question = $2`,
+            [t.propertyId, question],
+          )
+        ).rows[0];
+
+      it('are counted apart from the read and written together', async () => {
+        const question = 'When does the breakfast start?';
+        await ask(a, question);
+        await Promise.all([ask(a, question), ask(a, question.toUpperCase()), ask(a, question)]);
+        expect(await cachedOf(a, question)).toMatchObject({ hit_count: 0, last_hit_at: null });
+
+        await api.app.get(ResponseCacheHits).write();
+
+        const cached = await cachedOf(a, question);
+        expect(cached.hit_count).toBe(3);
+        expect(cached.last_hit_at).toBeInstanceOf(Date);
+      });
+
+      it('read before the answer was stored anew are not added to the new one', async () => {
+        const question = 'Is breakfast served on the terrace?';
+        await ask(a, question);
+        await ask(a, question);
+        // Expired, so the next ask stores its answer anew (the same row, its count started again).
+        await admin.query(
+          `update knowledge.response_cache set expires_at = now() - interval '1 second'
+            where property_id = $1 and question = $2`,
+          [a.propertyId, question],
+        );
+        const stored = await ask(a, question);
+        expect(stored.body.cached).toBe(false);
+
+        await api.app.get(ResponseCacheHits).write();
+
+        expect(await cachedOf(a, question)).toMatchObject({ hit_count: 0, last_hit_at: null });
+      });
+
+      it("touch no other property's answers", async () => {
+        const question = 'What time is breakfast on Sunday?';
+        await ask(a, question);
+        const { id } = await cachedOf(a, question);
+        const seenAt = new Date().toISOString();
+        const cache = api.app.get(ResponseCacheRepository);
+
+        const written = await api.app
+          .get(TenantDb)
+          .run({ propertyId: b.propertyId }, async () => [
+            await cache.addHits(b.propertyId, [{ id, count: 5, seenAt }]),
+            await cache.addHits(a.propertyId, [{ id, count: 5, seenAt }]),
+          ]);
+
+        expect(written).toEqual([0, 0]);
+        expect(await cachedOf(a, question)).toMatchObject({ hit_count: 0 });
+      });
     });
 
     it('counts the entries an answer used', async () => {

@@ -15,6 +15,16 @@ export interface CachedAnswerRow {
   hit_count: number;
   created_at: Date;
   similarity: number | null;
+  /** When it was read: the reading transaction's start, as PostgreSQL writes it (to the microsecond). */
+  seen_at: string;
+}
+
+/** Hits on one cached answer, counted since the last write of hits. */
+export interface CacheHits {
+  id: string;
+  count: number;
+  /** The latest hit's `seen_at`. */
+  seenAt: string;
 }
 
 export interface CachedAnswerWrite {
@@ -36,7 +46,10 @@ const COLUMNS = 'id, question, answer, sources, engine, hit_count, created_at';
 export class ResponseCacheRepository {
   constructor(private readonly db: TenantDb) {}
 
-  /** The live answer to exactly this normalized question; counts the hit. */
+  /**
+   * The live answer to exactly this normalized question. Its hit is counted apart (`addHits`), so
+   * that guests asking the same question at once do not wait for each other's transactions.
+   */
   async hit(
     propertyId: string,
     audience: Audience,
@@ -44,16 +57,15 @@ export class ResponseCacheRepository {
   ): Promise<CachedAnswerRow | undefined> {
     const rows = await rowsOf<CachedAnswerRow>(
       this.db.manager.query(
-        `update knowledge.response_cache set hit_count = hit_count + 1, last_hit_at = now()
-          where property_id = $1 and audience = $2 and question_key = $3 and expires_at > now()
-          returning ${COLUMNS}, null::float8 as similarity`,
+        `select ${COLUMNS}, null::float8 as similarity, now()::text as seen_at from knowledge.response_cache
+          where property_id = $1 and audience = $2 and question_key = $3 and expires_at > now()`,
         [propertyId, audience, questionKey],
       ),
     );
     return rows[0];
   }
 
-  /** The live answer to the most similar question at or above `minSimilarity`; counts the hit. */
+  /** The live answer to the most similar question at or above `minSimilarity` (its hit counted apart). */
   async semanticHit(
     propertyId: string,
     audience: Audience,
@@ -63,20 +75,33 @@ export class ResponseCacheRepository {
   ): Promise<CachedAnswerRow | undefined> {
     const rows = await rowsOf<CachedAnswerRow>(
       this.db.manager.query(
-        `with best as (
-           select id, 1 - (question_embedding <=> $5::vector) as similarity
+        `select * from (
+           select ${COLUMNS}, 1 - (question_embedding <=> $5::vector) as similarity, now()::text as seen_at
              from knowledge.response_cache
             where property_id = $1 and audience = $2 and model = $3 and dimensions = $4 and expires_at > now()
-            order by question_embedding <=> $5::vector limit 1)
-         update knowledge.response_cache r set hit_count = hit_count + 1, last_hit_at = now()
-           from best where r.property_id = $1 and r.id = best.id and best.similarity >= $6
-         returning ${COLUMNS.split(', ')
-           .map((c) => `r.${c}`)
-           .join(', ')}, best.similarity`,
+            order by question_embedding <=> $5::vector limit 1) best
+          where best.similarity >= $6`,
         [propertyId, audience, m.model, m.dimensions, vectorLiteral(vector), minSimilarity],
       ),
     );
     return rows[0];
+  }
+
+  /**
+   * Adds counted hits to their answers. A hit read before its answer was stored anew (`store`
+   * starts the count again) is not added to the new answer's count.
+   */
+  async addHits(propertyId: string, hits: CacheHits[]): Promise<number> {
+    return affectedOf(
+      this.db.manager.query(
+        `update knowledge.response_cache r
+            set hit_count = r.hit_count + h.count,
+                last_hit_at = greatest(r.last_hit_at, h.seen_at)
+           from unnest($2::uuid[], $3::int[], $4::timestamptz[]) as h(id, count, seen_at)
+          where r.property_id = $1 and r.id = h.id and r.created_at <= h.seen_at`,
+        [propertyId, hits.map((h) => h.id), hits.map((h) => h.count), hits.map((h) => h.seenAt)],
+      ),
+    );
   }
 
   async store(propertyId: string, w: CachedAnswerWrite): Promise<void> {

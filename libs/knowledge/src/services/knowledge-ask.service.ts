@@ -12,6 +12,7 @@ import { AnswerComposer } from './answer-composer';
 import { BUILTIN_MODEL } from './builtin-embedder';
 import { EmbeddingProviders } from './embedding-providers';
 import { KnowledgeSearchService } from './knowledge-search.service';
+import { ResponseCacheHits } from './response-cache-hits';
 
 const PASSAGES = 5;
 /** A cached answer serves a differently worded question only this close in meaning. */
@@ -29,6 +30,7 @@ export class KnowledgeAskService {
     private readonly searchService: KnowledgeSearchService,
     private readonly search: SearchRepository,
     private readonly cache: ResponseCacheRepository,
+    private readonly hits: ResponseCacheHits,
     private readonly composer: AnswerComposer,
     private readonly providers: EmbeddingProviders,
     private readonly config: AppConfig,
@@ -61,6 +63,7 @@ export class KnowledgeAskService {
           )
         : undefined);
     if (cached && (!extractiveOnly || cached.engine === 'builtin')) {
+      this.hits.count(access.propertyId, cached.id, cached.seen_at);
       const sources = cached.sources as AskSourceDto[];
       return {
         answer: cached.answer,
