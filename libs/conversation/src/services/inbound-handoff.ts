@@ -17,8 +17,9 @@ export type InboundHandler = (
 
 /**
  * What the attaching job knows of the message's conversation, passed so the handler can ask for
- * what it needs alongside its first reads. A hint only: the handler checks it against what it
- * reads.
+ * what it needs alongside its first reads, or skip reads the job made in the same transaction.
+ * The handler checks it against what it reads: the guest's id against the conversation's, the
+ * conversation's id, and the date the stays were read for against its own.
  */
 export interface AttachedTo {
   guestId: string | null;

@@ -24,8 +24,11 @@ interface WireConnection {
 
 /**
  * A connection's view that sends everything pg's preparation of a statement sends but its
- * Describe: one per connection, made at its first described run, and passed to pg's own
- * preparation in place of the connection (which is never changed).
+ * Describe: one per connection, made at the first run that skips the Describe, and passed to
+ * pg's own preparation in place of the connection (which is never changed). Its members are the
+ * ones pg 8's Query.prepare uses (parse, bind, describe, execute, flush, sync, close and the two
+ * statement registries); the int tests take it through runs, a value pg cannot bind and a
+ * statement prepared anew.
  */
 const undescribed = new WeakMap<WireConnection, WireConnection>();
 
@@ -100,7 +103,7 @@ class KnownColumnsQuery extends PgQuery {
     if (this.failed) this.closed();
   }
 
-  /** pg's own preparation (Bind, Execute, Sync on a statement already parsed), less the Describe. */
+  /** pg's own preparation (Bind, Execute, Sync on a statement already described), less the Describe. */
   private prepareDescribed(connection: WireConnection, known: Columns): void {
     super.prepare(undescribedOf(connection));
     // Rows (even of no columns) are read as a row description would have had them read.
