@@ -286,6 +286,9 @@ describe(KnowledgeRetrievalController.name, () => {
     });
 
     describe("a cached answer's hits", () => {
+      // Written when the tests say, not by the timer in between.
+      beforeAll(() => api.app.get(ResponseCacheHits).stop());
+
       const cachedOf = async (t: Tenant, question: string) =>
         (
           await admin.query<{ id: string; hit_count: number; last_hit_at: Date | null }>(
@@ -312,6 +315,7 @@ describe(KnowledgeRetrievalController.name, () => {
         const question = 'Is breakfast served on the terrace?';
         await ask(a, question);
         await ask(a, question);
+        await ask(a, question);
         // Expired, so the next ask stores its answer anew (the same row, its count started again).
         await admin.query(
           `update knowledge.response_cache set expires_at = now() - interval '1 second'
@@ -320,28 +324,41 @@ describe(KnowledgeRetrievalController.name, () => {
         );
         const stored = await ask(a, question);
         expect(stored.body.cached).toBe(false);
+        const again = await ask(a, question);
+        expect(again.body.cached).toBe(true);
 
         await api.app.get(ResponseCacheHits).write();
 
-        expect(await cachedOf(a, question)).toMatchObject({ hit_count: 0, last_hit_at: null });
+        expect(await cachedOf(a, question)).toMatchObject({ hit_count: 1 });
       });
 
       it("touch no other property's answers", async () => {
         const question = 'What time is breakfast on Sunday?';
         await ask(a, question);
         const { id } = await cachedOf(a, question);
-        const seenAt = new Date().toISOString();
+        const {
+          rows: [{ version }],
+        } = await admin.query<{ version: string }>(
+          `select to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as version
+             from knowledge.response_cache where id = $1`,
+          [id],
+        );
+        const hit = { id, version, count: 5, seenAt: new Date().toISOString() };
         const cache = api.app.get(ResponseCacheRepository);
 
         const written = await api.app
           .get(TenantDb)
           .run({ propertyId: b.propertyId }, async () => [
-            await cache.addHits(b.propertyId, [{ id, count: 5, seenAt }]),
-            await cache.addHits(a.propertyId, [{ id, count: 5, seenAt }]),
+            await cache.addHits(b.propertyId, [hit]),
+            await cache.addHits(a.propertyId, [hit]),
           ]);
+        const own = await api.app
+          .get(TenantDb)
+          .run({ propertyId: a.propertyId }, () => cache.addHits(a.propertyId, [{ ...hit, count: 1 }]));
 
         expect(written).toEqual([0, 0]);
-        expect(await cachedOf(a, question)).toMatchObject({ hit_count: 0 });
+        expect(own).toBe(1);
+        expect(await cachedOf(a, question)).toMatchObject({ hit_count: 1 });
       });
     });
 

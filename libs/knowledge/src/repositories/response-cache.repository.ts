@@ -15,13 +15,17 @@ export interface CachedAnswerRow {
   hit_count: number;
   created_at: Date;
   similarity: number | null;
-  /** When it was read: the reading transaction's start, as PostgreSQL writes it (to the microsecond). */
+  /** Which answer of the row this is: its `created_at` in UTC to the microsecond (`store` writes a new one). */
+  version: string;
+  /** When it was read (the reading transaction's start), in the same form. */
   seen_at: string;
 }
 
-/** Hits on one cached answer, counted since the last write of hits. */
+/** Hits on one answer of a cached question, counted since the last write of hits. */
 export interface CacheHits {
   id: string;
+  /** The answer's `version`: hits on an answer since stored anew are not added to the new one. */
+  version: string;
   count: number;
   /** The latest hit's `seen_at`. */
   seenAt: string;
@@ -41,6 +45,11 @@ export interface CachedAnswerWrite {
 
 const COLUMNS = 'id, question, answer, sources, engine, hit_count, created_at';
 
+/** A timestamp as fixed-width UTC text to the microsecond, whatever the session's TimeZone and DateStyle. */
+const utcText = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+/** What a read of an answer returns besides its columns: its version and when it was read. */
+const READ = `${utcText('created_at')} as version, ${utcText('now()')} as seen_at`;
+
 /** knowledge.response_cache: answers by normalized question, with the entries they came from. */
 @Injectable()
 export class ResponseCacheRepository {
@@ -57,7 +66,7 @@ export class ResponseCacheRepository {
   ): Promise<CachedAnswerRow | undefined> {
     const rows = await rowsOf<CachedAnswerRow>(
       this.db.manager.query(
-        `select ${COLUMNS}, null::float8 as similarity, now()::text as seen_at from knowledge.response_cache
+        `select ${COLUMNS}, null::float8 as similarity, ${READ} from knowledge.response_cache
           where property_id = $1 and audience = $2 and question_key = $3 and expires_at > now()`,
         [propertyId, audience, questionKey],
       ),
@@ -76,7 +85,7 @@ export class ResponseCacheRepository {
     const rows = await rowsOf<CachedAnswerRow>(
       this.db.manager.query(
         `select * from (
-           select ${COLUMNS}, 1 - (question_embedding <=> $5::vector) as similarity, now()::text as seen_at
+           select ${COLUMNS}, 1 - (question_embedding <=> $5::vector) as similarity, ${READ}
              from knowledge.response_cache
             where property_id = $1 and audience = $2 and model = $3 and dimensions = $4 and expires_at > now()
             order by question_embedding <=> $5::vector limit 1) best
@@ -88,18 +97,25 @@ export class ResponseCacheRepository {
   }
 
   /**
-   * Adds counted hits to their answers. A hit read before its answer was stored anew (`store`
-   * starts the count again) is not added to the new answer's count.
+   * Adds counted hits to their answers: only to the answer they were read from (`version`), not
+   * to one stored anew since, whose count starts again. Rows are updated in id order.
    */
   async addHits(propertyId: string, hits: CacheHits[]): Promise<number> {
+    const sorted = [...hits].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
     return affectedOf(
       this.db.manager.query(
         `update knowledge.response_cache r
             set hit_count = r.hit_count + h.count,
                 last_hit_at = greatest(r.last_hit_at, h.seen_at)
-           from unnest($2::uuid[], $3::int[], $4::timestamptz[]) as h(id, count, seen_at)
-          where r.property_id = $1 and r.id = h.id and r.created_at <= h.seen_at`,
-        [propertyId, hits.map((h) => h.id), hits.map((h) => h.count), hits.map((h) => h.seenAt)],
+           from unnest($2::uuid[], $3::timestamptz[], $4::int[], $5::timestamptz[]) as h(id, version, count, seen_at)
+          where r.property_id = $1 and r.id = h.id and r.created_at = h.version`,
+        [
+          propertyId,
+          sorted.map((h) => h.id),
+          sorted.map((h) => h.version),
+          sorted.map((h) => h.count),
+          sorted.map((h) => h.seenAt),
+        ],
       ),
     );
   }

@@ -63,7 +63,7 @@ export class KnowledgeAskService {
           )
         : undefined);
     if (cached && (!extractiveOnly || cached.engine === 'builtin')) {
-      this.hits.count(access.propertyId, cached.id, cached.seen_at);
+      this.hits.count(access.propertyId, cached.id, cached.version, cached.seen_at);
       const sources = cached.sources as AskSourceDto[];
       return {
         answer: cached.answer,

@@ -19,14 +19,18 @@ export const CACHE_HITS_PENDING_MAX = 10_000;
  * writes them once a second, one statement per property, in transactions of their own. Counting
  * them where the answer was read, as an update of its row, made every guest message that asked a
  * popular question wait for the transactions of the others asking it (the row's lock is held until
- * commit). A hit counts once the transaction that read it has committed. The counts are
- * statistics: those of the last second are lost should the process die, and kept in memory (up
- * to CACHE_HITS_PENDING_MAX answers) while the database is unavailable.
+ * commit). A hit counts once the transaction that read it has committed (at once where the caller
+ * commits: TenantDb.within). The counts are statistics, and approximate in three ways: the hits of
+ * the last second are lost should the process die before writing them (the api and the worker
+ * write theirs at shutdown, before the database pool closes); a write that fails (the database
+ * unavailable, or a deadlock with another process's write) is kept in memory, up to
+ * CACHE_HITS_PENDING_MAX answers, and tried again with the next; and a write whose commit was
+ * not confirmed is tried again too, so its hits may count twice.
  */
 @Injectable()
 export class ResponseCacheHits implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(ResponseCacheHits.name);
-  /** Counted and not yet written: by property, by cached answer. */
+  /** Counted and not yet written: by property, by cached answer (its id and version). */
   private pending = new Map<string, Map<string, CacheHits>>();
   private size = 0;
   private timer: NodeJS.Timeout | null = null;
@@ -43,9 +47,9 @@ export class ResponseCacheHits implements OnModuleInit, BeforeApplicationShutdow
     this.timer.unref();
   }
 
-  /** Counts a hit once the current property transaction has committed. */
-  count(propertyId: string, id: string, seenAt: string): void {
-    const add = () => this.add(propertyId, [{ id, count: 1, seenAt }]);
+  /** Counts a hit on an answer (`version`, read at `seenAt`) once the current property transaction has committed. */
+  count(propertyId: string, id: string, version: string, seenAt: string): void {
+    const add = () => this.add(propertyId, [{ id, version, count: 1, seenAt }]);
     if (!this.db.afterCommit(() => Promise.resolve(add()))) add();
   }
 
@@ -55,13 +59,18 @@ export class ResponseCacheHits implements OnModuleInit, BeforeApplicationShutdow
     return this.writing;
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
+  /** Stops the writes once a second (at shutdown); `write` still writes. */
+  stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stop();
     await this.write();
   }
 
-  /** Hits counted while the last jobs drained, should the database still take them. */
+  /** Hits counted since (requests and runs that ended meanwhile). */
   async onApplicationShutdown(): Promise<void> {
     await this.write();
   }
@@ -69,15 +78,17 @@ export class ResponseCacheHits implements OnModuleInit, BeforeApplicationShutdow
   private add(propertyId: string, hits: CacheHits[]): void {
     let counted = this.pending.get(propertyId);
     for (const hit of hits) {
-      const kept = counted?.get(hit.id);
+      const key = `${hit.id} ${hit.version}`;
+      const kept = counted?.get(key);
       if (kept) {
         kept.count += hit.count;
+        // Fixed-width UTC text: its order is the time's.
         if (hit.seenAt > kept.seenAt) kept.seenAt = hit.seenAt;
         continue;
       }
-      if (this.size >= CACHE_HITS_PENDING_MAX) return;
+      if (this.size >= CACHE_HITS_PENDING_MAX) continue;
       if (!counted) this.pending.set(propertyId, (counted = new Map<string, CacheHits>()));
-      counted.set(hit.id, { ...hit });
+      counted.set(key, { ...hit });
       this.size += 1;
     }
   }
