@@ -161,7 +161,10 @@ export class DeliveriesRepository {
 export class ParkedStatusesRepository {
   constructor(private readonly db: TenantDb) {}
 
-  /** Serializes the status callbacks and the send's answer about one provider message id. */
+  /**
+   * Serializes the status callbacks and the send's answer about one provider message id: the
+   * key `conversation.record_send_result` locks too (migration 1795330000000), spelled alike there.
+   */
   async lock(accountId: string, channelMessageId: string): Promise<void> {
     await this.db.manager.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [
       `delivery-status:${accountId}:${channelMessageId}`,
