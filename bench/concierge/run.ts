@@ -49,6 +49,7 @@ import {
   workerCount,
 } from '../lib/api-process';
 import { cpuBetween, cpuSample, type CpuSource } from '../lib/cpu';
+import { describeSpeed, machineSpeed } from '../lib/machine';
 import { GUEST_TEXTS, type GuestText, KNOWLEDGE } from './messages';
 
 const RATE = Number(env.BENCH_RATE ?? 100);
@@ -129,6 +130,7 @@ async function run(bench: BenchApi, fake: FakeTwilio, admin: Client, queues: Que
   const { base } = bench;
   const { propertyId, channel, warm, load } = await setUpHotel(base, fake);
   await waitIdle(admin, queues, 120_000);
+  console.log(`machine speed: ${describeSpeed(await machineSpeed(admin))}`);
   console.log(
     `${cpus().length} cores; api and ${workerCount()} worker${workerCount() > 1 ? 's' : ''} ${apiNodeArgs()}, LOG_LEVEL ${env.BENCH_LOG_LEVEL ?? 'warn'}, ` +
       `WORKER_CONCURRENCY ${env.WORKER_CONCURRENCY ?? new AppConfig().WORKER_CONCURRENCY}, ` +
@@ -176,6 +178,7 @@ async function run(bench: BenchApi, fake: FakeTwilio, admin: Client, queues: Que
   const jobs = await jobTimes(admin, queues, propertyId, load);
   const lost = await lostMessages(admin, propertyId, load);
   const logs = logSummary(bench);
+  const speedAfter = await machineSpeed(admin);
   report({
     load,
     sending,
@@ -191,6 +194,7 @@ async function run(bench: BenchApi, fake: FakeTwilio, admin: Client, queues: Que
     logs,
     perMessage,
   });
+  console.log(`machine speed after the run: ${describeSpeed(speedAfter)}`);
   return problemsOf(load, warm, lost, logs);
 }
 
