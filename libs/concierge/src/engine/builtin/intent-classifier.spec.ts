@@ -295,6 +295,43 @@ const GRIEVANCES: Case[] = [
   ['Sumiu dinheiro do cofre do quarto', 'request.security', 'pt'],
 ];
 
+/** Compensation asked for a spoilt stay, disappointment measured against the hotel's class, a cancellation after the booking. */
+const MORE_GRIEVANCES: Case[] = [
+  ['The spa was shut for our whole stay, can we get a discount?', 'billing.refund'],
+  ['sin agua caliente dos días, creo que merecemos un descuento', 'billing.refund', 'es'],
+  ['La piscine était fermée, vous pourriez nous faire une réduction ?', 'billing.refund', 'fr'],
+  ['Die Sauna war die ganze Zeit kaputt, bekommen wir dafür einen Rabatt?', 'billing.refund', 'de'],
+  ['il wifi non ha mai funzionato, ci fate uno sconto?', 'billing.refund', 'it'],
+  ['o ar condicionado não funcionou a semana toda, acho justo um desconto', 'billing.refund', 'pt'],
+  ['honestly expected much more for a 5 star hotel', 'feedback.complaint'],
+  ['esperábamos algo mejor para un hotel de cuatro estrellas', 'feedback.complaint', 'es'],
+  ["on s'attendait à mieux, pas digne d'un 4 étoiles", 'feedback.complaint', 'fr'],
+  ['Für diesen Preis hatte ich mehr erwartet, unzumutbar', 'feedback.complaint', 'de'],
+  ['ci aspettavamo di più da un hotel a 4 stelle', 'feedback.complaint', 'it'],
+  ['esperava bem melhor, para um hotel de 5 estrelas é lamentável', 'feedback.complaint', 'pt'],
+  ['we have a reservation for next month but we need to cancel', 'request.reservation_cancel'],
+  ['Tenemos una reserva para el viernes pero tendremos que cancelar', 'request.reservation_cancel', 'es'],
+  [
+    'Wir haben eine Buchung für Dezember, die wir leider stornieren müssen',
+    'request.reservation_cancel',
+    'de',
+  ],
+  ['Mir ist seit dem Abendessen schwindelig und übel, kann jemand einen Arzt holen?', 'medical', 'de'],
+];
+
+/** Thanks for a service already given: no new task; a request after the thanks still counts. */
+const THANKED: Case[] = [
+  ['thanks so much for the extra pillows!', 'social.thanks'],
+  ['muchas gracias por las toallas, muy rápidos', 'social.thanks', 'es'],
+  ['merci beaucoup pour le fer à repasser', 'social.thanks', 'fr'],
+  ['Danke schön für die zweite Decke!', 'social.thanks', 'de'],
+  ['grazie mille per il phon!', 'social.thanks', 'it'],
+  ['obrigado pelo berço, chegou rapidinho', 'social.thanks', 'pt'],
+  ['thanks for the towels, but could you also bring two pillows', 'request.amenities'],
+  ['merci de nous apporter deux serviettes', 'request.towels', 'fr'],
+  ['gracias! nos traen dos toallas a la 305?', 'request.towels', 'es'],
+];
+
 /** The same topics asked about, ordered or lost without a grievance: still answered or acted on. */
 const TOPIC_QUESTIONS: Case[] = [
   ['Is parking free?', 'inquiry.parking'],
@@ -348,6 +385,8 @@ const ALL_CASES = [
   ...table('en', FALSE_FRIENDS),
   ...table('en', GRIEVANCES),
   ...table('en', TOPIC_QUESTIONS),
+  ...table('en', MORE_GRIEVANCES),
+  ...table('en', THANKED),
 ];
 
 describe(classifyIntent.name, () => {
@@ -437,6 +476,20 @@ describe(classifyIntent.name, () => {
 
     it.each(table('en', TOPIC_QUESTIONS))(
       'classifies %s "%s" as %s when the guest only asks about or orders the same topic',
+      (language, text, intent) => {
+        expect(classifyIntent(text, language).intent).toBe(intent);
+      },
+    );
+
+    it.each(table('en', MORE_GRIEVANCES))(
+      'classifies %s "%s" as %s: compensation, disappointment and cancellation outweigh the topic',
+      (language, text, intent) => {
+        expect(classifyIntent(text, language).intent).toBe(intent);
+      },
+    );
+
+    it.each(table('en', THANKED))(
+      'classifies %s "%s" as %s: a service thanked for was given, not asked for',
       (language, text, intent) => {
         expect(classifyIntent(text, language).intent).toBe(intent);
       },

@@ -114,6 +114,7 @@ const PRECEDENCE: readonly (readonly [IntentId, readonly IntentId[]])[] = [
     'medical',
     [
       'inquiry.location',
+      'inquiry.dining',
       'inquiry.amenities',
       'request.room_service',
       'request.amenities',
@@ -236,6 +237,9 @@ const REQUESTS = (Object.keys(INTENTS) as IntentId[]).filter(
   (id) => INTENTS[id].category === 'request' && !INTENTS[id].restricted,
 );
 
+/** A service thanked for was given: "thanks for the towels" asks for none. */
+const THANKABLE: ReadonlySet<IntentId> = new Set(REQUESTS);
+
 /** "Help!", "¡Socorro!", "Hilfe!" opening a sentence and shouted: a call for help. */
 const HELP_SHOUT =
   /(?:^|[.!?¡¿]\s*)(?:please\s+|por favor\s+|bitte\s+|s'il vous pla[iî]t\s+)?(?:help|ayuda|auxilio|socorro|hilfe|aiuto|ajuda|au secours|[àa] l'aide)(?:\s+(?:me|us|please|por favor|moi|mir|uns|mi|aqui|aquí))?\s*!/iu;
@@ -257,6 +261,7 @@ interface CompiledCues {
   request: RegExp;
   broken: RegExp;
   declining: RegExp;
+  thanking: RegExp;
   contrast: RegExp;
   negative: RegExp;
   positive: RegExp;
@@ -301,6 +306,7 @@ const compileCues = (cues: LanguageCues): CompiledCues => ({
   request: union(cues.request),
   broken: union(cues.broken),
   declining: union(cues.declining, 'g'),
+  thanking: union(cues.thanking, 'g'),
   contrast: union(cues.contrast, 'g'),
   negative: union(cues.negative, 'g'),
   positive: union(cues.positive, 'g'),
@@ -444,6 +450,8 @@ interface Cues {
   broken: boolean;
   /** Where each declining cue ("don't need") is, and where clauses or contrasts ("but") start. */
   declines: Span[];
+  /** Where each thanking cue ("thanks for") is: the service after it was given, not asked for. */
+  thanks: Span[];
   boundaries: number[];
 }
 
@@ -457,6 +465,7 @@ const readCues = (text: string, normalized: string, languages: ReadonlySet<strin
   let informational = false;
   let broken = false;
   const declines: Span[] = [];
+  const thanks: Span[] = [];
   const boundaries = clauseStarts(text, normalized);
   for (const { code, cues } of LANGUAGES) {
     if (languages.has(code)) {
@@ -467,6 +476,7 @@ const readCues = (text: string, normalized: string, languages: ReadonlySet<strin
     }
     broken ||= cues.broken.test(normalized);
     declines.push(...spans(cues.declining, normalized));
+    thanks.push(...spans(cues.thanking, normalized));
   }
   // "Can you tell me…" asks to be told: a question, not a request.
   return {
@@ -474,17 +484,18 @@ const readCues = (text: string, normalized: string, languages: ReadonlySet<strin
     request: request && !informational,
     broken,
     declines,
+    thanks,
     boundaries,
   };
 };
 
-/** Whether a match is in the reach of a declining cue, in the same clause: "no need for [towels]". */
-const isDeclined = (cues: Cues, match: Span): boolean =>
-  cues.declines.some(
-    (decline) =>
-      decline.start < match.end &&
-      match.end - decline.end <= DECLINE_REACH &&
-      !cues.boundaries.some((boundary) => boundary >= decline.end && boundary <= match.start),
+/** Whether a match is in the reach of one of `cuesAt`, in the same clause: "no need for [towels]". */
+const inReach = (cuesAt: readonly Span[], boundaries: readonly number[], match: Span): boolean =>
+  cuesAt.some(
+    (cue) =>
+      cue.start < match.end &&
+      match.end - cue.end <= DECLINE_REACH &&
+      !boundaries.some((boundary) => boundary >= cue.end && boundary <= match.start),
   );
 
 /**
@@ -496,8 +507,11 @@ const scoreRules = (
   weightOf: (code: string) => number,
   cues: Cues,
   matched: string[],
-): { scores: Scores; declinedHousekeeping: boolean } => {
+): { scores: Scores; declinedHousekeeping: boolean; thanked: ReadonlySet<IntentId> } => {
   const positive = new Map<IntentId, number>();
+  /** Intents with a thanked match, and those with a match not thanked. */
+  const thankedFor = new Set<IntentId>();
+  const askedFor = new Set<IntentId>();
   const negative = new Map<IntentId, number>();
   let declinedHousekeeping = false;
   const ruleMatches = MATCHER.match(normalized);
@@ -514,11 +528,16 @@ const scoreRules = (
         continue;
       }
       let ruleWeight = compiled.weight;
-      if (DECLINABLE.has(compiled.intent) && isDeclined(cues, match)) {
+      if (DECLINABLE.has(compiled.intent) && inReach(cues.declines, cues.boundaries, match)) {
         declinedHousekeeping ||= HOUSEKEEPING.has(compiled.intent);
         ruleWeight *= DECLINED_SHARE;
         matched.push(`${compiled.id}:declined`);
+      } else if (THANKABLE.has(compiled.intent) && inReach(cues.thanks, cues.boundaries, match)) {
+        ruleWeight *= DECLINED_SHARE;
+        thankedFor.add(compiled.intent);
+        matched.push(`${compiled.id}:thanked`);
       } else {
+        askedFor.add(compiled.intent);
         matched.push(compiled.id);
       }
       const weights = found.get(compiled.intent);
@@ -540,7 +559,8 @@ const scoreRules = (
     const adjusted = score + (negative.get(intent) ?? 0);
     if (adjusted > 0) scores.set(intent, adjusted);
   }
-  return { scores, declinedHousekeeping };
+  const thanked = new Set([...thankedFor].filter((intent) => !askedFor.has(intent)));
+  return { scores, declinedHousekeeping, thanked };
 };
 
 /** Question cues favour inquiries, request cues requests, broken-ness the repair intents. */
@@ -559,7 +579,7 @@ const applyCues = (scores: Scores, cues: Cues, matched: string[]): void => {
 };
 
 /** The intents that overlap: specific over generic, sensitive over routine, substance over small talk. */
-const resolve = (scores: Scores): void => {
+const resolve = (scores: Scores, thanked: ReadonlySet<IntentId>): void => {
   for (const [winner, losers] of PRECEDENCE) {
     const winnerScore = get(scores, winner);
     if (winnerScore < 2) continue;
@@ -607,9 +627,11 @@ const resolve = (scores: Scores): void => {
     scores.set('social.thanks', Math.min(get(scores, 'social.thanks') * 0.5, farewell * 0.6));
   }
   if (get(scores, 'social.thanks') >= 1 || farewell >= 1) scale(scores, 'social.greeting', 0.5);
-  // Small talk only wins when nothing substantive matched: "Hi, 2 towels please".
+  // Small talk only wins when nothing substantive matched: "Hi, 2 towels please" (a service
+  // thanked for is not substantive: "thanks for the towels").
   let substantive = 0;
-  for (const [intent, score] of scores) if (!LIGHT.has(intent)) substantive = Math.max(substantive, score);
+  for (const [intent, score] of scores)
+    if (!LIGHT.has(intent) && !thanked.has(intent)) substantive = Math.max(substantive, score);
   if (substantive >= 1) {
     const factor = substantive >= 1.5 ? 0.25 : 0.6;
     for (const intent of SOCIAL) scale(scores, intent, factor);
@@ -642,7 +664,7 @@ export function classifyIntent(text: string, language: string): Classification {
   const matched: string[] = [];
 
   const cues = readCues(text, normalized, new Set([given, spotted, 'en']));
-  const { scores, declinedHousekeeping } = scoreRules(normalized, weightOf, cues, matched);
+  const { scores, declinedHousekeeping, thanked } = scoreRules(normalized, weightOf, cues, matched);
   // "No need for towels today", "don't clean the room": skipping housekeeping.
   if (declinedHousekeeping) {
     scores.set('request.do_not_disturb', get(scores, 'request.do_not_disturb') + 2);
@@ -654,7 +676,7 @@ export function classifyIntent(text: string, language: string): Classification {
     matched.push('cue:help');
   }
   applyCues(scores, cues, matched);
-  resolve(scores);
+  resolve(scores, thanked);
 
   const ranked = [...scores]
     .filter(([, score]) => score > 0)

@@ -486,6 +486,11 @@ export const DE_LEXICON: LexiconRule[] = [
 
   rule(
     'request.reservation_cancel',
+    3,
+    re`\b(?:buchung|reservierung|zimmerreservierung)\b.{0,60}\b(?:stornieren|storniere|stornierung|absagen|canceln)\b`,
+  ),
+  rule(
+    'request.reservation_cancel',
     1,
     re`\b(?:storn\w*|absagen|annullier\w*)\b`,
     re`\b(?:k(?:o|oe)nnen|kann) (?:leider )?nicht (?:kommen|anreisen|reisen)\b`,
@@ -734,6 +739,11 @@ export const DE_LEXICON: LexiconRule[] = [
     re`\bauf (?:meiner|der|unserer) (?:rechnung|abrechnung)\b.{0,40}\b(?:obwohl|aber|dabei|obgleich|obschon)\b`,
   ),
 
+  rule(
+    'billing.refund',
+    3,
+    re`\b(?:bekommen|bekomme|kriegen|erwarte|erwarten|verdient|verdienen|fair|angemessen|gew(?:a|ae)hren|geben|daf(?:u|ue)r)\b.{0,20}\b(?:rabatt|nachlass|preisnachlass)\b`,
+  ),
   rule('billing.refund', 1.5, re`\b(?:rabatt|nachlass|preisnachlass|geld|punkte)\b`),
   rule(
     'billing.refund',
@@ -746,6 +756,14 @@ export const DE_LEXICON: LexiconRule[] = [
   ),
   rule('billing.refund', -2, re`\b(?:nicht erstattbar|erstattbar|nicht stornierbar)\b`),
 
+  rule(
+    'feedback.complaint',
+    2,
+    re`\b(?:mehr|besseres|etwas anderes) erwartet\b`,
+    re`\bf(?:u|ue)r (?:\d+ (?:euro|eur)|den preis|das geld) (?:\w+ ){0,3}?erwarte(?:n)? (?:ich|wir)\b`,
+    re`\bf(?:u|ue)r ein(?:en)? (?:\d|vier|f(?:u|ue)nf|drei) ?sterne\w*\b`,
+    re`\b(?:unzumutbar|nicht zumutbar|ein witz)\b`,
+  ),
   rule('feedback.complaint', 1, re`\b(?:manager|bewertung|tripadvisor|ein stern|warten|wieder)\b`),
   rule(
     'feedback.complaint',
@@ -821,6 +839,7 @@ export const DE_LEXICON: LexiconRule[] = [
     'medical',
     3,
     re`\b(?:brauche|brauchen|rufen sie|rufen|finden) (?:einen |eine |den )?(?:arzt|(?:a|ae)rztin|doktor|zahnarzt)\b`,
+    re`\bmir (?:ist|wird|war)\b.{0,30}\b(?:schlecht|(?:u|ue)bel|schwindelig|schwummrig)\b`,
     re`\b(?:ich bin|er ist|sie ist|mein (?:sohn|mann|kind) ist|meine (?:tochter|frau) ist) (?:sehr |ziemlich )?(?:krank|erk(?:a|ae)ltet)\b`,
   ),
 
@@ -970,6 +989,9 @@ export const DE_CUES: LanguageCues = {
     /\bbitte (?:keine|kein|nicht)\b/,
     /\bnein danke\b/,
     /\b(?:haben genug|habe genug)\b/,
+  ],
+  thanking: [
+    /\b(?:danke|dankeschon|danke schon|vielen dank|herzlichen dank|besten dank|tausend dank)(?: (?:schon|sehr|nochmal|vielmals|auch|euch|ihnen))* (?:fur|fuer)\b/,
   ],
   contrast: [/\b(?:aber|sondern|jedoch|nur|stattdessen|ausser|dagegen|allerdings|auch)\b/],
   negative: [

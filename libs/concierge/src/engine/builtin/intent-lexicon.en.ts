@@ -591,6 +591,11 @@ export const EN_LEXICON: LexiconRule[] = [
   rule(
     'request.reservation_cancel',
     3,
+    re`\b(?:booking|reservation|reservations|stay)\b.{0,60}\b(?:cancel|cancell?ing|cancell?ed)\b`,
+  ),
+  rule(
+    'request.reservation_cancel',
+    3,
     re`\b(?:booking|reservation|rate|room|stay)\b.{0,20}\b(?:refundable|non refundable|cancell?able|flexible)\b`,
     re`\bis (?:it|this|my booking|the rate|my rate|my reservation) (?:refundable|cancell?able|flexible)\b`,
   ),
@@ -920,6 +925,11 @@ export const EN_LEXICON: LexiconRule[] = [
 
   rule(
     'billing.refund',
+    3,
+    re`\b(?:deserve|entitled to|get|give|offer|expect|want|fair|ask for|asking for|some kind of|any)\b.{0,20}\b(?:discount|reduction|price reduction)\b`,
+  ),
+  rule(
+    'billing.refund',
     1.5,
     re`\b(?:discount|reduction|money|credit|points|free night|complimentary night|goodwill)\b`,
   ),
@@ -936,6 +946,14 @@ export const EN_LEXICON: LexiconRule[] = [
   ),
   rule('billing.refund', -2, re`\b(?:non ?refundable|refundable) (?:rate|booking|reservation|room)\b`),
 
+  rule(
+    'feedback.complaint',
+    2,
+    re`\b(?:expected|expecting|i expect|we expect) (?:a lot |a bit |much |way |far |so much |something )?(?:more|better)\b`,
+    re`\bfor (?:a|an) (?:\d|four|five|three) ?(?:star|stars)\b`,
+    re`\b(?:not|isn ?t|wasn ?t|hardly) (?:worth (?:the|what)|up to (?:standard|scratch|par))\b`,
+    re`\b(?:shoddy|subpar|sub par|unacceptable)\b`,
+  ),
   rule(
     'feedback.complaint',
     1,
@@ -1236,6 +1254,9 @@ export const EN_CUES: LanguageCues = {
     /\bno (?:thanks?|thank you|more)\b/,
     /\b(?:we re|we are|i m|i am) (?:fine|good|ok|okay|set) (?:with|on|for)\b/,
     /\bhave (?:enough|plenty)\b/,
+  ],
+  thanking: [
+    /\b(?:thanks|thank you|thank u|thankyou|thx|tysm|cheers|many thanks)(?: (?:so+|very|really|much|a lot|again|a million|heaps|loads|lots))* for\b/,
   ],
   contrast: [
     /\b(?:but|however|though|although|instead|just|only|rather|except|also|plus|and can|and could)\b/,

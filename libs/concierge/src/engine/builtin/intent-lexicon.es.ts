@@ -499,6 +499,11 @@ export const ES_LEXICON: LexiconRule[] = [
 
   rule(
     'request.reservation_cancel',
+    3,
+    re`\b(?:reserva|reservas|reservacion)\b.{0,60}\b(?:cancelar|cancelarla|anular|anularla|cancelacion)\b`,
+  ),
+  rule(
+    'request.reservation_cancel',
     1,
     re`\b(?:cancel\w*|anular|anulacion)\b`,
     re`\bno (?:podremos|podre|vamos a poder|voy a poder|podemos|puedo) (?:ir|venir|llegar|viajar)\b`,
@@ -748,6 +753,11 @@ export const ES_LEXICON: LexiconRule[] = [
     re`\ben (?:mi|la|nuestra) (?:factura|cuenta)\b.{0,40}\b(?:pero|aunque|si no|y eso que|sin haber)\b`,
   ),
 
+  rule(
+    'billing.refund',
+    3,
+    re`\b(?:merecemos|merezco|justo|darnos|nos dan|nos hacen|hacernos|nos harian|algun|pedir|pido|pedimos|esperamos|podrian)\b.{0,20}\b(?:descuento|rebaja)\b`,
+  ),
   rule('billing.refund', 1.5, re`\b(?:descuento|rebaja|dinero|credito|noche gratis|puntos)\b`),
   rule(
     'billing.refund',
@@ -760,6 +770,13 @@ export const ES_LEXICON: LexiconRule[] = [
   ),
   rule('billing.refund', -2, re`\b(?:no reembolsable|reembolsable)\b`),
 
+  rule(
+    'feedback.complaint',
+    2,
+    re`\besperaba(?:mos)? (?:\w+ )?(?:mas|mejor|otra cosa)\b`,
+    re`\bpara (?:ser )?un (?:hotel )?(?:de )?(?:\d|cuatro|cinco|tres) ?estrellas\b`,
+    re`\b(?:decepcion\w*|decepcionad\w*|inaceptable|lamentable|vergonzoso|una verguenza)\b`,
+  ),
   rule(
     'feedback.complaint',
     1,
@@ -983,6 +1000,9 @@ export const ES_CUES: LanguageCues = {
     /\bno (?:traigan|traiga|manden|mande|limpien|cambien|pasen|vengan)\b/,
     /\bno gracias\b/,
     /\b(?:estamos bien|estoy bien|tenemos suficientes?|ya tenemos)\b/,
+  ],
+  thanking: [
+    /\b(?:gracias|agradezco|agradecemos|agradecida|agradecido)(?: (?:de nuevo|otra vez|mil|muchas|muchisimas|infinitas|de verdad))* (?:por|x)\b/,
   ],
   contrast: [/\b(?:pero|sino|aunque|solo|solamente|en cambio|en su lugar|sin embargo|tambien|ademas)\b/],
   negative: [

@@ -484,6 +484,11 @@ export const FR_LEXICON: LexiconRule[] = [
 
   rule(
     'request.reservation_cancel',
+    3,
+    re`\b(?:reservation|reservations|sejour)\b.{0,60}\b(?:annuler|annulation|l annuler)\b`,
+  ),
+  rule(
+    'request.reservation_cancel',
     1,
     re`\b(?:annul\w*)\b`,
     re`\b(?:ne pourrons pas|ne pourrai pas|ne pouvons plus|ne peux plus) (?:venir|voyager|etre la)\b`,
@@ -723,6 +728,11 @@ export const FR_LEXICON: LexiconRule[] = [
     re`\b(?:sur|dans) (?:ma|la|notre) (?:facture|note)\b.{0,40}\b(?:alors qu|alors que|pourtant|bien que|meme si|mais)\b`,
   ),
 
+  rule(
+    'billing.refund',
+    3,
+    re`\b(?:merite|meritons|juste|normal|accorder|faire|avoir|obtenir|demander|demande|attends|attendons|un petit|une petite)\b.{0,20}\b(?:reduction|remise|ristourne)\b`,
+  ),
   rule('billing.refund', 1.5, re`\b(?:reduction|remise|ristourne|argent|geste)\b`),
   rule(
     'billing.refund',
@@ -735,6 +745,13 @@ export const FR_LEXICON: LexiconRule[] = [
   ),
   rule('billing.refund', -2, re`\b(?:non remboursable|remboursable)\b`),
 
+  rule(
+    'feedback.complaint',
+    2,
+    re`\b(?:je m attendais|on s attendait|nous nous attendions|on attendait|j attendais) (?:\w+ )?(?:a )?(?:mieux|plus|autre chose)\b`,
+    re`\bpour un (?:hotel )?(?:\d|quatre|cinq|trois) ?etoiles?\b`,
+    re`\b(?:pas digne|indigne|inadmissible|inacceptable|decevant\w*|decue?s?|deception|lamentable|honteux)\b`,
+  ),
   rule(
     'feedback.complaint',
     1,
@@ -958,6 +975,9 @@ export const FR_CUES: LanguageCues = {
     /\bne (?:faites|nettoyez|changez|apportez|venez|passez) pas\b/,
     /\bnon merci\b/,
     /\b(?:ca va|c est bon|nous avons assez|j ai assez|on a assez)\b/,
+  ],
+  thanking: [
+    /\b(?:merci+)(?: (?:beaucoup|bcp|mille fois|infiniment|encore|enormement|bien|vraiment))* pour\b/,
   ],
   contrast: [/\b(?:mais|par contre|en revanche|seulement|juste|plutot|sauf|aussi|cependant|pourtant)\b/],
   negative: [

@@ -473,6 +473,11 @@ export const IT_LEXICON: LexiconRule[] = [
 
   rule(
     'request.reservation_cancel',
+    3,
+    re`\b(?:prenotazione|prenotazioni)\b.{0,60}\b(?:cancellare|cancellarla|disdire|disdirla|annullare|annullarla|disdetta)\b`,
+  ),
+  rule(
+    'request.reservation_cancel',
     1,
     re`\b(?:cancell\w*|annull\w*|disdir\w*|disdett\w*)\b`,
     re`\bnon (?:potremo|potro|possiamo piu|posso piu) (?:venire|arrivare|partire)\b`,
@@ -713,6 +718,11 @@ export const IT_LEXICON: LexiconRule[] = [
     re`\b(?:in|sulla|nella) (?:mia |nostra )?fattura\b.{0,40}\b(?:ma|anche se|pur|eppure|sebbene|benche)\b`,
   ),
 
+  rule(
+    'billing.refund',
+    3,
+    re`\b(?:meritiamo|merito|giusto|fare|farci|fate|darci|ottenere|chiedere|chiedo|chiediamo|aspettiamo|aspetto)\b.{0,20}\b(?:sconto|riduzione)\b`,
+  ),
   rule('billing.refund', 1.5, re`\b(?:sconto|riduzione|soldi|credito|punti)\b`),
   rule(
     'billing.refund',
@@ -724,6 +734,13 @@ export const IT_LEXICON: LexiconRule[] = [
   ),
   rule('billing.refund', -2, re`\b(?:non rimborsabile|rimborsabile)\b`),
 
+  rule(
+    'feedback.complaint',
+    2,
+    re`\b(?:mi aspettavo|ci aspettavamo|mi aspettavamo) (?:\w+ )?(?:di piu|meglio|altro)\b`,
+    re`\bper un (?:hotel )?(?:a )?(?:\d|quattro|cinque|tre) ?stelle\b`,
+    re`\b(?:cosi non va|non ci siamo)\b`,
+  ),
   rule(
     'feedback.complaint',
     1,
@@ -944,6 +961,9 @@ export const IT_CUES: LanguageCues = {
     /\bnon (?:portate|portare|pulite|pulire|cambiate|cambiare|passate|venite)\b/,
     /\bno grazie\b/,
     /\b(?:siamo a posto|sono a posto|ne abbiamo abbastanza|bastano)\b/,
+  ],
+  thanking: [
+    /\b(?:grazie|ringrazio|ringraziamo)(?: (?:mille|tante|ancora|infinite|di cuore|davvero))* (?:per|x)\b/,
   ],
   contrast: [/\b(?:ma|pero|invece|solo|soltanto|tuttavia|anche|pure|eccetto|tranne)\b/],
   negative: [

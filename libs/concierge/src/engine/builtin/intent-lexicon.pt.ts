@@ -479,6 +479,11 @@ export const PT_LEXICON: LexiconRule[] = [
 
   rule(
     'request.reservation_cancel',
+    3,
+    re`\b(?:reserva|reservas)\b.{0,60}\b(?:cancelar|cancela-la|cancelamento|desmarcar)\b`,
+  ),
+  rule(
+    'request.reservation_cancel',
     1,
     re`\b(?:cancel\w*|anular)\b`,
     re`\bnao (?:vamos|vou|poderemos|poderei|podemos|posso) (?:mais )?(?:conseguir )?(?:ir|vir|chegar|viajar)\b`,
@@ -719,6 +724,11 @@ export const PT_LEXICON: LexiconRule[] = [
     re`\bna (?:minha |nossa )?(?:fatura|factura|conta)\b.{0,40}\b(?:mas|embora|sendo que|apesar de|so que)\b`,
   ),
 
+  rule(
+    'billing.refund',
+    3,
+    re`\b(?:merecemos|mereco|justo|dar|darem|fazer|fazerem|ter|pedir|peco|pedimos|esperamos|esperava|algum)\b.{0,20}\b(?:desconto|abatimento)\b`,
+  ),
   rule('billing.refund', 1.5, re`\b(?:desconto|abatimento|dinheiro|credito|pontos)\b`),
   rule(
     'billing.refund',
@@ -731,6 +741,13 @@ export const PT_LEXICON: LexiconRule[] = [
   ),
   rule('billing.refund', -2, re`\b(?:nao reembolsavel|reembolsavel)\b`),
 
+  rule(
+    'feedback.complaint',
+    2,
+    re`\besperava(?:mos)? (?:\w+ )?(?:mais|melhor|outra coisa)\b`,
+    re`\bpara um (?:hotel )?(?:de )?(?:\d|quatro|cinco|tres) ?estrelas\b`,
+    re`\b(?:decepcion\w*|decepcao|inaceitavel|lamentavel|vergonhoso|uma vergonha)\b`,
+  ),
   rule(
     'feedback.complaint',
     1,
@@ -952,6 +969,9 @@ export const PT_CUES: LanguageCues = {
     /\bnao (?:tragam|traga|mandem|mande|limpem|limpe|troquem|troque|venham|entrem)\b/,
     /\bnao obrigad[oa]\b/,
     /\b(?:estamos bem|estou bem|temos suficientes?|ja temos)\b/,
+  ],
+  thanking: [
+    /\b(?:obrigad[oa]s?|obrigadao|obg|valeu|agradeco)(?: (?:demais|mesmo|de novo|muito|muitissimo))* (?:pel[oa]s?|por)\b/,
   ],
   contrast: [/\b(?:mas|porem|contudo|so|apenas|somente|em vez|ao inves|tambem|alem disso)\b/],
   negative: [

@@ -38,7 +38,12 @@ export interface LanguageCues {
   broken: RegExp[];
   /** Declining a service: don't need, no need, don't bring… (negates the service named after it). */
   declining: RegExp[];
-  /** Words that end the scope of a `declining` cue: but, instead, just… */
+  /**
+   * Thanking for something done: thanks for, merci pour… The service named after it was already
+   * given ("thanks for the towels"), so it counts as little as a declined one.
+   */
+  thanking: RegExp[];
+  /** Words that end the scope of a `declining` or `thanking` cue: but, instead, just… */
   contrast: RegExp[];
   /** Anger or dissatisfaction, counted once per occurrence. */
   negative: RegExp[];
