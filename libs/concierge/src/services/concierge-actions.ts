@@ -103,7 +103,7 @@ export class ConciergeActions {
     await this.gateway.escalate(s.ctx.conversationId, {
       priority: CONVERSATION_PRIORITY[d.priority],
       reason: d.reason ?? d.rule,
-      department: s.definition.department,
+      department: d.department ?? s.definition.department,
       intent: s.understood.intent,
       messageId: s.ctx.messageId,
     });
@@ -136,7 +136,7 @@ export class ConciergeActions {
   /** The text of a reply of the given kind, in the reply language. */
   compose(kind: ReplyKind, s: Situation, language: WordingLanguage, room: string | null): string | null {
     const overrides = s.policy.wording;
-    const department = departmentName(language, s.definition.department);
+    const department = departmentName(language, s.decision.department ?? s.definition.department);
     const say = (key: LineKey, values: Record<string, string> = {}) =>
       this.engine.line(language, key, { hotel: s.property.name, department, ...values }, overrides);
     switch (kind) {

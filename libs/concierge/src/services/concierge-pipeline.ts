@@ -36,6 +36,7 @@ const SAFETY_RULES = new Set([
   'restricted_topic',
   'negative_sentiment',
   'repeated_question',
+  'sensitive_runner_up',
 ]);
 const KNOWLEDGE_PASSAGES = 5;
 
@@ -344,6 +345,7 @@ export class ConciergePipeline {
       confidence: g.understood.confidence,
       sentiment: g.understood.sentiment,
       asks: g.understood.asks,
+      alternatives: g.understood.alternatives,
       identified: this.stayFor(g) !== null,
       vip: g.guest !== null && isVip(g.policy, g.guest),
       earlierSameIntent: g.opened
@@ -435,7 +437,7 @@ export class ConciergePipeline {
         rule: decision.rule,
         outcome: decision.outcome,
         reason: decision.reason,
-        department: definition.department,
+        department: decision.department ?? definition.department,
         engine: how.engine,
         model: how.engine === 'openai' ? this.llm.model : this.engine.model,
         fallback: how.fallback ?? null,

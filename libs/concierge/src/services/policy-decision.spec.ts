@@ -1,6 +1,6 @@
 import { type IntentId, intentOf } from '../engine/intent-taxonomy';
 import { type AiPolicy, DEFAULT_POLICY, withPolicyDefaults } from './ai-policy';
-import { decide, type DecisionInput } from './policy-decision';
+import { decide, type DecisionInput, SENSITIVE_RUNNER_UP } from './policy-decision';
 
 const input = (intent: IntentId, extra: Partial<DecisionInput> = {}): DecisionInput => ({
   intent,
@@ -71,6 +71,51 @@ describe(decide.name, () => {
       const d = decide(policy(), input(intent, { confidence: 0.99, answered: true }));
       expect(d).toMatchObject({ outcome: 'escalated', reason: 'restricted_topic', task: false });
       expect(['high', 'urgent']).toContain(d.priority);
+    });
+
+    it('escalates to the runner-up department when a money, complaint, legal, medical or emergency runner-up is close enough', () => {
+      const pool = input('inquiry.amenities', {
+        answered: true,
+        asks: true,
+        alternatives: [
+          { intent: 'inquiry.reservation_status', confidence: 0.33 },
+          { intent: 'billing.refund', confidence: SENSITIVE_RUNNER_UP },
+        ],
+      });
+      const d = decide(policy(), pool);
+      expect(d).toMatchObject({
+        outcome: 'escalated',
+        rule: 'sensitive_runner_up',
+        reason: 'restricted_topic',
+        department: 'billing',
+        reply: 'holding',
+        task: false,
+      });
+      expect(['high', 'urgent']).toContain(d.priority);
+
+      const repair = input('request.maintenance', {
+        alternatives: [{ intent: 'emergency', confidence: 0.3 }],
+      });
+      expect(decide(policy(), repair)).toMatchObject({ rule: 'sensitive_runner_up', priority: 'urgent' });
+    });
+
+    it('does not escalate for a faint sensitive runner-up, a billing question, or under small talk', () => {
+      const faint = input('inquiry.amenities', {
+        answered: true,
+        asks: true,
+        alternatives: [{ intent: 'billing.refund', confidence: SENSITIVE_RUNNER_UP - 0.01 }],
+      });
+      expect(decide(policy(), faint)).toMatchObject({ outcome: 'auto_replied' });
+      const price = input('inquiry.parking', {
+        answered: true,
+        asks: true,
+        alternatives: [{ intent: 'inquiry.billing', confidence: 0.6 }],
+      });
+      expect(decide(policy(), price)).toMatchObject({ outcome: 'auto_replied' });
+      const thanks = input('social.thanks', {
+        alternatives: [{ intent: 'feedback.complaint', confidence: 0.4 }],
+      });
+      expect(decide(policy(), thanks)).toMatchObject({ outcome: 'auto_replied' });
     });
 
     it('escalates negative sentiment, unless the policy turns that off', () => {

@@ -1,4 +1,10 @@
-import { type IntentDefinition, type IntentId, type Priority } from '../engine/intent-taxonomy';
+import {
+  type Department,
+  type IntentDefinition,
+  type IntentId,
+  intentOf,
+  type Priority,
+} from '../engine/intent-taxonomy';
 import { type AiPolicy, autonomyOf } from './ai-policy';
 
 export type Outcome = 'auto_replied' | 'task_created' | 'queued_for_approval' | 'escalated' | 'ignored';
@@ -36,6 +42,8 @@ export interface DecisionInput {
    * ("they charged the parking twice"): no answer is sent to it. Undefined: not known (asks).
    */
   asks?: boolean;
+  /** The classifier's runner-up intents, best first (none: not known). */
+  alternatives?: readonly { intent: IntentId; confidence: number }[];
 }
 
 export interface Decision {
@@ -50,7 +58,27 @@ export interface Decision {
   approval: 'reply' | 'task' | null;
   /** For an approval: what is sent to the guest once approved (the drafted reply or the confirmation). */
   proposed: ReplyKind | null;
+  /** The department an escalation goes to when it is not the intent's own. */
+  department?: Department;
 }
+
+/**
+ * A runner-up this sure of a topic the AI never handles alone (money, cancellations, complaints,
+ * legal, medical, emergencies) sends the message to staff whatever won: "the pool was closed all
+ * week, do we get a discount?" may read as a pool question, and an automatic answer to it would
+ * be the wrong kind of mistake. Informational billing questions do not count (they come up as a
+ * runner-up of every price question).
+ */
+export const SENSITIVE_RUNNER_UP = 0.25;
+
+const sensitive = (intent: IntentId): boolean => {
+  const d = intentOf(intent);
+  return intent === 'emergency' || (d.restricted && d.category !== 'inquiry');
+};
+
+/** The first runner-up that sends the message to staff, if any. */
+export const sensitiveRunnerUp = (input: DecisionInput): IntentId | null =>
+  input.alternatives?.find((a) => a.confidence >= SENSITIVE_RUNNER_UP && sensitive(a.intent))?.intent ?? null;
 
 const PRIORITY_RANK: Record<Priority, number> = { low: 0, standard: 1, high: 2, urgent: 3 };
 export const maxPriority = (a: Priority, b: Priority): Priority =>
@@ -82,6 +110,15 @@ export function decide(policy: AiPolicy, input: DecisionInput): Decision {
   if (input.intent === 'emergency') return escalate('emergency', 'urgent', 'emergency');
   if (input.intent === 'human_request') return escalate('human_request', maxPriority(d.priority, 'high'));
   if (d.restricted) return escalate('restricted_topic', maxPriority(d.priority, 'high'));
+  const runnerUp = d.category === 'social' ? null : sensitiveRunnerUp(input);
+  if (runnerUp) {
+    const other = intentOf(runnerUp);
+    return {
+      ...escalate('restricted_topic', maxPriority(maxPriority(d.priority, other.priority), 'high')),
+      rule: 'sensitive_runner_up',
+      department: other.department,
+    };
+  }
   if (policy.escalateNegativeSentiment && input.sentiment === 'negative')
     return escalate('negative_sentiment', 'high');
   const social = d.category === 'social' || input.intent === 'feedback.compliment';
