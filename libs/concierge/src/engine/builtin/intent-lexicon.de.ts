@@ -487,7 +487,7 @@ export const DE_LEXICON: LexiconRule[] = [
   rule(
     'request.reservation_cancel',
     3,
-    re`\b(?:buchung|reservierung|zimmerreservierung)\b.{0,60}\b(?:stornieren|storniere|stornierung|absagen|canceln)\b`,
+    re`\b(?:buchung|reservierung|zimmerreservierung)\b.{0,60}\b(?:stornieren|storniere|absagen|canceln)\b`,
   ),
   rule(
     'request.reservation_cancel',

@@ -591,7 +591,7 @@ export const EN_LEXICON: LexiconRule[] = [
   rule(
     'request.reservation_cancel',
     3,
-    re`\b(?:booking|reservation|reservations|stay)\b.{0,60}\b(?:cancel|cancell?ing|cancell?ed)\b`,
+    re`\b(?:booking|reservation|reservations)\b.{0,60}\b(?:cancel|cancell?ing)\b(?! (?:policy|fee|charge))`,
   ),
   rule(
     'request.reservation_cancel',

@@ -500,7 +500,7 @@ export const ES_LEXICON: LexiconRule[] = [
   rule(
     'request.reservation_cancel',
     3,
-    re`\b(?:reserva|reservas|reservacion)\b.{0,60}\b(?:cancelar|cancelarla|anular|anularla|cancelacion)\b`,
+    re`\b(?:reserva|reservas|reservacion)\b.{0,60}\b(?:cancelar|cancelarla|anular|anularla)\b`,
   ),
   rule(
     'request.reservation_cancel',

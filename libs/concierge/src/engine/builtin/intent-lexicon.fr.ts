@@ -485,7 +485,7 @@ export const FR_LEXICON: LexiconRule[] = [
   rule(
     'request.reservation_cancel',
     3,
-    re`\b(?:reservation|reservations|sejour)\b.{0,60}\b(?:annuler|annulation|l annuler)\b`,
+    re`\b(?:reservation|reservations|sejour)\b.{0,60}\b(?:annuler|l annuler)\b`,
   ),
   rule(
     'request.reservation_cancel',

@@ -474,7 +474,7 @@ export const IT_LEXICON: LexiconRule[] = [
   rule(
     'request.reservation_cancel',
     3,
-    re`\b(?:prenotazione|prenotazioni)\b.{0,60}\b(?:cancellare|cancellarla|disdire|disdirla|annullare|annullarla|disdetta)\b`,
+    re`\b(?:prenotazione|prenotazioni)\b.{0,60}\b(?:cancellare|cancellarla|disdire|disdirla|annullare|annullarla)\b`,
   ),
   rule(
     'request.reservation_cancel',

@@ -480,7 +480,7 @@ export const PT_LEXICON: LexiconRule[] = [
   rule(
     'request.reservation_cancel',
     3,
-    re`\b(?:reserva|reservas)\b.{0,60}\b(?:cancelar|cancela-la|cancelamento|desmarcar)\b`,
+    re`\b(?:reserva|reservas)\b.{0,60}\b(?:cancelar|cancela la|desmarcar)\b`,
   ),
   rule(
     'request.reservation_cancel',
